@@ -1,0 +1,98 @@
+/** Builds the Fastify app from the modules: cross-cutting plugins first, then each concern's routes. */
+import { EventEmitter } from 'node:events';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { AppContext } from './context.js';
+import { uuidv7 } from './crypto/ids.js';
+import { installCors } from './http/cors.js';
+import { installErrorHandlers } from './http/error-handler.js';
+import { errors } from './http/errors.js';
+import { registerHealthRoutes } from './http/health.js';
+import { registerManagementRoutes } from './management/index.js';
+
+const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export type AppModules = {
+  /** Extra route plugins (inference, dashboard) registered by later modules. */
+  extraRoutes?: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void>;
+  logger?: boolean;
+};
+
+export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger:
+      modules.logger === false
+        ? false
+        : {
+            level: ctx.config.logLevel,
+            redact: {
+              paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.raw_key'],
+              censor: '[redacted]',
+            },
+          },
+    bodyLimit: ctx.config.limits.managementBodyBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && saneRequestId.test(given) ? given : uuidv7();
+    },
+    requestIdHeader: false,
+    // Per-request lines cost CPU on every call: only at debug. Errors are always logged.
+    logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace' }),
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+  app.decorateRequest('idempotency', null);
+
+  // Lenient JSON: an empty body is "no body" (DELETE from SDKs), anything unparsable is our 400.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
+    const text = String(body);
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch {
+      done(errors.invalidJson(), undefined);
+    }
+  });
+
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+
+  installErrorHandlers(app, ctx.config.limits.managementBodyBytes);
+  installCors(app, ctx.config.corsOrigins);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Assistiv Gateway API',
+        version: '1.0.0',
+        description: 'Multi-tenant LLM gateway: operator, platform, self-service and OpenAI-compatible inference APIs.',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'sk-admin_, sk-plat_ or sk-eu_ key' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerHealthRoutes(app, ctx);
+  await app.register(async (scope) => registerManagementRoutes(scope, ctx), { prefix: '/v1' });
+  for (const extra of modules.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
+  return app;
+}
+
+export function newEventBus(): EventEmitter {
+  const bus = new EventEmitter();
+  bus.setMaxListeners(100);
+  return bus;
+}

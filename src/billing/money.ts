@@ -1,0 +1,90 @@
+/**
+ * Money is integer micro-dollars (µUSD) everywhere inside the gateway (spec §0). JSON carries USD
+ * numbers with at most 6 decimals; these helpers are the only place the two meet.
+ */
+
+export const MICROS_PER_USD = 1_000_000;
+
+export type ParsedAmount = { ok: true; micros: number } | { ok: false; reason: string };
+
+const decimalPattern = /^-?\d+(\.\d{1,6})?$/;
+
+/**
+ * Parses a USD amount from a request: a JSON number (or a decimal string) with at most 6 decimals.
+ * `sign` says what the field allows. Never trusts float arithmetic: the micros must round-trip exactly.
+ */
+export function parseUsd(value: unknown, sign: 'positive' | 'non_negative' | 'non_zero'): ParsedAmount {
+  let micros: number;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return { ok: false, reason: 'must be a finite number' };
+    micros = Math.round(value * MICROS_PER_USD);
+    if (micros / MICROS_PER_USD !== value) return { ok: false, reason: 'must have at most 6 decimal places' };
+  } else if (typeof value === 'string' && decimalPattern.test(value.trim())) {
+    const [whole, frac = ''] = value.trim().replace('-', '').split('.');
+    micros = Number(whole) * MICROS_PER_USD + Number(frac.padEnd(6, '0'));
+    if (value.trim().startsWith('-')) micros = -micros;
+  } else {
+    return { ok: false, reason: 'must be a number of US dollars with at most 6 decimal places' };
+  }
+  if (!Number.isSafeInteger(micros)) return { ok: false, reason: 'is too large' };
+  if (sign === 'positive' && micros <= 0) return { ok: false, reason: 'must be greater than 0' };
+  if (sign === 'non_negative' && micros < 0) return { ok: false, reason: 'must not be negative' };
+  if (sign === 'non_zero' && micros === 0) return { ok: false, reason: 'must not be 0' };
+  return { ok: true, micros };
+}
+
+/** µUSD → a JSON number of dollars (exact for every amount with ≤ 6 decimals below 2^53 µUSD). */
+export function microsToUsd(micros: number): number {
+  return micros / MICROS_PER_USD;
+}
+
+/** µUSD → "12.345678" with exactly 6 decimals, by integer arithmetic (used by log rows). */
+export function microsToFixed(micros: number): string {
+  const sign = micros < 0 ? '-' : '';
+  const abs = Math.abs(micros);
+  const whole = Math.floor(abs / MICROS_PER_USD);
+  const frac = String(abs - whole * MICROS_PER_USD).padStart(6, '0');
+  return `${sign}${whole}.${frac}`;
+}
+
+/** Integer division rounded half-up, for non-negative numerators. */
+export function divRoundHalfUp(numerator: number, denominator: number): number {
+  let q = Math.floor(numerator / denominator);
+  const r = numerator - q * denominator;
+  if (r < 0) q -= 1;
+  else if (r >= denominator) q += 1;
+  const rem = numerator - q * denominator;
+  return rem * 2 >= denominator ? q + 1 : q;
+}
+
+/** Prices of one model route, in µUSD per million tokens. */
+export type RoutePrices = {
+  inputMicrosPerMtok: number;
+  outputMicrosPerMtok: number;
+  cachedInputMicrosPerMtok: number | null;
+};
+
+/**
+ * The cost of one call, computed once (design §4): cached prompt tokens at the cached price (or the input
+ * price when the route has none), the rest of the prompt at the input price, completion at the output price.
+ */
+export function costMicros(
+  prices: RoutePrices,
+  tokens: { promptTokens: number; completionTokens: number; cachedTokens: number },
+): number {
+  const cached = Math.min(tokens.cachedTokens, tokens.promptTokens);
+  const uncached = tokens.promptTokens - cached;
+  const numerator =
+    uncached * prices.inputMicrosPerMtok +
+    cached * (prices.cachedInputMicrosPerMtok ?? prices.inputMicrosPerMtok) +
+    tokens.completionTokens * prices.outputMicrosPerMtok;
+  return divRoundHalfUp(numerator, 1_000_000);
+}
+
+/** What an end-user budget is charged: cost × (1 + markup/100), rounded half-up once. */
+export function withMarkupMicros(costMicrosValue: number, markupPercentage: number): number {
+  if (markupPercentage <= 0) return costMicrosValue;
+  // markup is a percentage with up to 4 decimals: scale to integers before multiplying.
+  const markupScaled = Math.round(markupPercentage * 10_000);
+  return divRoundHalfUp(costMicrosValue * (1_000_000 + markupScaled), 1_000_000);
+}

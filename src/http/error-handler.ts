@@ -1,0 +1,65 @@
+/** The root error handler and the not-found/wrong-method handler: the only places error bodies are built. */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import FindMyWay from 'find-my-way';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ApiError, errorBody, errors } from './errors.js';
+
+function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
+  if (err instanceof ApiError) return err;
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const first = err.validation[0];
+    const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    const where = err.validationContext === 'querystring' ? 'query' : err.validationContext;
+    const param = path || (where === 'body' ? 'body' : String(first.params?.missingProperty ?? where));
+    return errors.validation(param, `Invalid ${where === 'body' ? 'field' : where} "${param}": ${first.message}.`);
+  }
+  const fe = err as FastifyError;
+  switch (fe.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return errors.tooLarge(bodyLimitBytes);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return errors.invalidJson();
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return errors.invalidJson('Send the body as JSON with "Content-Type: application/json".');
+  }
+  if (fe instanceof SyntaxError) return errors.invalidJson();
+  return errors.internal();
+}
+
+export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number) {
+  app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+    const apiError = toApiError(err, (req.routeOptions.bodyLimit as number | undefined) ?? bodyLimitBytes);
+    if (apiError.status >= 500) req.log.error({ err }, 'request failed');
+    for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
+    return reply.code(apiError.status).send(errorBody(apiError, req.id));
+  });
+
+  // Fastify answers an unknown method on a known path with 404; keep our own table to say 405 instead.
+  const known = FindMyWay({ defaultRoute: () => undefined });
+  const noop = () => undefined;
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      try {
+        known.on(method as 'GET', route.url, noop);
+      } catch {
+        // the same path registered twice for a method: already known
+      }
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0];
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
+      (m) => known.find(m, path) !== null,
+    );
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      const err = new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}.`);
+      return reply.code(405).send(errorBody(err, req.id));
+    }
+    return reply.code(404).send(errorBody(new ApiError(404, 'not_found', `No route for ${req.method} ${path}.`), req.id));
+  });
+}

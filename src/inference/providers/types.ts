@@ -1,0 +1,153 @@
+/**
+ * The one interface every provider adapter implements. Adapters are pure transforms between the
+ * gateway's lingua franca (OpenAI Chat Completions) and a provider's wire format: they never do I/O,
+ * never import Fastify, and never name another provider. The shared upstream client does the HTTP.
+ */
+
+export type ProviderKind = 'openai' | 'anthropic' | 'google';
+
+/** An OpenAI Chat Completions request body, already validated at the edge (unknown fields kept). */
+export type ChatRequest = {
+  model: string;
+  messages: ChatMessage[];
+  stream?: boolean;
+  max_tokens?: number;
+  max_completion_tokens?: number;
+  tools?: ChatTool[];
+  tool_choice?: unknown;
+  stream_options?: { include_usage?: boolean } | null;
+  [field: string]: unknown;
+};
+
+export type ChatContentPart =
+  | { type: 'text'; text: string }
+  | { type: 'image_url'; image_url: { url: string; detail?: string } }
+  | { type: string; [field: string]: unknown };
+
+export type ChatMessage = {
+  role: 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
+  content?: string | ChatContentPart[] | null;
+  name?: string;
+  tool_calls?: ChatToolCall[];
+  tool_call_id?: string;
+  [field: string]: unknown;
+};
+
+export type ChatTool = {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+};
+
+export type ChatToolCall = {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+};
+
+/** OpenAI `chat.completion` response object. */
+export type ChatCompletion = {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    message: { role: 'assistant'; content: string | null; tool_calls?: ChatToolCall[]; refusal?: string | null; [f: string]: unknown };
+    finish_reason: FinishReason | null;
+    logprobs?: unknown;
+  }>;
+  usage?: OpenAiUsage;
+  [field: string]: unknown;
+};
+
+/** OpenAI `chat.completion.chunk` object. */
+export type ChatCompletionChunk = {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: number;
+    delta: {
+      role?: 'assistant';
+      content?: string | null;
+      tool_calls?: Array<{ index: number; id?: string; type?: 'function'; function?: { name?: string; arguments?: string } }>;
+      [f: string]: unknown;
+    };
+    finish_reason: FinishReason | null;
+    logprobs?: unknown;
+  }>;
+  usage?: OpenAiUsage | null;
+  [field: string]: unknown;
+};
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'function_call';
+
+export type OpenAiUsage = {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  prompt_tokens_details?: { cached_tokens?: number; [f: string]: unknown };
+  [f: string]: unknown;
+};
+
+/** Token usage as the provider reported it. promptTokens includes cachedTokens. */
+export type Usage = { promptTokens: number; completionTokens: number; cachedTokens: number };
+
+/** Where and with what to call: resolved by the gateway from the route and the platform's llm-config. */
+export type UpstreamTarget = {
+  baseUrl: string; // provider base URL, e.g. https://api.openai.com/v1 (no trailing slash)
+  apiKey: string; // decrypted provider key: never log it
+  upstreamModel: string; // the route's provider_model_id
+  maxOutputTokens: number; // the route's max_output_tokens (Anthropic needs max_tokens)
+};
+
+export type UpstreamHttpRequest = {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  /** Request fields the provider cannot honour and the adapter left out, one sentence each (log them). */
+  warnings?: string[];
+};
+
+/** A provider failure, classified once. `retryable` = another candidate route may be tried. */
+export type UpstreamError = {
+  kind: 'connection' | 'timeout' | 'rate_limited' | 'server' | 'auth' | 'invalid_request' | 'bad_response';
+  status: number; // provider HTTP status, or 0 for connection / timeout
+  retryable: boolean;
+  message: string; // safe to show: secrets removed
+  retryAfterSeconds?: number;
+};
+
+/** What a stream translator yields; only the HTTP edge turns these into SSE text. */
+export type StreamEvent =
+  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  /**
+   * Sent once, after the last chunk, when the provider reported usage. `wire` is the same usage in
+   * OpenAI's shape (the provider's own object for the openai kind, details included), ready for the
+   * client's usage chunk. Chunk events never carry `usage`: it travels only here.
+   */
+  | { type: 'usage'; usage: Usage; wire?: OpenAiUsage }
+  | { type: 'error'; error: UpstreamError };
+
+/** One upstream SSE event as parsed by eventsource-parser. */
+export type SseEvent = { event?: string; data: string };
+
+export interface StreamTranslator {
+  /** Called for each upstream SSE event, in order. */
+  onEvent(event: SseEvent): StreamEvent[];
+  /** Called once when the upstream body ends cleanly. */
+  onEnd(): StreamEvent[];
+}
+
+export interface ProviderAdapter {
+  readonly kind: ProviderKind;
+  /** Builds the upstream HTTP request. For streams the adapter always asks for usage. */
+  buildRequest(body: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamHttpRequest;
+  /** Maps a 2xx JSON body to an OpenAI completion plus the usage the provider reported (null if none). */
+  parseResponse(json: unknown, body: ChatRequest): { completion: ChatCompletion; usage: Usage | null };
+  /** A fresh translator for one streamed response. */
+  createStreamTranslator(body: ChatRequest): StreamTranslator;
+  /** Classifies a non-2xx upstream response. Must strip anything that looks like a key from the message. */
+  parseError(status: number, bodyText: string, headers: Record<string, string | string[] | undefined>): UpstreamError;
+}

@@ -1,0 +1,94 @@
+/** The `assistiv` command line: serve, migrate, platform create, admin-key. */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError, type Config, loadConfig } from './config.js';
+import { createGateway, prepareStore } from './gateway.js';
+import { createPlatformFromCli } from './cli/platform.js';
+import { adminKeyFile, resolveSecrets } from './secrets.js';
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`assistiv: configuration error: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+const program = new Command('assistiv').description('Assistiv Gateway: a multi-tenant LLM gateway').showHelpAfterError();
+
+program
+  .command('serve', { isDefault: true })
+  .description('migrate the database, seed the catalogue and serve the API')
+  .action(async () => {
+    const config = configOrExit();
+    const gateway = await createGateway(config);
+    const address = await gateway.app.listen({ port: config.port, host: config.host });
+    const base = address.replace('[::1]', 'localhost');
+    const lines = [
+      `Assistiv Gateway listening on ${base} (${gateway.ctx.store.dialect}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`,
+      `  API reference: ${base}/docs    Dashboard: ${base}/dashboard`,
+    ];
+    if (gateway.secrets.generatedAdminKey) {
+      lines.push(
+        '',
+        'First start: generated the operator admin key (shown once; stored with mode 0600 in',
+        `  ${adminKeyFile(config.dataDir)}):`,
+        '',
+        `  ${gateway.secrets.adminKey}`,
+        '',
+        'Next steps:',
+        `  1. Create a platform:   npx assistiv platform create --name "My App"`,
+        `     or: curl -X POST ${base}/v1/admin/platforms -H "Authorization: Bearer <admin key>" -H "Content-Type: application/json" -d '{"name":"My App"}'`,
+        `  2. Follow the quick start in README.md with the platform key and ID it prints.`,
+      );
+    }
+    if (gateway.secrets.generatedEncryptionKey) {
+      lines.push('', `Generated the provider-key encryption key in ${config.dataDir}/encryption.key: back it up; without it stored provider keys cannot be read.`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+    const stop = async () => {
+      await gateway.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program
+  .command('migrate')
+  .description('apply pending database migrations and seed the catalogue, then exit')
+  .action(async () => {
+    const config = configOrExit();
+    const store = await prepareStore(config);
+    await store.close();
+    process.stdout.write(`Database is up to date (${store.dialect}).\n`);
+  });
+
+const platform = program.command('platform').description('manage platforms');
+platform
+  .command('create')
+  .description('create a platform and print its ID and first platform key')
+  .requiredOption('--name <name>', 'display name')
+  .option('--slug <slug>', 'URL-safe identifier (default: from the name)')
+  .action(async (opts: { name: string; slug?: string }) => {
+    await createPlatformFromCli(configOrExit(), opts);
+  });
+
+program
+  .command('admin-key')
+  .description('print the operator admin key of the embedded default (from the data dir)')
+  .action(() => {
+    const config = configOrExit();
+    if (config.adminKey) {
+      process.stdout.write('The admin key comes from ASSISTIV_ADMIN_KEY in this environment.\n');
+      return;
+    }
+    resolveSecrets(config);
+    process.stdout.write(`${readFileSync(adminKeyFile(config.dataDir), 'utf8').trim()}\n`);
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,36 @@
+/** Registers the management API: operator routes, platform-scoped routes and self-service routes. */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { authenticate, platformScope } from '../http/hooks.js';
+import { idempotencyCheck, idempotencyStore } from '../http/idempotency.js';
+import { registerAdminRoutes } from './admin/routes.js';
+import { registerApiKeyRoutes } from './api-keys/routes.js';
+import { registerEndUserRoutes } from './end-users/routes.js';
+import { registerLlmConfigRoutes } from './llm-configs/routes.js';
+import { registerMeRoutes } from './me/routes.js';
+import { registerPlatformRoutes } from './platforms/routes.js';
+import { registerWalletRoutes } from './wallet/routes.js';
+
+export async function registerManagementRoutes(app: FastifyInstance, ctx: AppContext) {
+  await app.register(async (admin) => {
+    admin.addHook('preHandler', idempotencyCheck(ctx));
+    admin.addHook('onSend', idempotencyStore(ctx));
+    registerAdminRoutes(admin, ctx);
+  }, { prefix: '/admin' });
+
+  await app.register(async (platform) => {
+    platform.addHook('onRequest', platformScope(ctx));
+    platform.addHook('preHandler', idempotencyCheck(ctx));
+    platform.addHook('onSend', idempotencyStore(ctx));
+    registerPlatformRoutes(platform, ctx);
+    registerApiKeyRoutes(platform, ctx);
+    registerLlmConfigRoutes(platform, ctx);
+    registerEndUserRoutes(platform, ctx);
+    registerWalletRoutes(platform, ctx);
+  }, { prefix: '/platforms/:platformId' });
+
+  await app.register(async (me) => {
+    me.addHook('onRequest', authenticate(ctx, ['end_user']));
+    registerMeRoutes(me, ctx);
+  }, { prefix: '/me' });
+}

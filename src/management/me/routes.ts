@@ -1,0 +1,14 @@
+/** Self-service (spec §4): what an end-user key may read about itself. */
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.js';
+import { errors } from '../../http/errors.js';
+
+export function registerMeRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('', { schema: { tags: ['Self-service'], summary: 'Who am I (end-user key)' } }, async (req) => {
+    const p = req.principal;
+    if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
+    const user = await ctx.store.db.selectFrom('end_users').selectAll().where('id', '=', p.endUserId).executeTakeFirst();
+    if (!user) throw errors.notFound('End user');
+    return { data: { end_user_id: user.id, platform_id: user.platform_id, external_id: user.external_id, display_name: user.display_name } };
+  });
+}

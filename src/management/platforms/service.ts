@@ -1,0 +1,87 @@
+/** Platforms: creation with their wallet and first key in one transaction; deletion of all their data. */
+import { randomBytes } from 'node:crypto';
+import { type AppContext, nowIso } from '../../context.js';
+import { uuidv7 } from '../../crypto/ids.js';
+import { errors } from '../../http/errors.js';
+import type { PlatformsTable } from '../../store/schema.js';
+import { type IssuedKey, issueKey } from '../api-keys/service.js';
+
+function slugFrom(name: string): string {
+  const base = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 48);
+  return base || 'platform';
+}
+
+export async function createPlatform(
+  ctx: AppContext,
+  input: { name: string; slug?: string; settings?: Record<string, unknown> },
+): Promise<{ platform: PlatformsTable; key: IssuedKey }> {
+  const now = nowIso(ctx);
+  let slug = input.slug ?? slugFrom(input.name);
+  const taken = await ctx.store.db.selectFrom('platforms').select('id').where('slug', '=', slug).executeTakeFirst();
+  if (taken) {
+    if (input.slug) throw errors.conflict(`A platform with slug "${slug}" already exists.`);
+    slug = `${slug}-${randomBytes(3).toString('hex')}`;
+  }
+  return ctx.store.db.transaction().execute(async (trx) => {
+    const platform: PlatformsTable = {
+      id: uuidv7(),
+      name: input.name,
+      slug,
+      settings: JSON.stringify(input.settings ?? {}),
+      is_active: 1,
+      created_at: now,
+      updated_at: now,
+    };
+    await trx.insertInto('platforms').values(platform).execute();
+    await trx
+      .insertInto('wallets')
+      .values({
+        id: uuidv7(),
+        platform_id: platform.id,
+        balance_micros: 0,
+        reserved_micros: 0,
+        low_balance_threshold_micros: null,
+        is_active: 1,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const key = await issueKey(trx, { kind: 'platform', platformId: platform.id, name: 'Default key', nowIso: now });
+    return { platform, key };
+  });
+}
+
+/** Deletes every row of a platform in one transaction; its keys stop working at once. */
+export async function deletePlatform(ctx: AppContext, platformId: string): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    for (const table of [
+      'api_keys',
+      'llm_configs',
+      'end_users',
+      'wallet_transactions',
+      'wallets',
+      'budget_transactions',
+      'budgets',
+      'reservations',
+      'request_logs',
+      'rate_limits',
+    ] as const) {
+      await trx.deleteFrom(table).where('platform_id', '=', platformId).execute();
+    }
+    await trx.deleteFrom('idempotency_keys').where('scope', '=', `platform:${platformId}`).execute();
+    await trx.deleteFrom('platforms').where('id', '=', platformId).execute();
+  });
+  ctx.auth.invalidateAll();
+  ctx.events.emit('platform.changed', platformId);
+}
+
+export async function getPlatformOr404(ctx: AppContext, platformId: string): Promise<PlatformsTable> {
+  const row = await ctx.store.db.selectFrom('platforms').selectAll().where('id', '=', platformId).executeTakeFirst();
+  if (!row) throw errors.notFound('Platform');
+  return row;
+}

@@ -1,0 +1,273 @@
+/**
+ * Versioned migrations, run on start. Written with Kysely's schema builder so one definition serves
+ * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
+ */
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+
+type Db = Kysely<unknown>;
+
+const initial: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('providers')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('base_url', 'text', (c) => c.notNull())
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('model_routes')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('slug', 'text', (c) => c.notNull())
+      .addColumn('provider_id', 'text', (c) => c.notNull())
+      .addColumn('provider_model_id', 'text', (c) => c.notNull())
+      .addColumn('input_micros_per_mtok', 'bigint', (c) => c.notNull())
+      .addColumn('output_micros_per_mtok', 'bigint', (c) => c.notNull())
+      .addColumn('cached_input_micros_per_mtok', 'bigint')
+      .addColumn('max_output_tokens', 'integer', (c) => c.notNull())
+      .addColumn('context_window', 'integer')
+      .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(100))
+      .addColumn('is_enabled', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('model_routes_slug').on('model_routes').column('slug').execute();
+    await db.schema
+      .createIndex('model_routes_provider_model')
+      .on('model_routes')
+      .columns(['provider_id', 'slug', 'provider_model_id'])
+      .unique()
+      .execute();
+
+    await db.schema
+      .createTable('platforms')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('name', 'text', (c) => c.notNull())
+      .addColumn('slug', 'text', (c) => c.notNull().unique())
+      .addColumn('settings', 'text', (c) => c.notNull())
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('api_keys')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('kind', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text')
+      .addColumn('key_hash', 'text', (c) => c.notNull().unique())
+      .addColumn('key_prefix', 'text', (c) => c.notNull())
+      .addColumn('name', 'text')
+      .addColumn('scopes', 'text', (c) => c.notNull())
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('last_used_at', 'text')
+      .addColumn('expires_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('api_keys_platform').on('api_keys').columns(['platform_id', 'kind', 'id']).execute();
+    await db.schema.createIndex('api_keys_end_user').on('api_keys').column('end_user_id').execute();
+
+    await db.schema
+      .createTable('llm_configs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('provider_id', 'text', (c) => c.notNull())
+      .addColumn('name', 'text')
+      .addColumn('encrypted_key', 'text', (c) => c.notNull())
+      .addColumn('key_hint', 'text', (c) => c.notNull())
+      .addColumn('is_default', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('priority', 'integer', (c) => c.notNull().defaultTo(100))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('llm_configs_platform').on('llm_configs').columns(['platform_id', 'provider_id']).execute();
+
+    await db.schema
+      .createTable('end_users')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('external_id', 'text', (c) => c.notNull())
+      .addColumn('display_name', 'text')
+      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema
+      .createIndex('end_users_external')
+      .on('end_users')
+      .columns(['platform_id', 'external_id'])
+      .unique()
+      .execute();
+
+    await db.schema
+      .createTable('wallets')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull().unique())
+      .addColumn('balance_micros', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('reserved_micros', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('low_balance_threshold_micros', 'bigint')
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('wallet_transactions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('wallet_id', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('amount_micros', 'bigint', (c) => c.notNull())
+      .addColumn('balance_after_micros', 'bigint', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('request_id', 'text')
+      .addColumn('end_user_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('wallet_tx_wallet').on('wallet_transactions').columns(['wallet_id', 'id']).execute();
+    // A request is settled exactly once: the database refuses a second usage debit.
+    await sql`CREATE UNIQUE INDEX wallet_tx_usage_once ON wallet_transactions (request_id) WHERE type = 'llm_usage'`.execute(db);
+
+    await db.schema
+      .createTable('budgets')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text', (c) => c.notNull().unique())
+      .addColumn('max_micros', 'bigint', (c) => c.notNull())
+      .addColumn('used_micros', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('reserved_micros', 'bigint', (c) => c.notNull().defaultTo(0))
+      .addColumn('period', 'text', (c) => c.notNull())
+      .addColumn('period_start', 'text', (c) => c.notNull())
+      .addColumn('auto_replenish', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('replenish_amount_micros', 'bigint')
+      .addColumn('low_balance_threshold_micros', 'bigint')
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('is_suspended', 'integer', (c) => c.notNull().defaultTo(0))
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('budget_transactions')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('budget_id', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'text', (c) => c.notNull())
+      .addColumn('amount_micros', 'bigint', (c) => c.notNull())
+      .addColumn('max_after_micros', 'bigint', (c) => c.notNull())
+      .addColumn('used_after_micros', 'bigint', (c) => c.notNull())
+      .addColumn('reason', 'text')
+      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('request_id', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('budget_tx_budget').on('budget_transactions').columns(['budget_id', 'id']).execute();
+    await sql`CREATE UNIQUE INDEX budget_tx_usage_once ON budget_transactions (request_id) WHERE type = 'usage'`.execute(db);
+
+    await db.schema
+      .createTable('reservations')
+      .addColumn('request_id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text')
+      .addColumn('budget_id', 'text')
+      .addColumn('wallet_micros', 'bigint', (c) => c.notNull())
+      .addColumn('budget_micros', 'bigint', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('reservations_expiry').on('reservations').column('expires_at').execute();
+
+    await db.schema
+      .createTable('request_logs')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('request_id', 'text', (c) => c.notNull().unique())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text')
+      .addColumn('request_type', 'text', (c) => c.notNull())
+      .addColumn('provider_id', 'text')
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('provider_model_id', 'text')
+      .addColumn('stream', 'integer', (c) => c.notNull())
+      .addColumn('prompt_tokens', 'integer', (c) => c.notNull())
+      .addColumn('completion_tokens', 'integer', (c) => c.notNull())
+      .addColumn('cached_tokens', 'integer', (c) => c.notNull())
+      .addColumn('latency_ms', 'integer', (c) => c.notNull())
+      .addColumn('ttft_ms', 'integer')
+      .addColumn('cost_micros', 'bigint', (c) => c.notNull())
+      .addColumn('end_user_cost_micros', 'bigint', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('error_code', 'text')
+      .addColumn('error_message', 'text')
+      .addColumn('token_count_method', 'text', (c) => c.notNull())
+      .addColumn('billing_status', 'text', (c) => c.notNull())
+      .addColumn('fallback_from', 'text')
+      .addColumn('metadata', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('request_logs_platform').on('request_logs').columns(['platform_id', 'created_at']).execute();
+    await db.schema.createIndex('request_logs_end_user').on('request_logs').columns(['end_user_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('rate_limits')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text')
+      .addColumn('rpm_limit', 'integer')
+      .addColumn('tpm_limit', 'integer')
+      .addColumn('rpd_limit', 'integer')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('rate_limits_subject').on('rate_limits').columns(['platform_id', 'end_user_id']).execute();
+
+    await db.schema
+      .createTable('idempotency_keys')
+      .addColumn('scope', 'text', (c) => c.notNull())
+      .addColumn('key', 'text', (c) => c.notNull())
+      .addColumn('route', 'text', (c) => c.notNull())
+      .addColumn('body_hash', 'text', (c) => c.notNull())
+      .addColumn('state', 'text', (c) => c.notNull())
+      .addColumn('response_status', 'integer')
+      .addColumn('response_sealed', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('idempotency_keys_pk', ['scope', 'key'])
+      .execute();
+
+    await db.schema
+      .createTable('gateway_settings')
+      .addColumn('name', 'text', (c) => c.primaryKey())
+      .addColumn('value', 'text', (c) => c.notNull())
+      .execute();
+  },
+};
+
+const migrations: Record<string, Migration> = { '0001_initial': initial };
+
+const provider: MigrationProvider = { getMigrations: async () => migrations };
+
+/** Applies every pending migration; throws with the failing migration's name. */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** True when every known migration has been applied (for /readyz). */
+export async function migrationsApplied(db: Kysely<unknown>): Promise<boolean> {
+  const migrator = new Migrator({ db, provider });
+  const all = await migrator.getMigrations();
+  return all.every((m) => m.executedAt !== undefined);
+}

@@ -1,0 +1,230 @@
+/**
+ * Table types shared by both dialects. Portable column types on purpose: ids are UUID text, times are
+ * ISO-8601 UTC text (sortable), booleans are 0/1 integers, JSON is text, and money is integer µUSD
+ * (BIGINT on PostgreSQL, parsed back to a JS number: safe up to 9 billion USD).
+ */
+import type { Generated } from 'kysely';
+
+export type Bool = 0 | 1;
+
+export interface ProvidersTable {
+  id: string;
+  slug: string;
+  name: string;
+  kind: 'openai' | 'anthropic' | 'google';
+  base_url: string;
+  is_active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ModelRoutesTable {
+  id: string;
+  slug: string;
+  provider_id: string;
+  provider_model_id: string;
+  input_micros_per_mtok: number;
+  output_micros_per_mtok: number;
+  cached_input_micros_per_mtok: number | null;
+  max_output_tokens: number;
+  context_window: number | null;
+  priority: number;
+  is_enabled: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlatformsTable {
+  id: string;
+  name: string;
+  slug: string;
+  settings: string;
+  is_active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  kind: 'platform' | 'end_user';
+  platform_id: string;
+  end_user_id: string | null;
+  key_hash: string;
+  key_prefix: string;
+  name: string | null;
+  scopes: string;
+  is_active: Bool;
+  last_used_at: string | null;
+  expires_at: string | null;
+  created_at: string;
+}
+
+export interface LlmConfigsTable {
+  id: string;
+  platform_id: string;
+  provider_id: string;
+  name: string | null;
+  encrypted_key: string;
+  key_hint: string;
+  is_default: Bool;
+  is_active: Bool;
+  priority: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface EndUsersTable {
+  id: string;
+  platform_id: string;
+  external_id: string;
+  display_name: string | null;
+  metadata: string;
+  is_active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WalletsTable {
+  id: string;
+  platform_id: string;
+  balance_micros: number;
+  reserved_micros: number;
+  low_balance_threshold_micros: number | null;
+  is_active: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface WalletTransactionsTable {
+  id: string;
+  wallet_id: string;
+  platform_id: string;
+  type: 'top_up' | 'llm_usage' | 'adjustment' | 'refund';
+  amount_micros: number;
+  balance_after_micros: number;
+  description: string | null;
+  request_id: string | null;
+  end_user_id: string | null;
+  created_at: string;
+}
+
+export interface BudgetsTable {
+  id: string;
+  platform_id: string;
+  end_user_id: string;
+  max_micros: number;
+  used_micros: number;
+  reserved_micros: number;
+  period: 'one_time' | 'daily' | 'monthly';
+  period_start: string;
+  auto_replenish: Bool;
+  replenish_amount_micros: number | null;
+  low_balance_threshold_micros: number | null;
+  is_active: Bool;
+  is_suspended: Bool;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface BudgetTransactionsTable {
+  id: string;
+  budget_id: string;
+  platform_id: string;
+  end_user_id: string;
+  type: 'opening' | 'top_up' | 'debit' | 'usage' | 'reset' | 'replenish' | 'suspend' | 'unsuspend' | 'adjustment';
+  amount_micros: number;
+  max_after_micros: number;
+  used_after_micros: number;
+  reason: string | null;
+  metadata: string;
+  request_id: string | null;
+  created_at: string;
+}
+
+/** An open hold on a wallet (and a budget) for one in-flight request: a pending transfer. */
+export interface ReservationsTable {
+  request_id: string;
+  platform_id: string;
+  end_user_id: string | null;
+  budget_id: string | null;
+  wallet_micros: number;
+  budget_micros: number;
+  created_at: string;
+  expires_at: string;
+}
+
+export interface RequestLogsTable {
+  id: string;
+  request_id: string;
+  platform_id: string;
+  end_user_id: string | null;
+  request_type: 'chat.completion' | 'response';
+  provider_id: string | null;
+  model: string;
+  provider_model_id: string | null;
+  stream: Bool;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  latency_ms: number;
+  ttft_ms: number | null;
+  cost_micros: number;
+  end_user_cost_micros: number;
+  status: 'success' | 'error' | 'cancelled' | 'rejected';
+  error_code: string | null;
+  error_message: string | null;
+  token_count_method: 'reported' | 'estimated';
+  billing_status: 'billed' | 'not_billed';
+  fallback_from: string | null;
+  metadata: string;
+  created_at: string;
+}
+
+export interface RateLimitsTable {
+  id: string;
+  platform_id: string;
+  /** null = the platform's default for every end user. */
+  end_user_id: string | null;
+  rpm_limit: number | null;
+  tpm_limit: number | null;
+  rpd_limit: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  route: string;
+  body_hash: string;
+  state: 'in_progress' | 'done';
+  response_status: number | null;
+  /** The response body, sealed with the secret box: replays may contain raw keys. */
+  response_sealed: string | null;
+  created_at: string;
+}
+
+export interface SettingsTable {
+  name: string;
+  value: string;
+}
+
+export interface Database {
+  providers: ProvidersTable;
+  model_routes: ModelRoutesTable;
+  platforms: PlatformsTable;
+  api_keys: ApiKeysTable;
+  llm_configs: LlmConfigsTable;
+  end_users: EndUsersTable;
+  wallets: WalletsTable;
+  wallet_transactions: WalletTransactionsTable;
+  budgets: BudgetsTable;
+  budget_transactions: BudgetTransactionsTable;
+  reservations: ReservationsTable;
+  request_logs: RequestLogsTable;
+  rate_limits: RateLimitsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  gateway_settings: SettingsTable;
+}
+
+export type { Generated };

@@ -1,0 +1,73 @@
+/**
+ * Starts a real gateway on 127.0.0.1 (port chosen at run time) with a fresh database: a temp SQLite
+ * file, or a fresh PostgreSQL database created on the test server and dropped on close.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import type { AppContext, Clock } from '../../src/context.js';
+import { generateKey } from '../../src/crypto/api-keys.js';
+import { createGateway } from '../../src/gateway.js';
+import { postgresUrl } from './suites.js';
+
+export type TestGateway = {
+  url: string;
+  adminKey: string;
+  ctx: AppContext;
+  dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+};
+
+async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!postgresUrl) throw new Error('ASSISTIV_TEST_DATABASE_URL is not set');
+  const name = `assistiv_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export async function startTestGateway(
+  opts: { dialect?: 'sqlite' | 'postgres'; clock?: Clock; env?: Record<string, string> } = {},
+): Promise<TestGateway> {
+  const dialect = opts.dialect ?? 'sqlite';
+  const dataDir = mkdtempSync(join(tmpdir(), 'assistiv-test-'));
+  const pgDb = dialect === 'postgres' ? await createPgDatabase() : null;
+  const adminKey = generateKey('admin');
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    ASSISTIV_DATA_DIR: dataDir,
+    ASSISTIV_ADMIN_KEY: adminKey,
+    LOG_LEVEL: 'silent',
+    ...(pgDb && { DATABASE_URL: pgDb.url, ASSISTIV_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
+    ...opts.env,
+  });
+  const gateway = await createGateway(config, { clock: opts.clock });
+  const address = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    url: address,
+    adminKey,
+    ctx: gateway.ctx,
+    dialect,
+    async close() {
+      await gateway.close();
+      await pgDb?.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
