@@ -1,0 +1,15 @@
+/**
+ * Gemini usageMetadata → ours. promptTokenCount already includes cachedContentTokenCount; tool-use prompt
+ * tokens are billed as input; thinking tokens (thoughtsTokenCount) are billed as output but are not part
+ * of candidatesTokenCount (ai.google.dev/api/generate-content#UsageMetadata).
+ */
+import type { Usage } from '../types.js';
+import type { GeminiUsage } from './wire.js';
+
+export function toUsage(usage: GeminiUsage): Usage {
+  return {
+    promptTokens: (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0),
+    completionTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
+    cachedTokens: usage.cachedContentTokenCount ?? 0,
+  };
+}

@@ -1,0 +1,20 @@
+/** Reads OpenAI's `usage` object (platform.openai.com/docs/api-reference/chat/object#usage). */
+import { isRecord } from '../json.js';
+import type { OpenAiUsage, Usage } from '../types.js';
+
+/** The usage object if it has the two required counts, else null ("not reported", not zero). */
+export function asOpenAiUsage(raw: unknown): OpenAiUsage | null {
+  if (!isRecord(raw)) return null;
+  if (typeof raw.prompt_tokens !== 'number' || typeof raw.completion_tokens !== 'number') return null;
+  return raw as OpenAiUsage;
+}
+
+/** prompt_tokens already includes the cached tokens (`prompt_tokens_details.cached_tokens`). */
+export function toUsage(usage: OpenAiUsage): Usage {
+  const cached = usage.prompt_tokens_details?.cached_tokens;
+  return {
+    promptTokens: usage.prompt_tokens,
+    completionTokens: usage.completion_tokens,
+    cachedTokens: typeof cached === 'number' ? cached : 0,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The one place that calls providers: builds the request with the adapter, sends it through the
+ * origin's pool, and returns a tagged result. For streams it peeks: `ok: true` only once the first
+ * translated event has arrived, so anything that fails before the first byte can still fall back.
+ */
+import type { Dispatcher } from 'undici';
+import { ProviderProtocolError } from '../providers/index.js';
+import type { ChatRequest, ProviderAdapter, StreamEvent, UpstreamError, UpstreamTarget } from '../providers/types.js';
+import { poolFor } from './pools.js';
+import { MAX_ERROR_BODY_BYTES, MAX_JSON_BODY_BYTES, readBodyPrefix, readBodyText } from './read-body.js';
+import { sseEvents } from './sse-events.js';
+import { DEFAULT_UPSTREAM_TIMEOUTS } from './timeouts.js';
+import { CANCELLED, transportError, withoutKey } from './transport-error.js';
+import type { SendChatOptions, UpstreamResult } from './types.js';
+
+type Call = {
+  adapter: ProviderAdapter;
+  target: UpstreamTarget;
+  body: ChatRequest;
+  controller: AbortController;
+  warnings: string[];
+  /** Detaches from the caller's signal; idempotent. */
+  release(): void;
+};
+
+export async function sendChat(
+  adapter: ProviderAdapter,
+  target: UpstreamTarget,
+  body: ChatRequest,
+  options: SendChatOptions,
+): Promise<UpstreamResult> {
+  const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
+  const http = adapter.buildRequest(body, target, options.stream);
+  const controller = new AbortController();
+  const signal = options.signal;
+  const onAbort = (): void => controller.abort();
+  if (signal?.aborted === true) return { ok: false, error: CANCELLED };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const call: Call = {
+    adapter,
+    target,
+    body,
+    controller,
+    warnings: http.warnings ?? [],
+    release: () => signal?.removeEventListener('abort', onAbort),
+  };
+
+  let response: Dispatcher.ResponseData;
+  try {
+    const url = new URL(http.url);
+    response = await poolFor(url.origin, timeouts.connectTimeoutMs).request({
+      method: 'POST',
+      path: url.pathname + url.search,
+      headers: http.headers,
+      body: http.body,
+      signal: controller.signal,
+      headersTimeout: timeouts.firstByteTimeoutMs,
+      bodyTimeout: timeouts.idleTimeoutMs,
+    });
+  } catch (error) {
+    call.release();
+    return { ok: false, error: controller.signal.aborted ? CANCELLED : transportError(error) };
+  }
+  if (response.statusCode < 200 || response.statusCode > 299) return failed(call, response);
+  return options.stream ? peekStream(call, response) : readCompletion(call, response);
+}
+
+async function failed(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
+  const text = await readBodyPrefix(response.body, MAX_ERROR_BODY_BYTES);
+  call.release();
+  const error = call.adapter.parseError(response.statusCode, text, response.headers);
+  return { ok: false, error: withoutKey(error, call.target.apiKey) };
+}
+
+async function readCompletion(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
+  try {
+    const text = await readBodyText(response.body, MAX_JSON_BODY_BYTES);
+    if (text === null) return { ok: false, error: badResponse('upstream answer is larger than the gateway accepts') };
+    const { completion, usage } = call.adapter.parseResponse(JSON.parse(text) as unknown, call.body);
+    return { ok: true, kind: 'json', completion, usage, status: response.statusCode, warnings: call.warnings };
+  } catch (error) {
+    if (call.controller.signal.aborted) return { ok: false, error: CANCELLED };
+    if (error instanceof SyntaxError) return { ok: false, error: badResponse('upstream answered 2xx with invalid JSON') };
+    if (error instanceof ProviderProtocolError) return { ok: false, error: badResponse(error.message) };
+    return { ok: false, error: withoutKey(transportError(error), call.target.apiKey) };
+  } finally {
+    call.release();
+  }
+}
+
+function badResponse(message: string): UpstreamError {
+  return { kind: 'bad_response', status: 200, retryable: true, message };
+}
+
+async function peekStream(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
+  const { controller, target } = call;
+  const events = sseEvents(response.body, {
+    translator: call.adapter.createStreamTranslator(call.body),
+    isCancelled: () => controller.signal.aborted,
+    sanitize: (error) => withoutKey(error, target.apiKey),
+  });
+  const abort = (): void => {
+    call.release();
+    controller.abort();
+  };
+  const first = await events.next();
+  if (first.done === true) {
+    call.release();
+    if (controller.signal.aborted) return { ok: false, error: CANCELLED };
+    return { ok: true, kind: 'stream', events: replay(undefined, events, call.release), abort, warnings: call.warnings };
+  }
+  if (first.value.type === 'error') {
+    abort();
+    await events.return(undefined);
+    return { ok: false, error: first.value.error };
+  }
+  return { ok: true, kind: 'stream', events: replay(first.value, events, call.release), abort, warnings: call.warnings };
+}
+
+/** The peeked event, then the rest; closing it early (break / return) closes the upstream body. */
+function replay(
+  first: StreamEvent | undefined,
+  rest: AsyncGenerator<StreamEvent, void, undefined>,
+  release: () => void,
+): AsyncIterable<StreamEvent> {
+  let head = first;
+  const iterator: AsyncIterator<StreamEvent, void> = {
+    async next() {
+      if (head !== undefined) {
+        const value = head;
+        head = undefined;
+        return { done: false, value };
+      }
+      const result = await rest.next();
+      if (result.done === true) release();
+      return result;
+    },
+    async return() {
+      head = undefined;
+      release();
+      return rest.return(undefined);
+    },
+  };
+  return { [Symbol.asyncIterator]: () => iterator };
+}
