@@ -7,9 +7,11 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTyp
 import type { AppContext } from './context.js';
 import { uuidv7 } from './crypto/ids.js';
 import { installCors } from './http/cors.js';
+import { registerDashboard } from './http/dashboard.js';
 import { installErrorHandlers } from './http/error-handler.js';
 import { errors } from './http/errors.js';
 import { registerHealthRoutes } from './http/health.js';
+import { installMetrics } from './http/metrics.js';
 import { registerManagementRoutes } from './management/index.js';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -86,6 +88,8 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealthRoutes(app, ctx);
+  await registerDashboard(app);
+  installMetrics(app);
   await app.register(async (scope) => registerManagementRoutes(scope, ctx), { prefix: '/v1' });
   for (const extra of modules.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
   return app;

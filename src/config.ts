@@ -4,27 +4,43 @@ import { z } from 'zod';
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  PORT: z
+    .string()
+    .regex(/^\d{1,5}$/, 'must be a port number from 0 to 65535')
+    .transform(Number)
+    .refine((n) => n <= 65535, 'must be a port number from 0 to 65535')
+    .default(8080),
   HOST: z.string().min(1).default('127.0.0.1'),
   ASSISTIV_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   ASSISTIV_ADMIN_KEY: z
     .string()
     .regex(/^sk-admin_[A-Za-z0-9]{32,}$/, 'must be sk-admin_ followed by at least 32 letters or digits')
     .optional(),
   ASSISTIV_ENCRYPTION_KEY: z
     .string()
-    .refine((v) => Buffer.from(v, 'base64').length === 32, 'must be 32 bytes encoded as base64')
+    .refine(
+      (v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, 'base64').length === 32,
+      'must be 32 bytes encoded as base64 (openssl rand -base64 32)',
+    )
     .optional(),
   ASSISTIV_CORS_ORIGINS: z.string().optional(),
-  LOG_LEVEL: z.enum(logLevels).default('info'),
+  ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
+  ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(600_000),
+  ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
+  LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
 export type Config = {
+  /** Upstream timeouts (ms): connect, response headers (a whole non-streaming answer), silence between chunks. */
+  upstreamTimeouts: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
   port: number;
   host: string;
   dataDir: string;
@@ -46,6 +62,8 @@ export type Config = {
     authCacheMaxEntries: number;
     /** Idempotency replays are kept this long (spec §0: 24 h). */
     idempotencyTtlMs: number;
+    /** A key still "in progress" after this long belongs to a request whose process died: it may be taken over. */
+    idempotencyLockMs: number;
   };
 };
 
@@ -53,18 +71,25 @@ export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with one line naming the variable and why. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(env);
+  // An empty value (`DATABASE_URL=` in a compose file or .env) means "unset", as in most tools.
+  const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = envSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const name = String(issue.path[0] ?? 'environment');
-    const got = env[name];
-    const shown = name.includes('KEY') || name.endsWith('_URL') ? '' : ` (got "${got}")`;
+    // Secrets and URLs (which may carry a password) are never echoed back.
+    const shown = name.includes('KEY') || name.endsWith('_URL') ? '' : ` (got "${given[name]}")`;
     throw new ConfigError(`${name} ${issue.message}${shown}`);
   }
   const e = parsed.data;
   if (e.DATABASE_URL && !e.ASSISTIV_ENCRYPTION_KEY) {
     throw new ConfigError(
-      'ASSISTIV_ENCRYPTION_KEY is required with DATABASE_URL (every instance must share the master key for provider keys)',
+      'ASSISTIV_ENCRYPTION_KEY is required with DATABASE_URL (every instance must share the master key for provider keys; generate one with: openssl rand -base64 32)',
+    );
+  }
+  if (e.DATABASE_URL && !e.ASSISTIV_ADMIN_KEY) {
+    throw new ConfigError(
+      'ASSISTIV_ADMIN_KEY is required with DATABASE_URL (every instance must accept the same operator key; generate one with: echo sk-admin_$(openssl rand -hex 32))',
     );
   }
   return {
@@ -80,12 +105,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    upstreamTimeouts: {
+      connectTimeoutMs: e.ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS,
+      firstByteTimeoutMs: e.ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
+      idleTimeoutMs: e.ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS,
+    },
     limits: {
       managementBodyBytes: 1024 * 1024,
       inferenceBodyBytes: 20 * 1024 * 1024,
       authCacheTtlMs: 1000,
       authCacheMaxEntries: 100_000,
       idempotencyTtlMs: 24 * 60 * 60 * 1000,
+      idempotencyLockMs: 5 * 60 * 1000,
     },
   };
 }

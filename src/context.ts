@@ -1,7 +1,10 @@
 /** What every module gets: configuration, storage, secrets, auth and a clock tests can move. */
+import type { BillingEngineHandle } from './billing/engine.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { AuthService } from './http/auth.js';
+import type { LogWriter } from './inference/log-writer.js';
+import type { RateLimiterHandle } from './ratelimit/index.js';
 import type { Store } from './store/database.js';
 
 export type Clock = { now(): number };
@@ -16,6 +19,12 @@ export type AppContext = {
   clock: Clock;
   /** Cross-cutting change notifications (cache invalidation); Redis fan-out can subscribe later. */
   events: import('node:events').EventEmitter;
+  /** Per-end-user rpm/tpm/rpd admission (spec §5 step 3), plus shutdown for the process. */
+  rateLimiter: RateLimiterHandle;
+  /** Batched request-log writes; readers on this instance flush first. */
+  requestLogs: LogWriter;
+  /** Reservations and settlements (a BillingEngine, plus the sweeper and shutdown for the process). */
+  billing: BillingEngineHandle;
 };
 
 /** ISO-8601 UTC from the context's clock. */

@@ -1,12 +1,18 @@
 /** Starts a gateway from a configuration: storage, migrations, catalogue, secrets, app. Used by the CLI and tests. */
 import type { FastifyInstance } from 'fastify';
 import { buildApp, newEventBus } from './app.js';
+import { createBillingEngine } from './billing/engine.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import type { Config } from './config.js';
 import { type AppContext, type Clock, systemClock } from './context.js';
 import { hashKey } from './crypto/api-keys.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { AuthService } from './http/auth.js';
+import { LogWriter } from './inference/log-writer.js';
+import type { InferenceDeps } from './inference/pipeline.js';
+import { RouteCache } from './inference/route-cache.js';
+import { registerInferenceRoutes } from './inference/routes.js';
+import { createRateLimiter } from './ratelimit/index.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
 import { type GatewaySecrets, resolveSecrets } from './secrets.js';
@@ -25,23 +31,53 @@ export async function prepareStore(config: Config): Promise<Store> {
   return store;
 }
 
-export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean } = {}): Promise<Gateway> {
-  const secrets = resolveSecrets(config);
-  const store = await prepareStore(config);
-  const clock = opts.clock ?? systemClock;
+/** The services every module shares, built once per process (also by CLI commands that need them). */
+export function createContext(config: Config, store: Store, secrets: GatewaySecrets, clock: Clock = systemClock): AppContext {
   const auth = new AuthService(store, hashKey(secrets.adminKey), {
     ttlMs: config.limits.authCacheTtlMs,
     maxEntries: config.limits.authCacheMaxEntries,
     now: () => clock.now(),
   });
-  const ctx: AppContext = { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events: newEventBus() };
-  const app = await buildApp(ctx, { logger: opts.logger });
+  const requestLogs = new LogWriter(store, (err) => process.stderr.write(`assistiv: writing request logs failed: ${String(err)}\n`));
+  const events = newEventBus();
+  const billing = createBillingEngine(
+    { store, clock, events },
+    { onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`) },
+  );
+  const rateLimiter = createRateLimiter({
+    db: store.db,
+    redisUrl: config.redisUrl,
+    now: () => clock.now(),
+    events,
+    onError: (err) => process.stderr.write(`assistiv: rate limit store failed: ${String(err)}\n`),
+  });
+  return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter };
+}
+
+export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean } = {}): Promise<Gateway> {
+  const secrets = resolveSecrets(config);
+  const store = await prepareStore(config);
+  const clock = opts.clock ?? systemClock;
+  const ctx = createContext(config, store, secrets, clock);
+  const inference: InferenceDeps = {
+    ctx,
+    routes: new RouteCache(ctx, config.limits.authCacheTtlMs),
+    billing: ctx.billing,
+    rateLimiter: ctx.rateLimiter,
+    logs: ctx.requestLogs,
+    timeouts: config.upstreamTimeouts,
+  };
+  const app = await buildApp(ctx, { logger: opts.logger, extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)] });
+  ctx.billing.startSweeper();
   return {
     app,
     ctx,
     secrets,
     async close() {
       await app.close();
+      await ctx.requestLogs.flush();
+      await ctx.billing.close();
+      await ctx.rateLimiter.close();
       await store.close();
     },
   };

@@ -1,9 +1,10 @@
 /** The `assistiv` command line: serve, migrate, platform create, admin-key. */
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { ConfigError, type Config, loadConfig } from './config.js';
-import { createGateway, prepareStore } from './gateway.js';
+import { verifyLedgerFromCli } from './cli/ledger.js';
 import { createPlatformFromCli } from './cli/platform.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createGateway, prepareStore } from './gateway.js';
 import { adminKeyFile, resolveSecrets } from './secrets.js';
 
 function configOrExit(): Config {
@@ -18,6 +19,14 @@ function configOrExit(): Config {
   }
 }
 
+/** Ends the process with one readable line (no stack trace) for failures an operator can fix. */
+function fail(what: string, err: unknown): never {
+  const e = err as { code?: string; message?: string };
+  const detail = e?.code === 'EADDRINUSE' ? 'the address is already in use' : (e?.message ?? String(err));
+  process.stderr.write(`assistiv: ${what}: ${detail}\n`);
+  process.exit(1);
+}
+
 const program = new Command('assistiv').description('Assistiv Gateway: a multi-tenant LLM gateway').showHelpAfterError();
 
 program
@@ -25,9 +34,12 @@ program
   .description('migrate the database, seed the catalogue and serve the API')
   .action(async () => {
     const config = configOrExit();
-    const gateway = await createGateway(config);
-    const address = await gateway.app.listen({ port: config.port, host: config.host });
-    const base = address.replace('[::1]', 'localhost');
+    const gateway = await createGateway(config).catch((err) => fail('cannot start', err));
+    const address = await gateway.app.listen({ port: config.port, host: config.host }).catch(async (err) => {
+      await gateway.close();
+      return fail(`cannot listen on ${config.host}:${config.port} (set PORT or HOST)`, err);
+    });
+    const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     const lines = [
       `Assistiv Gateway listening on ${base} (${gateway.ctx.store.dialect}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`,
       `  API reference: ${base}/docs    Dashboard: ${base}/dashboard`,
@@ -47,7 +59,10 @@ program
       );
     }
     if (gateway.secrets.generatedEncryptionKey) {
-      lines.push('', `Generated the provider-key encryption key in ${config.dataDir}/encryption.key: back it up; without it stored provider keys cannot be read.`);
+      lines.push(
+        '',
+        `Generated the provider-key encryption key in ${config.dataDir}/encryption.key: back it up; without it stored provider keys cannot be read.`,
+      );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
     const stop = async () => {
@@ -63,7 +78,7 @@ program
   .description('apply pending database migrations and seed the catalogue, then exit')
   .action(async () => {
     const config = configOrExit();
-    const store = await prepareStore(config);
+    const store = await prepareStore(config).catch((err) => fail('cannot migrate', err));
     await store.close();
     process.stdout.write(`Database is up to date (${store.dialect}).\n`);
   });
@@ -76,6 +91,16 @@ platform
   .option('--slug <slug>', 'URL-safe identifier (default: from the name)')
   .action(async (opts: { name: string; slug?: string }) => {
     await createPlatformFromCli(configOrExit(), opts);
+  });
+
+program
+  .command('ledger')
+  .description('audit the money ledgers')
+  .command('verify')
+  .description('recompute every balance from its ledger and check every billed request; exits 1 naming each difference')
+  .option('--json', 'print the report as JSON')
+  .action(async (opts: { json?: boolean }) => {
+    await verifyLedgerFromCli(configOrExit(), opts);
   });
 
 program

@@ -28,7 +28,8 @@ function readOrCreate(file: string, create: () => string): { value: string; crea
 }
 
 export function resolveSecrets(config: Config): GatewaySecrets {
-  mkdirSync(config.dataDir, { recursive: true });
+  // The data dir holds the database and the master keys: only the gateway's user may read it.
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const admin = config.adminKey
     ? { value: config.adminKey, created: false }
     : readOrCreate(adminKeyFile(config.dataDir), () => generateKey('admin'));

@@ -62,3 +62,18 @@ export async function openBudget(
     .execute();
   return budget;
 }
+
+/** A budget's period state, as the engine and the budget routes read it. */
+export type BudgetPeriodState = { period: BudgetPeriod; period_start: string; used_micros: number };
+
+/**
+ * The lazy period reset due at `nowMs`, or null. Daily and monthly budgets start over at each UTC
+ * boundary: `used` returns to 0 (a `reset` row whose amount, the effect on remaining, is the old `used`);
+ * `max` and in-flight reservations carry over. one_time budgets never reset.
+ */
+export function dueReset(budget: BudgetPeriodState, nowMs: number): { periodStart: string; amountMicros: number } | null {
+  if (budget.period === 'one_time') return null;
+  const periodStart = periodStartOf(budget.period, new Date(nowMs));
+  if (periodStart <= budget.period_start) return null;
+  return { periodStart, amountMicros: budget.used_micros };
+}

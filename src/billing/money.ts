@@ -88,3 +88,50 @@ export function withMarkupMicros(costMicrosValue: number, markupPercentage: numb
   const markupScaled = Math.round(markupPercentage * 10_000);
   return divRoundHalfUp(costMicrosValue * (1_000_000 + markupScaled), 1_000_000);
 }
+
+/** Prices and token counts of a reservation's worst case (spec §5 step 4). */
+export type WorstCaseInput = {
+  promptTokens: number;
+  maxOutputTokens: number;
+  inputMicrosPerMtok: number;
+  outputMicrosPerMtok: number;
+};
+
+/**
+ * The most a request may cost before it runs: every prompt token at the input price plus every allowed
+ * output token at the output price, rounded half-up like costMicros(). BigInt because a client may ask for a
+ * huge max_tokens, and the product of tokens and prices can pass 2^53 before the division.
+ */
+export function worstCaseMicros(r: WorstCaseInput): number {
+  for (const v of [r.promptTokens, r.maxOutputTokens, r.inputMicrosPerMtok, r.outputMicrosPerMtok]) {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`worst case needs non-negative integers, got ${v}`);
+  }
+  const numerator = BigInt(r.promptTokens) * BigInt(r.inputMicrosPerMtok) + BigInt(r.maxOutputTokens) * BigInt(r.outputMicrosPerMtok);
+  const micros = (numerator + 500_000n) / 1_000_000n;
+  if (micros > BigInt(Number.MAX_SAFE_INTEGER)) return Number.MAX_SAFE_INTEGER;
+  return Number(micros);
+}
+
+/** The largest cost whose marked-up charge fits in `budgetMicros` (inverse of withMarkupMicros, rounded down). */
+export function costWithinMarkedUpMicros(budgetMicros: number, markupPercentage: number): number {
+  if (budgetMicros <= 0) return 0;
+  if (markupPercentage <= 0) return budgetMicros;
+  const markupScaled = BigInt(Math.round(markupPercentage * 10_000));
+  let cost = Number((BigInt(budgetMicros) * 1_000_000n) / (1_000_000n + markupScaled));
+  // The division ignores the half-up rounding of the charge: step to the exact answer (a few steps at most).
+  while (cost > 0 && withMarkupMicros(cost, markupPercentage) > budgetMicros) cost -= 1;
+  while (withMarkupMicros(cost + 1, markupPercentage) <= budgetMicros) cost += 1;
+  return cost;
+}
+
+/**
+ * How many output tokens `availableMicros` pays for after the prompt (for the 402 message). null when
+ * the output is free (any number fits).
+ */
+export function affordableOutputTokens(availableMicros: number, r: Omit<WorstCaseInput, 'maxOutputTokens'>): number | null {
+  if (r.outputMicrosPerMtok <= 0) return null;
+  const left = BigInt(Math.max(0, availableMicros)) * 1_000_000n - BigInt(r.promptTokens) * BigInt(r.inputMicrosPerMtok);
+  if (left <= 0n) return 0;
+  const tokens = left / BigInt(r.outputMicrosPerMtok);
+  return tokens > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(tokens);
+}

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { uuidv7 } from '../crypto/ids.js';
+import { isUniqueViolation } from '../store/errors.js';
 import type { Database } from '../store/schema.js';
 
 type PriceTable = {
@@ -28,7 +29,20 @@ export function loadPriceTable(): PriceTable {
   return JSON.parse(readFileSync(new URL('./price-table.json', import.meta.url), 'utf8')) as PriceTable;
 }
 
+/**
+ * Several instances starting at once on one PostgreSQL may race to seed: the loser's transaction fails on
+ * a unique index and is simply run again, when it finds the table version already applied.
+ */
 export async function seedCatalogue(db: Kysely<Database>, nowIso: string): Promise<{ seeded: boolean; version: number }> {
+  try {
+    return await seedOnce(db, nowIso);
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
+    return seedOnce(db, nowIso);
+  }
+}
+
+async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded: boolean; version: number }> {
   const table = loadPriceTable();
   return db.transaction().execute(async (trx) => {
     const applied = await trx.selectFrom('gateway_settings').select('value').where('name', '=', 'catalogue_version').executeTakeFirst();
@@ -41,7 +55,19 @@ export async function seedCatalogue(db: Kysely<Database>, nowIso: string): Promi
         continue;
       }
       const id = uuidv7();
-      await trx.insertInto('providers').values({ id, slug: p.slug, name: p.name, kind: p.kind, base_url: p.base_url, is_active: 1, created_at: nowIso, updated_at: nowIso }).execute();
+      await trx
+        .insertInto('providers')
+        .values({
+          id,
+          slug: p.slug,
+          name: p.name,
+          kind: p.kind,
+          base_url: p.base_url,
+          is_active: 1,
+          created_at: nowIso,
+          updated_at: nowIso,
+        })
+        .execute();
       providerIds.set(p.slug, id);
     }
     for (const m of table.models) {
@@ -73,8 +99,17 @@ export async function seedCatalogue(db: Kysely<Database>, nowIso: string): Promi
         })
         .execute();
     }
-    if (applied) await trx.updateTable('gateway_settings').set({ value: String(table.version) }).where('name', '=', 'catalogue_version').execute();
-    else await trx.insertInto('gateway_settings').values({ name: 'catalogue_version', value: String(table.version) }).execute();
+    if (applied)
+      await trx
+        .updateTable('gateway_settings')
+        .set({ value: String(table.version) })
+        .where('name', '=', 'catalogue_version')
+        .execute();
+    else
+      await trx
+        .insertInto('gateway_settings')
+        .values({ name: 'catalogue_version', value: String(table.version) })
+        .execute();
     return { seeded: true, version: table.version };
   });
 }

@@ -1,16 +1,32 @@
-/** UUIDv7: time-ordered ids keep append-only tables' indexes compact (design §10). */
+/** UUIDv7: time-ordered ids keep append-only tables' indexes compact (design §10) and make "newest first" an id sort. */
 import { randomBytes } from 'node:crypto';
+
+/** RFC 9562 method 1: a 12-bit counter in rand_a keeps ids from one process strictly increasing within a millisecond. */
+let lastMs = 0;
+let counter = 0;
 
 export function uuidv7(): string {
   const bytes = randomBytes(16);
-  const ms = Date.now();
+  let ms = Date.now();
+  if (ms > lastMs) {
+    lastMs = ms;
+    counter = bytes.readUInt16BE(6) & 0x7ff; // random start, leaving headroom to count up
+  } else {
+    ms = lastMs; // the clock went back or stood still: stay on the last millisecond and count
+    counter++;
+    if (counter > 0xfff) {
+      lastMs = ++ms; // 4,096 ids in one millisecond: borrow the next one
+      counter = 0;
+    }
+  }
   bytes[0] = Math.floor(ms / 2 ** 40) & 0xff;
   bytes[1] = Math.floor(ms / 2 ** 32) & 0xff;
   bytes[2] = (ms >>> 24) & 0xff;
   bytes[3] = (ms >>> 16) & 0xff;
   bytes[4] = (ms >>> 8) & 0xff;
   bytes[5] = ms & 0xff;
-  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[6] = 0x70 | (counter >>> 8);
+  bytes[7] = counter & 0xff;
   bytes[8] = (bytes[8] & 0x3f) | 0x80;
   const h = bytes.toString('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;

@@ -1,17 +1,23 @@
 /** The root error handler and the not-found/wrong-method handler: the only places error bodies are built. */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import FindMyWay from 'find-my-way';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import FindMyWay from 'find-my-way';
 import { ApiError, errorBody, errors } from './errors.js';
 
 function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
   if (err instanceof ApiError) return err;
   if (hasZodFastifySchemaValidationErrors(err)) {
     const first = err.validation[0];
-    const path = first.instancePath.replace(/^\//, '').replaceAll('/', '.');
     const where = err.validationContext === 'querystring' ? 'query' : err.validationContext;
-    const param = path || (where === 'body' ? 'body' : String(first.params?.missingProperty ?? where));
-    return errors.validation(param, `Invalid ${where === 'body' ? 'field' : where} "${param}": ${first.message}.`);
+    // An unknown field names itself; otherwise the issue's path, e.g. `settings.markup_percentage` or `messages[0].role`.
+    const unknownKeys = first.keyword === 'unrecognized_keys' ? (first.params?.keys as string[] | undefined) : undefined;
+    const path = [...pathSegments(first.instancePath), ...(unknownKeys?.length ? [unknownKeys[0]] : [])];
+    const param = formatParam(path) || (where === 'body' ? 'body' : String(where));
+    const what = where === 'body' ? 'field' : where === 'query' ? 'query parameter' : `${where} parameter`;
+    const message = unknownKeys?.length
+      ? `Unknown ${what} "${param}": it is not part of this request's schema.`
+      : `Invalid ${what} "${param}": ${first.message}.`;
+    return errors.validation(param, message);
   }
   const fe = err as FastifyError;
   switch (fe.code) {
@@ -25,6 +31,15 @@ function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
   }
   if (fe instanceof SyntaxError) return errors.invalidJson();
   return errors.internal();
+}
+
+function pathSegments(instancePath: string): string[] {
+  return instancePath.split('/').filter(Boolean);
+}
+
+/** `["messages", "0", "role"]` → `messages[0].role` (OpenAI's way of naming a nested field). */
+function formatParam(segments: string[]): string {
+  return segments.reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
 export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number) {
@@ -52,9 +67,7 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
 
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
-    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter(
-      (m) => known.find(m, path) !== null,
-    );
+    const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => known.find(m, path) !== null);
     if (allowed.length > 0) {
       reply.header('allow', allowed.join(', '));
       const err = new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}.`);

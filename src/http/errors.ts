@@ -1,4 +1,5 @@
 /** The one catalogue of API errors (spec §1). Only the root error handler turns them into bodies. */
+import { isUniqueViolation } from '../store/errors.js';
 
 export type ErrorType =
   | 'invalid_request_error'
@@ -57,11 +58,20 @@ export const errors = {
     new ApiError(401, 'invalid_api_key', message),
   forbidden: (message: string, code = 'forbidden') => new ApiError(403, code, message),
   notFound: (what: string) => new ApiError(404, 'not_found', `${what} not found.`),
+  /** A body field names a resource that does not exist (e.g. an unknown `provider_id`). */
+  unknownReference: (param: string, message: string) => new ApiError(404, 'not_found', message, { param }),
   conflict: (message: string, code = 'conflict') => new ApiError(409, code, message),
-  tooLarge: (limitBytes: number) =>
-    new ApiError(413, 'request_too_large', `The request body is larger than the ${limitBytes}-byte limit.`),
+  tooLarge: (limitBytes: number) => new ApiError(413, 'request_too_large', `The request body is larger than the ${limitBytes}-byte limit.`),
   internal: () => new ApiError(500, 'internal_error', 'Internal server error. Quote the request id when reporting it.'),
 };
+
+/** A lost insert race (or a PATCH onto a taken unique value) is the caller's 409, never a 500. */
+export const conflictOnUnique =
+  (message: string) =>
+  (err: unknown): never => {
+    if (isUniqueViolation(err)) throw errors.conflict(message);
+    throw err;
+  };
 
 /** The spec's error body. */
 export function errorBody(err: ApiError, requestId: string) {

@@ -1,7 +1,7 @@
 /** Per-scope authentication hooks: each key kind gets its auth in its own encapsulated scope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { type Principal, type PrincipalKind, keyFromRequest, requireKind } from './auth.js';
+import { keyFromRequest, type Principal, type PrincipalKind, requireKind } from './auth.js';
 import { errors } from './errors.js';
 
 declare module 'fastify' {
@@ -26,13 +26,33 @@ export function platformScope(ctx: AppContext) {
     await auth(req, reply);
     const principal = req.principal;
     const { platformId } = req.params as { platformId?: string };
+    if (platformId !== undefined) platformOfRequest.set(req, platformId);
     if (principal?.kind === 'platform' && principal.platformId !== platformId) {
       throw errors.forbidden('This platform key belongs to another platform.');
+    }
+    // The operator may act on any platform, so for it an unknown platform is a 404 before anything runs
+    // (a platform key's own platform exists: its key was just found through it).
+    if (principal?.kind === 'admin' && platformId) {
+      const found = await ctx.store.db.selectFrom('platforms').select('id').where('id', '=', platformId).executeTakeFirst();
+      if (!found) throw errors.notFound('Platform');
     }
   };
 }
 
+/**
+ * The platform each request acts on, recorded by platformScope in onRequest: a route's own `params` schema
+ * replaces `req.params` with its parsed output, which would drop `platformId` if the schema forgot it.
+ */
+const platformOfRequest = new WeakMap<FastifyRequest, string>();
+
+/** The platform a platform-scoped route acts on, or undefined outside `/v1/platforms/{platformId}`. */
+export function scopedPlatformId(req: FastifyRequest): string | undefined {
+  return platformOfRequest.get(req);
+}
+
 /** The platform a platform-scoped route acts on (its path parameter, checked by platformScope). */
 export function platformIdOf(req: FastifyRequest): string {
-  return (req.params as { platformId: string }).platformId;
+  const id = platformOfRequest.get(req);
+  if (id === undefined) throw new Error('platformIdOf called outside a platformScope route');
+  return id;
 }

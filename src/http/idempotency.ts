@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AppContext, nowIso } from '../context.js';
 import { errors } from './errors.js';
+import { scopedPlatformId } from './hooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,10 +16,11 @@ declare module 'fastify' {
   }
 }
 
+/** Keys are scoped per platform (spec §0); the operator's own routes share one scope. */
 function scopeOf(req: FastifyRequest): string {
   const p = req.principal;
-  const { platformId } = req.params as { platformId?: string };
   if (p?.kind === 'platform' || p?.kind === 'end_user') return `platform:${p.platformId}`;
+  const platformId = scopedPlatformId(req);
   return platformId ? `platform:${platformId}` : 'admin';
 }
 
@@ -40,7 +42,16 @@ export function idempotencyCheck(ctx: AppContext) {
     for (let attempt = 0; attempt < 2; attempt++) {
       const inserted = await db
         .insertInto('idempotency_keys')
-        .values({ scope, key, route, body_hash: bodyHash, state: 'in_progress', response_status: null, response_sealed: null, created_at: nowIso(ctx) })
+        .values({
+          scope,
+          key,
+          route,
+          body_hash: bodyHash,
+          state: 'in_progress',
+          response_status: null,
+          response_sealed: null,
+          created_at: nowIso(ctx),
+        })
         .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
         .executeTakeFirst();
       if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 1) {
@@ -54,15 +65,20 @@ export function idempotencyCheck(ctx: AppContext) {
         .where('key', '=', key)
         .executeTakeFirst();
       if (!existing) continue; // released meanwhile: try to take it again
-      if (ctx.clock.now() - Date.parse(existing.created_at) > ctx.config.limits.idempotencyTtlMs) {
-        await db.deleteFrom('idempotency_keys').where('scope', '=', scope).where('key', '=', key).execute();
+      const ageMs = ctx.clock.now() - Date.parse(existing.created_at);
+      // Expired, or held by a request that never finished (its process died): free the key and take it.
+      const abandoned = existing.state === 'in_progress' && ageMs > ctx.config.limits.idempotencyLockMs;
+      if (ageMs > ctx.config.limits.idempotencyTtlMs || abandoned) {
+        await db
+          .deleteFrom('idempotency_keys')
+          .where('scope', '=', scope)
+          .where('key', '=', key)
+          .where('created_at', '=', existing.created_at)
+          .execute();
         continue;
       }
       if (existing.route !== route || existing.body_hash !== bodyHash) {
-        throw errors.conflict(
-          'This Idempotency-Key was already used with a different route or body.',
-          'idempotency_key_reused',
-        );
+        throw errors.conflict('This Idempotency-Key was already used with a different route or body.', 'idempotency_key_reused');
       }
       if (existing.state !== 'done' || existing.response_sealed === null) {
         throw errors.conflict('A request with this Idempotency-Key is still in progress.', 'idempotency_in_progress');
@@ -82,10 +98,7 @@ export function idempotencyStore(ctx: AppContext) {
     const idem = req.idempotency;
     if (!idem) return payload;
     req.idempotency = null;
-    const where = ctx.store.db
-      .updateTable('idempotency_keys')
-      .where('scope', '=', idem.scope)
-      .where('key', '=', idem.key);
+    const where = ctx.store.db.updateTable('idempotency_keys').where('scope', '=', idem.scope).where('key', '=', idem.key);
     if (reply.statusCode >= 500 || (payload !== undefined && typeof payload !== 'string')) {
       await ctx.store.db.deleteFrom('idempotency_keys').where('scope', '=', idem.scope).where('key', '=', idem.key).execute();
       return payload;

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 
 export const pageQuery = z.object({
-  page: z.coerce.number().int().min(1).default(1),
+  // Bounded so OFFSET stays an exact integer; nobody pages a million pages deep (filter instead).
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 

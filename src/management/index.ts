@@ -5,10 +5,13 @@ import { authenticate, platformScope } from '../http/hooks.js';
 import { idempotencyCheck, idempotencyStore } from '../http/idempotency.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
+import { registerBudgetRoutes, registerMeBudgetRoutes } from './budgets/routes.js';
 import { registerEndUserRoutes } from './end-users/routes.js';
 import { registerLlmConfigRoutes } from './llm-configs/routes.js';
+import { registerLogRoutes } from './logs/routes.js';
 import { registerMeRoutes } from './me/routes.js';
 import { registerPlatformRoutes } from './platforms/routes.js';
+import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limits/routes.js';
 import { registerWalletRoutes } from './wallet/routes.js';
 
 export async function registerManagementRoutes(app: FastifyInstance, ctx: AppContext) {
@@ -27,10 +30,15 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
     registerLlmConfigRoutes(platform, ctx);
     registerEndUserRoutes(platform, ctx);
     registerWalletRoutes(platform, ctx);
+    registerBudgetRoutes(platform, ctx);
+    registerRateLimitRoutes(platform, ctx);
+    registerLogRoutes(platform, ctx);
   }, { prefix: '/platforms/:platformId' });
 
   await app.register(async (me) => {
     me.addHook('onRequest', authenticate(ctx, ['end_user']));
     registerMeRoutes(me, ctx);
+    registerMeBudgetRoutes(me, ctx);
+    registerMeRateLimitRoutes(me, ctx);
   }, { prefix: '/me' });
 }

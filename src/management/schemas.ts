@@ -4,6 +4,9 @@ import { parseUsd } from '../billing/money.js';
 
 export const platformParams = z.object({ platformId: z.string() });
 
+/** One movement or threshold is at most a billion dollars: balances stay far inside exact integer range (2^53 µUSD ≈ 9 billion USD). */
+export const MAX_AMOUNT_MICROS = 1_000_000_000 * 1_000_000;
+
 /** A USD amount as the spec allows it: a number (or decimal string) with ≤ 6 decimals; sign checked. */
 export function usdAmount(sign: 'positive' | 'non_negative' | 'non_zero') {
   return z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -12,31 +15,41 @@ export function usdAmount(sign: 'positive' | 'non_negative' | 'non_zero') {
       ctx.addIssue({ code: 'custom', message: parsed.reason });
       return z.NEVER;
     }
+    if (Math.abs(parsed.micros) > MAX_AMOUNT_MICROS) {
+      ctx.addIssue({ code: 'custom', message: 'must be at most 1000000000 (one billion USD)' });
+      return z.NEVER;
+    }
     return parsed.micros;
   });
 }
 
-/** JSON object with a serialized size bound (metadata, settings). */
+/** JSON object with a bound on its serialized size in UTF-8 bytes (metadata, settings). */
 export function boundedObject(maxBytes: number) {
-  return z.record(z.string(), z.unknown()).refine((v) => JSON.stringify(v).length <= maxBytes, {
-    message: `must serialize to at most ${maxBytes} bytes`,
+  return z.record(z.string(), z.unknown()).refine((v) => Buffer.byteLength(JSON.stringify(v), 'utf8') <= maxBytes, {
+    message: `must serialize to at most ${maxBytes} bytes of JSON`,
   });
 }
 
-export const expiresAt = z.iso
-  .datetime({ offset: true })
-  .refine((v) => Date.parse(v) > Date.now(), { message: 'must be in the future' });
+/** Settings as stored: a null value removes the setting (PATCH merges; create simply drops nulls). */
+export function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current, ...patch };
+  for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
+  return merged;
+}
+
+export const expiresAt = z.iso.datetime({ offset: true }).refine((v) => Date.parse(v) > Date.now(), { message: 'must be in the future' });
 
 /** Platform settings the gateway understands; other keys are kept as given. */
 export const platformSettings = boundedObject(16 * 1024).superRefine((s, ctx) => {
-  if ('markup_percentage' in s) {
+  if ('markup_percentage' in s && s.markup_percentage !== null) {
     const m = s.markup_percentage;
     if (typeof m !== 'number' || !Number.isFinite(m) || m < 0 || m > 10_000) {
       ctx.addIssue({ code: 'custom', path: ['markup_percentage'], message: 'must be a number from 0 to 10000' });
     }
   }
   if ('default_budget_usd' in s && s.default_budget_usd !== null) {
-    if (!parseUsd(s.default_budget_usd, 'positive').ok || typeof s.default_budget_usd !== 'number') {
+    const parsed = parseUsd(s.default_budget_usd, 'positive');
+    if (typeof s.default_budget_usd !== 'number' || !parsed.ok || parsed.micros > MAX_AMOUNT_MICROS) {
       ctx.addIssue({
         code: 'custom',
         path: ['default_budget_usd'],

@@ -7,8 +7,8 @@ import type {
   ModelRoutesTable,
   PlatformsTable,
   ProvidersTable,
-  WalletTransactionsTable,
   WalletsTable,
+  WalletTransactionsTable,
 } from '../store/schema.js';
 
 const bool = (v: unknown) => Number(v) === 1;

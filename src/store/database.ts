@@ -22,10 +22,13 @@ pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 export function openStore(opts: { databaseUrl?: string; dataDir: string; sqliteFile?: string }): Store {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 20 });
+    // An idle connection the server closes (restart, failover, admin kill) must not crash the process:
+    // the pool drops it and the next query opens a fresh one.
+    pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
   }
-  mkdirSync(opts.dataDir, { recursive: true });
+  mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const file = opts.sqliteFile ?? join(opts.dataDir, 'assistiv.sqlite');
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');

@@ -100,12 +100,7 @@ const initial: Migration = {
       .addColumn('created_at', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();
-    await db.schema
-      .createIndex('end_users_external')
-      .on('end_users')
-      .columns(['platform_id', 'external_id'])
-      .unique()
-      .execute();
+    await db.schema.createIndex('end_users_external').on('end_users').columns(['platform_id', 'external_id']).unique().execute();
 
     await db.schema
       .createTable('wallets')

@@ -5,19 +5,36 @@ import { z } from 'zod';
 import { moveWallet } from '../../billing/wallet-ledger.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
-import { errors } from '../../http/errors.js';
+import { conflictOnUnique, errors } from '../../http/errors.js';
 import { authenticate } from '../../http/hooks.js';
 import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
 import { issuedKeyView } from '../api-keys/service.js';
 import { createPlatform, getPlatformOr404 } from '../platforms/service.js';
-import { platformSettings, slugSchema, usdAmount } from '../schemas.js';
-import { modelRouteView, platformView, providerPublicView, providerView, walletTransactionView, walletView } from '../views.js';
+import { mergeSettings, platformSettings, slugSchema, usdAmount } from '../schemas.js';
+import {
+  modelRouteView,
+  parseJsonObject,
+  platformView,
+  providerPublicView,
+  providerView,
+  walletTransactionView,
+  walletView,
+} from '../views.js';
 
 const tags = ['Operator'];
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const providerKind = z.enum(['openai', 'anthropic', 'google']);
-const usdPerMtok = z.number().min(0).max(1_000_000).transform((v) => Math.round(v * 1_000_000));
+/** USD per million tokens with at most 6 decimals, stored as integer µUSD per million tokens (exact round trip). */
+const usdPerMtok = z
+  .number()
+  .min(0)
+  .max(1_000_000)
+  .refine((v) => Math.round(v * 1_000_000) / 1_000_000 === v, 'must have at most 6 decimal places')
+  .transform((v) => Math.round(v * 1_000_000));
 const idParam = (name: string) => z.object({ [name]: z.string() });
+
+const providerNotFound = () =>
+  errors.unknownReference('provider_id', 'No provider with this provider_id: list them with GET /v1/admin/providers.');
 
 export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
@@ -27,34 +44,72 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
   const changed = () => ctx.events.emit('catalogue.changed');
 
   // Providers
-  app.get('/providers', {
-    onRequest: authenticate(ctx, ['admin', 'platform']),
-    schema: { tags, summary: 'List providers', querystring: pageQuery },
-  }, async (req) => {
-    const rows = await db.selectFrom('providers').selectAll().orderBy('slug').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await db.selectFrom('providers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const view = req.principal?.kind === 'admin' ? providerView : providerPublicView;
-    return listEnvelope(rows.map(view), Number(n), req.query);
-  });
-
-  app.post('/providers', {
-    onRequest: adminOnly,
-    schema: {
-      tags,
-      summary: 'Add a provider (any OpenAI-compatible service is kind "openai")',
-      body: z.object({ slug: slugSchema, name: z.string().min(1).max(255), kind: providerKind, base_url: baseUrl, is_active: z.boolean().optional() }),
+  app.get(
+    '/providers',
+    {
+      onRequest: authenticate(ctx, ['admin', 'platform']),
+      schema: { tags, summary: 'List providers', querystring: pageQuery },
     },
-  }, async (req, reply) => {
-    const b = req.body;
-    if (await db.selectFrom('providers').select('id').where('slug', '=', b.slug).executeTakeFirst()) {
-      throw errors.conflict(`A provider with slug "${b.slug}" already exists.`);
-    }
-    const now = nowIso(ctx);
-    const row = { id: uuidv7(), slug: b.slug, name: b.name, kind: b.kind, base_url: b.base_url, is_active: (b.is_active === false ? 0 : 1) as 0 | 1, created_at: now, updated_at: now };
-    await db.insertInto('providers').values(row).execute();
-    changed();
-    return reply.code(201).send({ data: providerView(row) });
-  });
+    async (req) => {
+      const rows = await db
+        .selectFrom('providers')
+        .selectAll()
+        .orderBy('slug')
+        .limit(req.query.limit)
+        .offset(offsetOf(req.query))
+        .execute();
+      const { n } = await db
+        .selectFrom('providers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      const view = req.principal?.kind === 'admin' ? providerView : providerPublicView;
+      return listEnvelope(rows.map(view), Number(n), req.query);
+    },
+  );
+
+  app.post(
+    '/providers',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Add a provider (any OpenAI-compatible service is kind "openai")',
+        body: z
+          .object({
+            slug: slugSchema,
+            name: z.string().trim().min(1).max(255),
+            kind: providerKind,
+            base_url: baseUrl,
+            is_active: z.boolean().optional(),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      if (await db.selectFrom('providers').select('id').where('slug', '=', b.slug).executeTakeFirst()) {
+        throw errors.conflict(`A provider with slug "${b.slug}" already exists.`);
+      }
+      const now = nowIso(ctx);
+      const row = {
+        id: uuidv7(),
+        slug: b.slug,
+        name: b.name,
+        kind: b.kind,
+        base_url: b.base_url,
+        is_active: (b.is_active === false ? 0 : 1) as 0 | 1,
+        created_at: now,
+        updated_at: now,
+      };
+      await db
+        .insertInto('providers')
+        .values(row)
+        .execute()
+        .catch(conflictOnUnique(`A provider with slug "${b.slug}" already exists.`));
+      changed();
+      return reply.code(201).send({ data: providerView(row) });
+    },
+  );
 
   app.get('/providers/:providerId', { onRequest: adminOnly, schema: { tags, params: idParam('providerId') } }, async (req) => {
     const row = await db.selectFrom('providers').selectAll().where('id', '=', req.params.providerId).executeTakeFirst();
@@ -62,36 +117,46 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     return { data: providerView(row) };
   });
 
-  app.patch('/providers/:providerId', {
-    onRequest: adminOnly,
-    schema: {
-      tags,
-      summary: 'Edit a provider',
-      params: idParam('providerId'),
-      body: z.object({ name: z.string().min(1).max(255).optional(), base_url: baseUrl.optional(), is_active: z.boolean().optional() }).strict(),
+  app.patch(
+    '/providers/:providerId',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Edit a provider',
+        params: idParam('providerId'),
+        body: z
+          .object({ name: z.string().min(1).max(255).optional(), base_url: baseUrl.optional(), is_active: z.boolean().optional() })
+          .strict(),
+      },
     },
-  }, async (req) => {
-    const b = req.body;
-    const row = await db
-      .updateTable('providers')
-      .set({
-        ...(b.name !== undefined && { name: b.name }),
-        ...(b.base_url !== undefined && { base_url: b.base_url }),
-        ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-        updated_at: nowIso(ctx),
-      })
-      .where('id', '=', req.params.providerId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('Provider');
-    changed();
-    return { data: providerView(row) };
-  });
+    async (req) => {
+      const b = req.body;
+      const row = await db
+        .updateTable('providers')
+        .set({
+          ...(b.name !== undefined && { name: b.name }),
+          ...(b.base_url !== undefined && { base_url: b.base_url }),
+          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+          updated_at: nowIso(ctx),
+        })
+        .where('id', '=', req.params.providerId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw errors.notFound('Provider');
+      changed();
+      return { data: providerView(row) };
+    },
+  );
 
   // Model routes
   const modelBody = z.object({
-    slug: z.string().min(1).max(128).regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'must be letters, digits and . _ : / -'),
-    provider_id: z.string(),
+    slug: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:/-]*$/, 'must be letters, digits and . _ : / -'),
+    provider_id: z.uuid(),
     provider_model_id: z.string().min(1).max(255).optional(),
     input_usd_per_mtok: usdPerMtok,
     output_usd_per_mtok: usdPerMtok,
@@ -102,17 +167,25 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     is_enabled: z.boolean().optional(),
   });
 
-  app.get('/models', {
-    onRequest: adminOnly,
-    schema: { tags, summary: 'List model routes', querystring: pageQuery.extend({ provider_id: z.string().optional(), slug: z.string().optional() }) },
-  }, async (req) => {
-    let q = db.selectFrom('model_routes');
-    if (req.query.provider_id) q = q.where('provider_id', '=', req.query.provider_id);
-    if (req.query.slug) q = q.where('slug', '=', req.query.slug);
-    const rows = await q.selectAll().orderBy('slug').orderBy('priority').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(modelRouteView), Number(n), req.query);
-  });
+  app.get(
+    '/models',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'List model routes',
+        querystring: pageQuery.extend({ provider_id: z.string().optional(), slug: z.string().optional() }),
+      },
+    },
+    async (req) => {
+      let q = db.selectFrom('model_routes');
+      if (req.query.provider_id) q = q.where('provider_id', '=', req.query.provider_id);
+      if (req.query.slug) q = q.where('slug', '=', req.query.slug);
+      const rows = await q.selectAll().orderBy('slug').orderBy('priority').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(modelRouteView), Number(n), req.query);
+    },
+  );
 
   app.get('/models/:modelId', { onRequest: adminOnly, schema: { tags, params: idParam('modelId') } }, async (req) => {
     const row = await db.selectFrom('model_routes').selectAll().where('id', '=', req.params.modelId).executeTakeFirst();
@@ -120,65 +193,83 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     return { data: modelRouteView(row) };
   });
 
-  app.post('/models', { onRequest: adminOnly, schema: { tags, summary: 'Add a model route with prices', body: modelBody } }, async (req, reply) => {
-    const b = req.body;
-    const provider = await db.selectFrom('providers').select('id').where('id', '=', b.provider_id).executeTakeFirst();
-    if (!provider) throw errors.validation('provider_id', 'No provider with this id.');
-    const now = nowIso(ctx);
-    const row = {
-      id: uuidv7(),
-      slug: b.slug,
-      provider_id: b.provider_id,
-      provider_model_id: b.provider_model_id ?? b.slug,
-      input_micros_per_mtok: b.input_usd_per_mtok,
-      output_micros_per_mtok: b.output_usd_per_mtok,
-      cached_input_micros_per_mtok: b.cached_input_usd_per_mtok ?? null,
-      max_output_tokens: b.max_output_tokens,
-      context_window: b.context_window ?? null,
-      priority: b.priority ?? 100,
-      is_enabled: (b.is_enabled === false ? 0 : 1) as 0 | 1,
-      created_at: now,
-      updated_at: now,
-    };
-    const dup = await db
-      .selectFrom('model_routes')
-      .select('id')
-      .where('provider_id', '=', row.provider_id)
-      .where('slug', '=', row.slug)
-      .where('provider_model_id', '=', row.provider_model_id)
-      .executeTakeFirst();
-    if (dup) throw errors.conflict('This provider already has a route for this slug and upstream model.');
-    await db.insertInto('model_routes').values(row).execute();
-    changed();
-    return reply.code(201).send({ data: modelRouteView(row) });
-  });
+  app.post(
+    '/models',
+    { onRequest: adminOnly, schema: { tags, summary: 'Add a model route with prices', body: modelBody } },
+    async (req, reply) => {
+      const b = req.body;
+      const provider = await db.selectFrom('providers').select('id').where('id', '=', b.provider_id).executeTakeFirst();
+      if (!provider) throw providerNotFound();
+      const now = nowIso(ctx);
+      const row = {
+        id: uuidv7(),
+        slug: b.slug,
+        provider_id: b.provider_id,
+        provider_model_id: b.provider_model_id ?? b.slug,
+        input_micros_per_mtok: b.input_usd_per_mtok,
+        output_micros_per_mtok: b.output_usd_per_mtok,
+        cached_input_micros_per_mtok: b.cached_input_usd_per_mtok ?? null,
+        max_output_tokens: b.max_output_tokens,
+        context_window: b.context_window ?? null,
+        priority: b.priority ?? 100,
+        is_enabled: (b.is_enabled === false ? 0 : 1) as 0 | 1,
+        created_at: now,
+        updated_at: now,
+      };
+      const dup = await db
+        .selectFrom('model_routes')
+        .select('id')
+        .where('provider_id', '=', row.provider_id)
+        .where('slug', '=', row.slug)
+        .where('provider_model_id', '=', row.provider_model_id)
+        .executeTakeFirst();
+      if (dup) throw errors.conflict('This provider already has a route for this slug and upstream model.');
+      await db
+        .insertInto('model_routes')
+        .values(row)
+        .execute()
+        .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
+      changed();
+      return reply.code(201).send({ data: modelRouteView(row) });
+    },
+  );
 
-  app.patch('/models/:modelId', {
-    onRequest: adminOnly,
-    schema: { tags, summary: 'Edit a model route', params: idParam('modelId'), body: modelBody.omit({ provider_id: true }).partial().strict() },
-  }, async (req) => {
-    const b = req.body;
-    const row = await db
-      .updateTable('model_routes')
-      .set({
-        ...(b.slug !== undefined && { slug: b.slug }),
-        ...(b.provider_model_id !== undefined && { provider_model_id: b.provider_model_id }),
-        ...(b.input_usd_per_mtok !== undefined && { input_micros_per_mtok: b.input_usd_per_mtok }),
-        ...(b.output_usd_per_mtok !== undefined && { output_micros_per_mtok: b.output_usd_per_mtok }),
-        ...(b.cached_input_usd_per_mtok !== undefined && { cached_input_micros_per_mtok: b.cached_input_usd_per_mtok }),
-        ...(b.max_output_tokens !== undefined && { max_output_tokens: b.max_output_tokens }),
-        ...(b.context_window !== undefined && { context_window: b.context_window }),
-        ...(b.priority !== undefined && { priority: b.priority }),
-        ...(b.is_enabled !== undefined && { is_enabled: b.is_enabled ? 1 : 0 }),
-        updated_at: nowIso(ctx),
-      })
-      .where('id', '=', req.params.modelId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('Model route');
-    changed();
-    return { data: modelRouteView(row) };
-  });
+  app.patch(
+    '/models/:modelId',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Edit a model route',
+        params: idParam('modelId'),
+        body: modelBody.omit({ provider_id: true }).partial().strict(),
+      },
+    },
+    async (req) => {
+      const b = req.body;
+      const row = await db
+        .updateTable('model_routes')
+        .set({
+          ...(b.slug !== undefined && { slug: b.slug }),
+          ...(b.provider_model_id !== undefined && { provider_model_id: b.provider_model_id }),
+          ...(b.input_usd_per_mtok !== undefined && { input_micros_per_mtok: b.input_usd_per_mtok }),
+          ...(b.output_usd_per_mtok !== undefined && { output_micros_per_mtok: b.output_usd_per_mtok }),
+          ...(b.cached_input_usd_per_mtok !== undefined && { cached_input_micros_per_mtok: b.cached_input_usd_per_mtok }),
+          ...(b.max_output_tokens !== undefined && { max_output_tokens: b.max_output_tokens }),
+          ...(b.context_window !== undefined && { context_window: b.context_window }),
+          ...(b.priority !== undefined && { priority: b.priority }),
+          ...(b.is_enabled !== undefined && { is_enabled: b.is_enabled ? 1 : 0 }),
+          updated_at: nowIso(ctx),
+        })
+        .where('id', '=', req.params.modelId)
+        .returningAll()
+        .executeTakeFirst()
+        .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
+      if (!row) throw errors.notFound('Model route');
+      changed();
+      return { data: modelRouteView(row) };
+    },
+  );
 
   app.delete('/models/:modelId', { onRequest: adminOnly, schema: { tags, params: idParam('modelId') } }, async (req, reply) => {
     const res = await db.deleteFrom('model_routes').where('id', '=', req.params.modelId).executeTakeFirst();
@@ -188,21 +279,36 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
   });
 
   // Platforms
-  app.post('/platforms', {
-    onRequest: adminOnly,
-    schema: {
-      tags,
-      summary: 'Create a platform (returns its first platform key once)',
-      body: z.object({ name: z.string().trim().min(1).max(255), slug: slugSchema.optional(), settings: platformSettings.optional() }),
+  app.post(
+    '/platforms',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Create a platform (returns its first platform key once)',
+        body: z
+          .object({ name: z.string().trim().min(1).max(255), slug: slugSchema.optional(), settings: platformSettings.optional() })
+          .strict(),
+      },
     },
-  }, async (req, reply) => {
-    const { platform, key } = await createPlatform(ctx, req.body);
-    return reply.code(201).send({ data: { ...platformView(platform), api_key: issuedKeyView(key) } });
-  });
+    async (req, reply) => {
+      const { platform, key } = await createPlatform(ctx, req.body);
+      return reply.code(201).send({ data: { ...platformView(platform), api_key: issuedKeyView(key) } });
+    },
+  );
 
   app.get('/platforms', { onRequest: adminOnly, schema: { tags, summary: 'List platforms', querystring: pageQuery } }, async (req) => {
-    const rows = await db.selectFrom('platforms').selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await db.selectFrom('platforms').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await db
+      .selectFrom('platforms')
+      .selectAll()
+      .orderBy('id', 'desc')
+      .limit(req.query.limit)
+      .offset(offsetOf(req.query))
+      .execute();
+    const { n } = await db
+      .selectFrom('platforms')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return listEnvelope(rows.map(platformView), Number(n), req.query);
   });
 
@@ -210,48 +316,69 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     return { data: platformView(await getPlatformOr404(ctx, req.params.platformId)) };
   });
 
-  app.patch('/platforms/:platformId', {
-    onRequest: adminOnly,
-    schema: {
-      tags,
-      summary: 'Suspend, rename or configure a platform',
-      params: idParam('platformId'),
-      body: z.object({ is_active: z.boolean().optional(), name: z.string().trim().min(1).max(255).optional(), settings: platformSettings.optional() }).strict(),
+  app.patch(
+    '/platforms/:platformId',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Suspend, rename or configure a platform',
+        params: idParam('platformId'),
+        body: z
+          .object({
+            is_active: z.boolean().optional(),
+            name: z.string().trim().min(1).max(255).optional(),
+            settings: platformSettings.optional(),
+          })
+          .strict(),
+      },
     },
-  }, async (req) => {
-    const current = await getPlatformOr404(ctx, req.params.platformId);
-    const b = req.body;
-    const settings = b.settings ? { ...JSON.parse(current.settings), ...b.settings } : undefined;
-    const row = await db
-      .updateTable('platforms')
-      .set({
-        ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-        ...(b.name !== undefined && { name: b.name }),
-        ...(settings && { settings: JSON.stringify(settings) }),
-        updated_at: nowIso(ctx),
-      })
-      .where('id', '=', current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    ctx.auth.invalidateAll();
-    ctx.events.emit('platform.changed', row.id);
-    return { data: platformView(row) };
-  });
+    async (req) => {
+      const current = await getPlatformOr404(ctx, req.params.platformId);
+      const b = req.body;
+      const settings = b.settings ? mergeSettings(parseJsonObject(current.settings), b.settings) : undefined;
+      const row = await db
+        .updateTable('platforms')
+        .set({
+          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+          ...(b.name !== undefined && { name: b.name }),
+          ...(settings && { settings: JSON.stringify(settings) }),
+          updated_at: nowIso(ctx),
+        })
+        .where('id', '=', current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      ctx.auth.invalidateAll();
+      ctx.events.emit('platform.changed', row.id);
+      return { data: platformView(row) };
+    },
+  );
 
-  app.post('/platforms/:platformId/wallet/adjustments', {
-    onRequest: adminOnly,
-    schema: {
-      tags,
-      summary: 'Adjust a platform wallet (amount may be negative)',
-      params: idParam('platformId'),
-      body: z.object({ amount: usdAmount('non_zero'), description: z.string().trim().min(1).max(1000) }),
+  app.post(
+    '/platforms/:platformId/wallet/adjustments',
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Adjust a platform wallet (amount may be negative)',
+        params: idParam('platformId'),
+        body: z.object({ amount: usdAmount('non_zero'), description: z.string().trim().min(1).max(1000) }).strict(),
+      },
     },
-  }, async (req, reply) => {
-    await getPlatformOr404(ctx, req.params.platformId);
-    const moved = await db.transaction().execute((trx) =>
-      moveWallet(trx, { platformId: req.params.platformId, type: 'adjustment', amountMicros: req.body.amount, description: req.body.description, nowIso: nowIso(ctx) }),
-    );
-    if (!moved) throw errors.validation('amount', 'This adjustment would take the wallet below the amount reserved by in-flight requests.');
-    return reply.code(201).send({ data: { ...walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
-  });
+    async (req, reply) => {
+      await getPlatformOr404(ctx, req.params.platformId);
+      const moved = await db.transaction().execute((trx) =>
+        moveWallet(trx, {
+          platformId: req.params.platformId,
+          type: 'adjustment',
+          amountMicros: req.body.amount,
+          description: req.body.description,
+          nowIso: nowIso(ctx),
+        }),
+      );
+      if (!moved)
+        throw errors.validation('amount', 'This adjustment would take the wallet below the amount reserved by in-flight requests.');
+      return reply.code(201).send({ data: { ...walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
+    },
+  );
 }

@@ -6,7 +6,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
-import { expiresAt } from '../schemas.js';
+import { expiresAt, platformParams } from '../schemas.js';
 import { apiKeyView } from '../views.js';
 import { issueKey } from './service.js';
 
@@ -16,48 +16,63 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  app.get('/api-keys', {
-    schema: {
-      tags,
-      summary: 'List API keys (platform keys by default; type=end_user for end-user keys)',
-      querystring: pageQuery.extend({ type: z.enum(['platform', 'end_user']).default('platform'), end_user_id: z.string().optional() }),
+  app.get(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'List API keys (platform keys by default; type=end_user for end-user keys)',
+        querystring: pageQuery.extend({ type: z.enum(['platform', 'end_user']).default('platform'), end_user_id: z.uuid().optional() }),
+      },
     },
-  }, async (req) => {
-    let q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('kind', '=', req.query.type);
-    if (req.query.end_user_id) q = q.where('end_user_id', '=', req.query.end_user_id);
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
-  });
-
-  app.post('/api-keys', {
-    schema: {
-      tags,
-      summary: 'Create a platform API key (the raw key is returned once)',
-      body: z.object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() }).strict().optional(),
+    async (req) => {
+      let q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('kind', '=', req.query.type);
+      if (req.query.end_user_id) q = q.where('end_user_id', '=', req.query.end_user_id);
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
     },
-  }, async (req, reply) => {
-    const issued = await issueKey(db, {
-      kind: 'platform',
-      platformId: platformIdOf(req),
-      name: req.body?.name ?? null,
-      expiresAt: req.body?.expires_at ?? null,
-      nowIso: nowIso(ctx),
-    });
-    return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
-  });
+  );
 
-  app.delete('/api-keys/:keyId', { schema: { tags, summary: 'Revoke a platform or end-user key', params: z.object({ keyId: z.string() }) } }, async (req, reply) => {
-    const res = await db
-      .updateTable('api_keys')
-      .set({ is_active: 0 })
-      .where('id', '=', req.params.keyId)
-      .where('platform_id', '=', platformIdOf(req))
-      .where('is_active', '=', 1)
-      .executeTakeFirst();
-    if (Number(res.numUpdatedRows) === 0) throw errors.notFound('Active API key');
-    ctx.auth.invalidateAll();
-    ctx.events.emit('keys.revoked', req.params.keyId);
-    return reply.code(204).send();
-  });
+  app.post(
+    '/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Create a platform API key (the raw key is returned once)',
+        body: z
+          .object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() })
+          .strict()
+          .nullish(),
+      },
+    },
+    async (req, reply) => {
+      const issued = await issueKey(db, {
+        kind: 'platform',
+        platformId: platformIdOf(req),
+        name: req.body?.name ?? null,
+        expiresAt: req.body?.expires_at ?? null,
+        nowIso: nowIso(ctx),
+      });
+      return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
+    },
+  );
+
+  app.delete(
+    '/api-keys/:keyId',
+    { schema: { tags, summary: 'Revoke a platform or end-user key', params: platformParams.extend({ keyId: z.string() }) } },
+    async (req, reply) => {
+      const res = await db
+        .updateTable('api_keys')
+        .set({ is_active: 0 })
+        .where('id', '=', req.params.keyId)
+        .where('platform_id', '=', platformIdOf(req))
+        .where('is_active', '=', 1)
+        .executeTakeFirst();
+      if (Number(res.numUpdatedRows) === 0) throw errors.notFound('Active API key');
+      ctx.auth.invalidateAll();
+      ctx.events.emit('keys.revoked', req.params.keyId);
+      return reply.code(204).send();
+    },
+  );
 }

@@ -8,7 +8,14 @@ export type IssuedKey = { row: ApiKeysTable; rawKey: string };
 
 export async function issueKey(
   db: Kysely<Database>,
-  opts: { kind: 'platform' | 'end_user'; platformId: string; endUserId?: string; name?: string | null; expiresAt?: string | null; nowIso: string },
+  opts: {
+    kind: 'platform' | 'end_user';
+    platformId: string;
+    endUserId?: string;
+    name?: string | null;
+    expiresAt?: string | null;
+    nowIso: string;
+  },
 ): Promise<IssuedKey> {
   const rawKey = generateKey(opts.kind);
   const row: ApiKeysTable = {

@@ -37,141 +37,178 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  app.get('/end-users', {
-    schema: { tags, summary: 'List end users', querystring: pageQuery.extend({ external_id: z.string().optional() }) },
-  }, async (req) => {
-    let q = db.selectFrom('end_users').where('platform_id', '=', platformIdOf(req));
-    if (req.query.external_id !== undefined) q = q.where('external_id', '=', req.query.external_id);
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(endUserView), Number(n), req.query);
-  });
-
-  app.post('/end-users', {
-    schema: {
-      tags,
-      summary: 'Create an end user, or get the existing one by external_id, with a new API key',
-      body: z.object({
-        external_id: z.string().min(1).max(255),
-        display_name: z.string().max(255).nullable().optional(),
-        metadata: boundedObject(16 * 1024).optional(),
-      }).strict(),
+  app.get(
+    '/end-users',
+    {
+      schema: { tags, summary: 'List end users', querystring: pageQuery.extend({ external_id: z.string().optional() }) },
     },
-  }, async (req, reply) => {
-    const platformId = platformIdOf(req);
-    const b = req.body;
-    const now = nowIso(ctx);
-    const platform = await getPlatformOr404(ctx, platformId);
-    const defaultBudget = parseJsonObject(platform.settings).default_budget_usd;
-    const parsedDefault = defaultBudget === undefined || defaultBudget === null ? null : parseUsd(defaultBudget, 'positive');
+    async (req) => {
+      let q = db.selectFrom('end_users').where('platform_id', '=', platformIdOf(req));
+      if (req.query.external_id !== undefined) q = q.where('external_id', '=', req.query.external_id);
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(endUserView), Number(n), req.query);
+    },
+  );
 
-    const createOrReissue = () => db.transaction().execute(async (trx) => {
-      const existing = await trx
-        .selectFrom('end_users')
-        .selectAll()
-        .where('platform_id', '=', platformId)
-        .where('external_id', '=', b.external_id)
-        .executeTakeFirst();
-      if (existing) {
-        const key = await issueKey(trx, { kind: 'end_user', platformId, endUserId: existing.id, nowIso: now });
-        return { user: existing, key, created: false };
-      }
-      const user: EndUsersTable = {
-        id: uuidv7(),
-        platform_id: platformId,
-        external_id: b.external_id,
-        display_name: b.display_name ?? null,
-        metadata: JSON.stringify(b.metadata ?? {}),
-        is_active: 1,
-        created_at: now,
-        updated_at: now,
-      };
-      await trx.insertInto('end_users').values(user).execute();
-      const key = await issueKey(trx, { kind: 'end_user', platformId, endUserId: user.id, nowIso: now });
-      if (parsedDefault?.ok) {
-        await openBudget(trx, { platformId, endUserId: user.id, maxMicros: parsedDefault.micros, period: 'monthly', nowIso: now });
-      }
-      return { user, key, created: true };
-    });
-    // Two concurrent creates of one external_id: the loser of the insert race re-reads the winner's user.
-    const result = await createOrReissue().catch((err) => {
-      if (isUniqueViolation(err)) return createOrReissue();
-      throw err;
-    });
-    return reply.code(result.created ? 201 : 200).send({ data: { ...endUserView(result.user), api_key: issuedKeyView(result.key) } });
-  });
+  app.post(
+    '/end-users',
+    {
+      schema: {
+        tags,
+        summary: 'Create an end user, or get the existing one by external_id, with a new API key',
+        body: z
+          .object({
+            external_id: z.string().min(1).max(255),
+            display_name: z.string().max(255).nullable().optional(),
+            metadata: boundedObject(16 * 1024).optional(),
+          })
+          .strict(),
+      },
+    },
+    async (req, reply) => {
+      const platformId = platformIdOf(req);
+      const b = req.body;
+      const now = nowIso(ctx);
+      const platform = await getPlatformOr404(ctx, platformId);
+      const defaultBudget = parseJsonObject(platform.settings).default_budget_usd;
+      const parsedDefault = defaultBudget === undefined || defaultBudget === null ? null : parseUsd(defaultBudget, 'positive');
+
+      const createOrReissue = () =>
+        db.transaction().execute(async (trx) => {
+          const existing = await trx
+            .selectFrom('end_users')
+            .selectAll()
+            .where('platform_id', '=', platformId)
+            .where('external_id', '=', b.external_id)
+            .executeTakeFirst();
+          if (existing) {
+            const key = await issueKey(trx, { kind: 'end_user', platformId, endUserId: existing.id, nowIso: now });
+            return { user: existing, key, created: false };
+          }
+          const user: EndUsersTable = {
+            id: uuidv7(),
+            platform_id: platformId,
+            external_id: b.external_id,
+            display_name: b.display_name ?? null,
+            metadata: JSON.stringify(b.metadata ?? {}),
+            is_active: 1,
+            created_at: now,
+            updated_at: now,
+          };
+          await trx.insertInto('end_users').values(user).execute();
+          const key = await issueKey(trx, { kind: 'end_user', platformId, endUserId: user.id, nowIso: now });
+          if (parsedDefault?.ok) {
+            await openBudget(trx, { platformId, endUserId: user.id, maxMicros: parsedDefault.micros, period: 'monthly', nowIso: now });
+          }
+          return { user, key, created: true };
+        });
+      // Two concurrent creates of one external_id: the loser of the insert race re-reads the winner's user.
+      const result = await createOrReissue().catch((err) => {
+        if (isUniqueViolation(err)) return createOrReissue();
+        throw err;
+      });
+      return reply.code(result.created ? 201 : 200).send({ data: { ...endUserView(result.user), api_key: issuedKeyView(result.key) } });
+    },
+  );
 
   app.get('/end-users/:endUserId', { schema: { tags, params: userParams } }, async (req) => ({
     data: endUserView(await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId)),
   }));
 
-  app.patch('/end-users/:endUserId', {
-    schema: {
-      tags,
-      summary: 'Rename, replace metadata, or (de)activate an end user',
-      params: userParams,
-      body: z.object({
-        display_name: z.string().max(255).nullable().optional(),
-        metadata: boundedObject(16 * 1024).optional(),
-        is_active: z.boolean().optional(),
-      }).strict(),
+  app.patch(
+    '/end-users/:endUserId',
+    {
+      schema: {
+        tags,
+        summary: 'Rename, replace metadata, or (de)activate an end user',
+        params: userParams,
+        body: z
+          .object({
+            display_name: z.string().max(255).nullable().optional(),
+            metadata: boundedObject(16 * 1024).optional(),
+            is_active: z.boolean().optional(),
+          })
+          .strict(),
+      },
     },
-  }, async (req) => {
-    const b = req.body;
-    const row = await db
-      .updateTable('end_users')
-      .set({
-        ...(b.display_name !== undefined && { display_name: b.display_name }),
-        ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
-        ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-        updated_at: nowIso(ctx),
-      })
-      .where('platform_id', '=', platformIdOf(req))
-      .where('id', '=', req.params.endUserId)
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('End user');
-    if (b.is_active !== undefined) ctx.auth.invalidateAll();
-    return { data: endUserView(row) };
-  });
-
-  app.delete('/end-users/:endUserId', { schema: { tags, summary: 'Delete an end user (keys revoked; logs and ledger kept)', params: userParams } }, async (req, reply) => {
-    const platformId = platformIdOf(req);
-    await getEndUserOr404(ctx, platformId, req.params.endUserId);
-    await db.transaction().execute(async (trx) => {
-      await trx.updateTable('api_keys').set({ is_active: 0 }).where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId).execute();
-      await trx.deleteFrom('rate_limits').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId).execute();
-      await trx.deleteFrom('end_users').where('platform_id', '=', platformId).where('id', '=', req.params.endUserId).execute();
-    });
-    ctx.auth.invalidateAll();
-    return reply.code(204).send();
-  });
-
-  app.get('/end-users/:endUserId/api-keys', { schema: { tags, summary: "List an end user's keys", params: userParams, querystring: pageQuery } }, async (req) => {
-    await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
-    const q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('end_user_id', '=', req.params.endUserId);
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
-  });
-
-  app.post('/end-users/:endUserId/api-keys', {
-    schema: {
-      tags,
-      summary: 'Issue another key for an end user (the raw key is returned once)',
-      params: userParams,
-      body: z.object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() }).strict().optional(),
+    async (req) => {
+      const b = req.body;
+      const row = await db
+        .updateTable('end_users')
+        .set({
+          ...(b.display_name !== undefined && { display_name: b.display_name }),
+          ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
+          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+          updated_at: nowIso(ctx),
+        })
+        .where('platform_id', '=', platformIdOf(req))
+        .where('id', '=', req.params.endUserId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw errors.notFound('End user');
+      if (b.is_active !== undefined) ctx.auth.invalidateAll();
+      return { data: endUserView(row) };
     },
-  }, async (req, reply) => {
-    const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
-    const issued = await issueKey(db, {
-      kind: 'end_user',
-      platformId: user.platform_id,
-      endUserId: user.id,
-      name: req.body?.name ?? null,
-      expiresAt: req.body?.expires_at ?? null,
-      nowIso: nowIso(ctx),
-    });
-    return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
-  });
+  );
+
+  app.delete(
+    '/end-users/:endUserId',
+    { schema: { tags, summary: 'Delete an end user (keys revoked; logs and ledger kept)', params: userParams } },
+    async (req, reply) => {
+      const platformId = platformIdOf(req);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('api_keys')
+          .set({ is_active: 0 })
+          .where('platform_id', '=', platformId)
+          .where('end_user_id', '=', req.params.endUserId)
+          .execute();
+        await trx.deleteFrom('rate_limits').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId).execute();
+        await trx.deleteFrom('end_users').where('platform_id', '=', platformId).where('id', '=', req.params.endUserId).execute();
+      });
+      ctx.auth.invalidateAll();
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/end-users/:endUserId/api-keys',
+    { schema: { tags, summary: "List an end user's keys", params: userParams, querystring: pageQuery } },
+    async (req) => {
+      await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
+      const q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('end_user_id', '=', req.params.endUserId);
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
+    },
+  );
+
+  app.post(
+    '/end-users/:endUserId/api-keys',
+    {
+      schema: {
+        tags,
+        summary: 'Issue another key for an end user (the raw key is returned once)',
+        params: userParams,
+        body: z
+          .object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() })
+          .strict()
+          .nullish(),
+      },
+    },
+    async (req, reply) => {
+      const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
+      const issued = await issueKey(db, {
+        kind: 'end_user',
+        platformId: user.platform_id,
+        endUserId: user.id,
+        name: req.body?.name ?? null,
+        expiresAt: req.body?.expires_at ?? null,
+        nowIso: nowIso(ctx),
+      });
+      return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
+    },
+  );
 }

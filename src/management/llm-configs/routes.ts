@@ -36,112 +36,138 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
   const db = ctx.store.db;
   const changed = (platformId: string) => ctx.events.emit('llm-configs.changed', platformId);
 
-  app.get('/llm-configs', { schema: { tags, summary: "List the platform's provider keys (never the key)", querystring: pageQuery } }, async (req) => {
-    const q = db.selectFrom('llm_configs').where('platform_id', '=', platformIdOf(req));
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(llmConfigView), Number(n), req.query);
-  });
+  app.get(
+    '/llm-configs',
+    { schema: { tags, summary: "List the platform's provider keys (never the key)", querystring: pageQuery } },
+    async (req) => {
+      const q = db.selectFrom('llm_configs').where('platform_id', '=', platformIdOf(req));
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(llmConfigView), Number(n), req.query);
+    },
+  );
 
   app.get('/llm-configs/:configId', { schema: { tags, params: configParams } }, async (req) => {
-    const row = await db.selectFrom('llm_configs').selectAll().where('platform_id', '=', platformIdOf(req)).where('id', '=', req.params.configId).executeTakeFirst();
+    const row = await db
+      .selectFrom('llm_configs')
+      .selectAll()
+      .where('platform_id', '=', platformIdOf(req))
+      .where('id', '=', req.params.configId)
+      .executeTakeFirst();
     if (!row) throw errors.notFound('LLM config');
     return { data: llmConfigView(row) };
   });
 
-  app.post('/llm-configs', {
-    schema: {
-      tags,
-      summary: 'Add a provider key (encrypted before storage; the first of a provider becomes its default)',
-      body: z.object({
-        provider_id: z.string().min(1),
-        api_key: apiKey,
-        is_default: z.boolean().optional(),
-        name: z.string().trim().max(255).optional(),
-        priority: z.number().int().min(0).max(1_000_000).optional(),
-      }).strict(),
+  app.post(
+    '/llm-configs',
+    {
+      schema: {
+        tags,
+        summary: 'Add a provider key (encrypted before storage; the first of a provider becomes its default)',
+        body: z
+          .object({
+            provider_id: z.uuid(),
+            api_key: apiKey,
+            is_default: z.boolean().optional(),
+            name: z.string().trim().max(255).optional(),
+            priority: z.number().int().min(0).max(1_000_000).optional(),
+          })
+          .strict(),
+      },
     },
-  }, async (req, reply) => {
-    const b = req.body;
-    const platformId = platformIdOf(req);
-    const provider = await db.selectFrom('providers').select(['id', 'name']).where('id', '=', b.provider_id).executeTakeFirst();
-    if (!provider) throw errors.validation('provider_id', 'No provider with this id: list them with GET /v1/admin/providers.');
-    const now = nowIso(ctx);
-    const id = uuidv7();
-    const row = await db.transaction().execute(async (trx) => {
-      const existingDefault = await trx
-        .selectFrom('llm_configs')
-        .select('id')
-        .where('platform_id', '=', platformId)
-        .where('provider_id', '=', b.provider_id)
-        .where('is_default', '=', 1)
-        .executeTakeFirst();
-      const isDefault = b.is_default ?? !existingDefault;
-      const values = {
-        id,
-        platform_id: platformId,
-        provider_id: b.provider_id,
-        name: b.name ?? provider.name,
-        encrypted_key: ctx.secretBox.encrypt(b.api_key, llmConfigAad(platformId, id)),
-        key_hint: b.api_key.slice(-4),
-        is_default: (isDefault ? 1 : 0) as 0 | 1,
-        is_active: 1 as const,
-        priority: b.priority ?? 100,
-        created_at: now,
-        updated_at: now,
-      };
-      await trx.insertInto('llm_configs').values(values).execute();
-      if (isDefault) await unsetOtherDefaults(trx, platformId, b.provider_id, id);
-      return values;
-    });
-    changed(platformId);
-    return reply.code(201).send({ data: llmConfigView(row) });
-  });
+    async (req, reply) => {
+      const b = req.body;
+      const platformId = platformIdOf(req);
+      const provider = await db.selectFrom('providers').select(['id', 'name']).where('id', '=', b.provider_id).executeTakeFirst();
+      if (!provider)
+        throw errors.unknownReference('provider_id', 'No provider with this provider_id: list them with GET /v1/admin/providers.');
+      const now = nowIso(ctx);
+      const id = uuidv7();
+      const row = await db.transaction().execute(async (trx) => {
+        const existingDefault = await trx
+          .selectFrom('llm_configs')
+          .select('id')
+          .where('platform_id', '=', platformId)
+          .where('provider_id', '=', b.provider_id)
+          .where('is_default', '=', 1)
+          .executeTakeFirst();
+        const isDefault = b.is_default ?? !existingDefault;
+        const values = {
+          id,
+          platform_id: platformId,
+          provider_id: b.provider_id,
+          name: b.name ?? provider.name,
+          encrypted_key: ctx.secretBox.encrypt(b.api_key, llmConfigAad(platformId, id)),
+          key_hint: b.api_key.slice(-4),
+          is_default: (isDefault ? 1 : 0) as 0 | 1,
+          is_active: 1 as const,
+          priority: b.priority ?? 100,
+          created_at: now,
+          updated_at: now,
+        };
+        await trx.insertInto('llm_configs').values(values).execute();
+        if (isDefault) await unsetOtherDefaults(trx, platformId, b.provider_id, id);
+        return values;
+      });
+      changed(platformId);
+      return reply.code(201).send({ data: llmConfigView(row) });
+    },
+  );
 
-  app.patch('/llm-configs/:configId', {
-    schema: {
-      tags,
-      summary: 'Replace the key, make it the default, (de)activate, rename or reprioritise',
-      params: configParams,
-      body: z.object({
-        api_key: apiKey.optional(),
-        is_default: z.boolean().optional(),
-        is_active: z.boolean().optional(),
-        name: z.string().trim().max(255).optional(),
-        priority: z.number().int().min(0).max(1_000_000).optional(),
-      }).strict(),
+  app.patch(
+    '/llm-configs/:configId',
+    {
+      schema: {
+        tags,
+        summary: 'Replace the key, make it the default, (de)activate, rename or reprioritise',
+        params: configParams,
+        body: z
+          .object({
+            api_key: apiKey.optional(),
+            is_default: z.boolean().optional(),
+            is_active: z.boolean().optional(),
+            name: z.string().trim().max(255).optional(),
+            priority: z.number().int().min(0).max(1_000_000).optional(),
+          })
+          .strict(),
+      },
     },
-  }, async (req) => {
-    const platformId = platformIdOf(req);
-    const b = req.body;
-    const row = await db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('llm_configs')
-        .set({
-          ...(b.api_key !== undefined && {
-            encrypted_key: ctx.secretBox.encrypt(b.api_key, llmConfigAad(platformId, req.params.configId)),
-            key_hint: b.api_key.slice(-4),
-          }),
-          ...(b.is_default !== undefined && { is_default: b.is_default ? 1 : 0 }),
-          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-          ...(b.name !== undefined && { name: b.name }),
-          ...(b.priority !== undefined && { priority: b.priority }),
-          updated_at: nowIso(ctx),
-        })
-        .where('platform_id', '=', platformId)
-        .where('id', '=', req.params.configId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!updated) throw errors.notFound('LLM config');
-      if (b.is_default) await unsetOtherDefaults(trx, platformId, updated.provider_id, updated.id);
-      return updated;
-    });
-    changed(platformId);
-    return { data: llmConfigView(row) };
-  });
+    async (req) => {
+      const platformId = platformIdOf(req);
+      const b = req.body;
+      const row = await db.transaction().execute(async (trx) => {
+        const updated = await trx
+          .updateTable('llm_configs')
+          .set({
+            ...(b.api_key !== undefined && {
+              encrypted_key: ctx.secretBox.encrypt(b.api_key, llmConfigAad(platformId, req.params.configId)),
+              key_hint: b.api_key.slice(-4),
+            }),
+            ...(b.is_default !== undefined && { is_default: b.is_default ? 1 : 0 }),
+            ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+            ...(b.name !== undefined && { name: b.name }),
+            ...(b.priority !== undefined && { priority: b.priority }),
+            updated_at: nowIso(ctx),
+          })
+          .where('platform_id', '=', platformId)
+          .where('id', '=', req.params.configId)
+          .returningAll()
+          .executeTakeFirst();
+        if (!updated) throw errors.notFound('LLM config');
+        if (b.is_default) await unsetOtherDefaults(trx, platformId, updated.provider_id, updated.id);
+        return updated;
+      });
+      changed(platformId);
+      return { data: llmConfigView(row) };
+    },
+  );
 
   app.delete('/llm-configs/:configId', { schema: { tags, summary: 'Delete a provider key', params: configParams } }, async (req, reply) => {
-    const res = await db.deleteFrom('llm_configs').where('platform_id', '=', platformIdOf(req)).where('id', '=', req.params.configId).executeTakeFirst();
+    const res = await db
+      .deleteFrom('llm_configs')
+      .where('platform_id', '=', platformIdOf(req))
+      .where('id', '=', req.params.configId)
+      .executeTakeFirst();
     if (Number(res.numDeletedRows) === 0) throw errors.notFound('LLM config');
     changed(platformIdOf(req));
     return reply.code(204).send();

@@ -9,6 +9,8 @@ export function registerMeRoutes(app: FastifyInstance, ctx: AppContext) {
     if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
     const user = await ctx.store.db.selectFrom('end_users').selectAll().where('id', '=', p.endUserId).executeTakeFirst();
     if (!user) throw errors.notFound('End user');
-    return { data: { end_user_id: user.id, platform_id: user.platform_id, external_id: user.external_id, display_name: user.display_name } };
+    return {
+      data: { end_user_id: user.id, platform_id: user.platform_id, external_id: user.external_id, display_name: user.display_name },
+    };
   });
 }

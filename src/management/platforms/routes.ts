@@ -5,8 +5,9 @@ import { z } from 'zod';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { platformSettings, slugSchema } from '../schemas.js';
-import { platformView } from '../views.js';
+import { isUniqueViolation } from '../../store/errors.js';
+import { mergeSettings, platformSettings, slugSchema } from '../schemas.js';
+import { parseJsonObject, platformView } from '../views.js';
 import { deletePlatform, getPlatformOr404 } from './service.js';
 
 const tags = ['Platform'];
@@ -18,39 +19,48 @@ export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) 
     data: platformView(await getPlatformOr404(ctx, platformIdOf(req))),
   }));
 
-  app.patch('', {
-    schema: {
-      tags,
-      summary: 'Update the platform (settings are merged; a null value removes a setting)',
-      body: z.object({ name: z.string().trim().min(1).max(255).optional(), slug: slugSchema.optional(), settings: platformSettings.optional() }).strict(),
+  app.patch(
+    '',
+    {
+      schema: {
+        tags,
+        summary: 'Update the platform (settings are merged; a null value removes a setting)',
+        body: z
+          .object({
+            name: z.string().trim().min(1).max(255).optional(),
+            slug: slugSchema.optional(),
+            settings: platformSettings.optional(),
+          })
+          .strict(),
+      },
     },
-  }, async (req) => {
-    const current = await getPlatformOr404(ctx, platformIdOf(req));
-    const b = req.body;
-    if (b.slug && b.slug !== current.slug) {
-      const taken = await ctx.store.db.selectFrom('platforms').select('id').where('slug', '=', b.slug).executeTakeFirst();
-      if (taken) throw errors.conflict(`A platform with slug "${b.slug}" already exists.`);
-    }
-    let settings: Record<string, unknown> | undefined;
-    if (b.settings) {
-      const merged: Record<string, unknown> = { ...JSON.parse(current.settings), ...b.settings };
-      for (const [k, v] of Object.entries(merged)) if (v === null) delete merged[k];
-      settings = merged;
-    }
-    const row = await ctx.store.db
-      .updateTable('platforms')
-      .set({
-        ...(b.name !== undefined && { name: b.name }),
-        ...(b.slug !== undefined && { slug: b.slug }),
-        ...(settings && { settings: JSON.stringify(settings) }),
-        updated_at: nowIso(ctx),
-      })
-      .where('id', '=', current.id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    ctx.events.emit('platform.changed', row.id);
-    return { data: platformView(row) };
-  });
+    async (req) => {
+      const current = await getPlatformOr404(ctx, platformIdOf(req));
+      const b = req.body;
+      if (b.slug && b.slug !== current.slug) {
+        const taken = await ctx.store.db.selectFrom('platforms').select('id').where('slug', '=', b.slug).executeTakeFirst();
+        if (taken) throw errors.conflict(`A platform with slug "${b.slug}" already exists.`);
+      }
+      const settings = b.settings ? mergeSettings(parseJsonObject(current.settings), b.settings) : undefined;
+      const row = await ctx.store.db
+        .updateTable('platforms')
+        .set({
+          ...(b.name !== undefined && { name: b.name }),
+          ...(b.slug !== undefined && { slug: b.slug }),
+          ...(settings && { settings: JSON.stringify(settings) }),
+          updated_at: nowIso(ctx),
+        })
+        .where('id', '=', current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow()
+        .catch((err) => {
+          if (isUniqueViolation(err)) throw errors.conflict(`A platform with slug "${b.slug}" already exists.`);
+          throw err;
+        });
+      ctx.events.emit('platform.changed', row.id);
+      return { data: platformView(row) };
+    },
+  );
 
   app.delete('', { schema: { tags, summary: 'Delete the platform and all of its data' } }, async (req, reply) => {
     await getPlatformOr404(ctx, platformIdOf(req));

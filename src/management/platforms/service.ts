@@ -3,8 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { errors } from '../../http/errors.js';
+import { isUniqueViolation } from '../../store/errors.js';
 import type { PlatformsTable } from '../../store/schema.js';
 import { type IssuedKey, issueKey } from '../api-keys/service.js';
+import { mergeSettings } from '../schemas.js';
 
 function slugFrom(name: string): string {
   const base = name
@@ -27,32 +29,38 @@ export async function createPlatform(
     if (input.slug) throw errors.conflict(`A platform with slug "${slug}" already exists.`);
     slug = `${slug}-${randomBytes(3).toString('hex')}`;
   }
-  return ctx.store.db.transaction().execute(async (trx) => {
-    const platform: PlatformsTable = {
-      id: uuidv7(),
-      name: input.name,
-      slug,
-      settings: JSON.stringify(input.settings ?? {}),
-      is_active: 1,
-      created_at: now,
-      updated_at: now,
-    };
-    await trx.insertInto('platforms').values(platform).execute();
-    await trx
-      .insertInto('wallets')
-      .values({
+  const create = () =>
+    ctx.store.db.transaction().execute(async (trx) => {
+      const platform: PlatformsTable = {
         id: uuidv7(),
-        platform_id: platform.id,
-        balance_micros: 0,
-        reserved_micros: 0,
-        low_balance_threshold_micros: null,
+        name: input.name,
+        slug,
+        settings: JSON.stringify(mergeSettings({}, input.settings ?? {})),
         is_active: 1,
         created_at: now,
         updated_at: now,
-      })
-      .execute();
-    const key = await issueKey(trx, { kind: 'platform', platformId: platform.id, name: 'Default key', nowIso: now });
-    return { platform, key };
+      };
+      await trx.insertInto('platforms').values(platform).execute();
+      await trx
+        .insertInto('wallets')
+        .values({
+          id: uuidv7(),
+          platform_id: platform.id,
+          balance_micros: 0,
+          reserved_micros: 0,
+          low_balance_threshold_micros: null,
+          is_active: 1,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const key = await issueKey(trx, { kind: 'platform', platformId: platform.id, name: 'Default key', nowIso: now });
+      return { platform, key };
+    });
+  // Two concurrent creates may pick the same slug: the loser is a 409, never a 500.
+  return create().catch((err) => {
+    if (isUniqueViolation(err)) throw errors.conflict(`A platform with slug "${slug}" already exists.`);
+    throw err;
   });
 }
 

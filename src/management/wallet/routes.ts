@@ -25,50 +25,78 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.get('/wallet', { schema: { tags, summary: 'Get the wallet with its 5 newest transactions' } }, async (req) => {
     const wallet = await walletOr404(platformIdOf(req));
-    const recent = await db.selectFrom('wallet_transactions').selectAll().where('wallet_id', '=', wallet.id).orderBy('id', 'desc').limit(5).execute();
+    const recent = await db
+      .selectFrom('wallet_transactions')
+      .selectAll()
+      .where('wallet_id', '=', wallet.id)
+      .orderBy('id', 'desc')
+      .limit(5)
+      .execute();
     return { data: { ...walletView(wallet), recent_transactions: recent.map(walletTransactionView) } };
   });
 
-  app.patch('/wallet', {
-    schema: { tags, summary: 'Set the low-balance threshold', body: z.object({ low_balance_threshold: usdAmount('non_negative').nullable() }).strict() },
-  }, async (req) => {
-    const row = await db
-      .updateTable('wallets')
-      .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
-      .where('platform_id', '=', platformIdOf(req))
-      .returningAll()
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('Wallet');
-    return { data: walletView(row) };
-  });
-
-  app.post('/wallet/topup', {
-    schema: {
-      tags,
-      summary: 'Top up the wallet',
-      body: z.object({ amount: usdAmount('positive'), description: z.string().trim().max(1000).optional() }).strict(),
+  app.patch(
+    '/wallet',
+    {
+      schema: {
+        tags,
+        summary: 'Set the low-balance threshold',
+        body: z.object({ low_balance_threshold: usdAmount('non_negative').nullable() }).strict(),
+      },
     },
-  }, async (req, reply) => {
-    const platformId = platformIdOf(req);
-    const moved = await db.transaction().execute((trx) =>
-      moveWallet(trx, { platformId, type: 'top_up', amountMicros: req.body.amount, description: req.body.description ?? null, nowIso: nowIso(ctx) }),
-    );
-    if (!moved) throw errors.notFound('Wallet');
-    ctx.events.emit('wallet.changed', platformId);
-    return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
-  });
-
-  app.get('/wallet/transactions', {
-    schema: {
-      tags,
-      summary: 'List wallet transactions, newest first',
-      querystring: pageQuery.extend({ type: z.enum(['top_up', 'llm_usage', 'adjustment', 'refund']).optional() }),
+    async (req) => {
+      const row = await db
+        .updateTable('wallets')
+        .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
+        .where('platform_id', '=', platformIdOf(req))
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw errors.notFound('Wallet');
+      return { data: walletView(row) };
     },
-  }, async (req) => {
-    let q = db.selectFrom('wallet_transactions').where('platform_id', '=', platformIdOf(req));
-    if (req.query.type) q = q.where('type', '=', req.query.type);
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(walletTransactionView), Number(n), req.query);
-  });
+  );
+
+  app.post(
+    '/wallet/topup',
+    {
+      schema: {
+        tags,
+        summary: 'Top up the wallet',
+        body: z.object({ amount: usdAmount('positive'), description: z.string().trim().max(1000).optional() }).strict(),
+      },
+    },
+    async (req, reply) => {
+      const platformId = platformIdOf(req);
+      const moved = await db.transaction().execute((trx) =>
+        moveWallet(trx, {
+          platformId,
+          type: 'top_up',
+          amountMicros: req.body.amount,
+          description: req.body.description ?? null,
+          nowIso: nowIso(ctx),
+        }),
+      );
+      if (!moved) throw errors.notFound('Wallet');
+      ctx.events.emit('wallet.changed', platformId);
+      return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
+    },
+  );
+
+  app.get(
+    '/wallet/transactions',
+    {
+      schema: {
+        tags,
+        summary: 'List wallet transactions, newest first',
+        querystring: pageQuery.extend({ type: z.enum(['top_up', 'llm_usage', 'adjustment', 'refund']).optional() }),
+      },
+    },
+    async (req) => {
+      let q = db.selectFrom('wallet_transactions').where('platform_id', '=', platformIdOf(req));
+      if (req.query.type) q = q.where('type', '=', req.query.type);
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(walletTransactionView), Number(n), req.query);
+    },
+  );
 }

@@ -60,11 +60,20 @@ describe.each(dialects)('quick start steps 1-4 (%s)', (dialect) => {
     for (const key of [first.body.data.api_key.raw_key, again.body.data.api_key.raw_key]) {
       const me = await client(gw.url, key).get('/v1/me');
       expect(me.status).toBe(200);
-      expect(me.body.data).toEqual({ end_user_id: first.body.data.id, platform_id: platformId, external_id: 'user-123', display_name: 'Jane Smith' });
+      expect(me.body.data).toEqual({
+        end_user_id: first.body.data.id,
+        platform_id: platformId,
+        external_id: 'user-123',
+        display_name: 'Jane Smith',
+      });
     }
     const list = await api.get(`/v1/platforms/${platformId}/end-users?external_id=user-123`);
     expect(list.body.total).toBe(1);
-    const stored = await gw.ctx.store.db.selectFrom('api_keys').select(['key_hash']).where('end_user_id', '=', first.body.data.id).execute();
+    const stored = await gw.ctx.store.db
+      .selectFrom('api_keys')
+      .select(['key_hash'])
+      .where('end_user_id', '=', first.body.data.id)
+      .execute();
     expect(stored).toHaveLength(2);
     expect(JSON.stringify(stored)).not.toContain(first.body.data.api_key.raw_key.slice(12));
   });

@@ -1,0 +1,102 @@
+/**
+ * The money engine (design §4): reservations are pending transfers, resolved exactly once by settle
+ * (post), release (void) or the sweeper (timeout). Picks the dialect's implementation and runs the sweeper.
+ */
+import type { EventEmitter } from 'node:events';
+import type { Clock } from '../context.js';
+import type { Store } from '../store/database.js';
+import type { BillingEngine, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
+import { PostgresBillingEngine } from './engine-postgres.js';
+import { SqliteBillingEngine } from './engine-sqlite.js';
+import { MarkupCache } from './markup-cache.js';
+
+export type BillingEngineOptions = {
+  /** How long a reservation may stay open before the sweeper voids it: longer than any request runs (default 10 min). */
+  reservationTtlMs?: number;
+  /** How often the sweeper looks for expired reservations (default 60 s). */
+  sweepIntervalMs?: number;
+  /** SQLite group commit: the most operations in one transaction (default 1,000). */
+  maxBatch?: number;
+  /** Sweeper failures are reported here (the sweeper keeps running). */
+  onSweepError?: (err: unknown) => void;
+};
+
+export const DEFAULT_RESERVATION_TTL_MS = 10 * 60_000;
+const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
+/** One sweep releases at most this many reservations per round, and runs at most this many rounds. */
+const SWEEP_PAGE = 500;
+const SWEEP_ROUNDS_MAX = 100;
+
+export type BillingEngineHandle = BillingEngine & {
+  /** Voids a reservation by request id (the sweeper's path); false when it was already resolved. */
+  releaseById(requestId: string): Promise<boolean>;
+  /** Releases every reservation whose expires_at has passed; returns how many. */
+  sweep(): Promise<number>;
+  /** Sweeps now and then every sweepIntervalMs (unref'd: never keeps the process alive). */
+  startSweeper(): void;
+  /** Stops the sweeper and commits whatever is queued. */
+  close(): Promise<void>;
+};
+
+export function createBillingEngine(deps: { store: Store; clock: Clock; events?: EventEmitter }, options: BillingEngineOptions = {}): BillingEngineHandle {
+  const markups = new MarkupCache({ ttlMs: 1000, maxEntries: 100_000 });
+  deps.events?.on('platform.changed', (platformId?: string) => markups.invalidate(platformId));
+  const engineOpts = {
+    reservationTtlMs: options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
+    maxBatch: options.maxBatch ?? 1000,
+    now: () => deps.clock.now(),
+  };
+  const impl = deps.store.sqlite
+    ? new SqliteBillingEngine(deps.store.sqlite, markups, engineOpts)
+    : new PostgresBillingEngine(deps.store.db, markups, engineOpts);
+  let timer: NodeJS.Timeout | null = null;
+  let sweeping: Promise<number> | null = null;
+
+  const sweepOnce = async (): Promise<number> => {
+    let released = 0;
+    for (let round = 0; round < SWEEP_ROUNDS_MAX; round++) {
+      const nowIso = new Date(deps.clock.now()).toISOString();
+      const expired = await deps.store.db
+        .selectFrom('reservations')
+        .select('request_id')
+        .where('expires_at', '<=', nowIso)
+        .orderBy('expires_at')
+        .limit(SWEEP_PAGE)
+        .execute();
+      const results = await Promise.all(expired.map((r) => impl.releaseById(r.request_id)));
+      released += results.filter(Boolean).length;
+      if (expired.length < SWEEP_PAGE) break;
+    }
+    return released;
+  };
+
+  const sweep = () => {
+    // One sweep at a time: the interval and an explicit call never race each other.
+    sweeping ??= sweepOnce().finally(() => {
+      sweeping = null;
+    });
+    return sweeping;
+  };
+
+  const report = (err: unknown) => options.onSweepError?.(err);
+
+  return {
+    reserve: (req: ReserveRequest): Promise<ReserveResult> => impl.reserve(req),
+    settle: (reservation: Reservation, input: SettleInput): Promise<Settled> => impl.settle(reservation, input),
+    release: (reservation: Reservation) => impl.release(reservation),
+    releaseById: (requestId: string) => impl.releaseById(requestId),
+    sweep,
+    startSweeper() {
+      if (timer) return;
+      sweep().catch(report);
+      timer = setInterval(() => sweep().catch(report), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
+      timer.unref();
+    },
+    async close() {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await sweeping?.catch(() => 0);
+      impl.close();
+    },
+  };
+}

@@ -1,0 +1,48 @@
+/** Builds request log rows (spec §3 "Log rows"): one per authenticated, validated inference call. */
+import { uuidv7 } from '../crypto/ids.js';
+import type { RequestLogsTable } from '../store/schema.js';
+
+export type LogBase = {
+  requestId: string;
+  platformId: string;
+  endUserId: string | null;
+  model: string;
+  stream: boolean;
+  metadata: unknown;
+  startedAtMs: number;
+};
+
+export function logRow(
+  base: LogBase,
+  fields: Partial<Omit<RequestLogsTable, 'id' | 'request_id' | 'platform_id' | 'end_user_id' | 'model' | 'stream' | 'metadata'>> & {
+    status: RequestLogsTable['status'];
+    latency_ms: number;
+  },
+): RequestLogsTable {
+  const metadata = base.metadata && typeof base.metadata === 'object' && !Array.isArray(base.metadata) ? base.metadata : {};
+  return {
+    id: uuidv7(),
+    request_id: base.requestId,
+    platform_id: base.platformId,
+    end_user_id: base.endUserId,
+    request_type: 'chat.completion',
+    provider_id: null,
+    model: base.model,
+    provider_model_id: null,
+    stream: base.stream ? 1 : 0,
+    prompt_tokens: 0,
+    completion_tokens: 0,
+    cached_tokens: 0,
+    ttft_ms: null,
+    cost_micros: 0,
+    end_user_cost_micros: 0,
+    error_code: null,
+    error_message: null,
+    token_count_method: 'reported',
+    billing_status: 'not_billed',
+    fallback_from: null,
+    metadata: JSON.stringify(metadata),
+    created_at: new Date(base.startedAtMs).toISOString(),
+    ...fields,
+  };
+}

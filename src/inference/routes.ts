@@ -1,0 +1,58 @@
+/** Inference routes (spec §5): OpenAI's shapes, unwrapped; end-user keys, or platform keys for testing. */
+import type { FastifyInstance } from 'fastify';
+import type { Principal } from '../http/auth.js';
+import { ApiError } from '../http/errors.js';
+import { authenticate } from '../http/hooks.js';
+import { handleChatCompletion, type InferenceDeps } from './pipeline.js';
+import type { PlatformRouting } from './route-cache.js';
+
+const tags = ['Inference'];
+
+function modelObjects(routing: PlatformRouting) {
+  return [...routing.byModel.entries()]
+    .map(([id, candidates]) => ({ id, object: 'model' as const, created: candidates[0].createdAtS, owned_by: candidates[0].providerSlug }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDeps) {
+  const auth = authenticate(deps.ctx, ['end_user', 'platform'], { xApiKey: true });
+  const platformOf = (p: Principal | null) => (p && p.kind !== 'admin' ? p.platformId : '');
+
+  app.post(
+    '/v1/chat/completions',
+    {
+      onRequest: auth,
+      bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      schema: {
+        tags,
+        summary: 'OpenAI-compatible chat completion (streaming and not)',
+        description: "Request and response exactly as OpenAI Chat Completions; routed to the platform's providers and billed.",
+      },
+    },
+    (req, reply) => handleChatCompletion(deps, req, reply),
+  );
+
+  app.get(
+    '/v1/models',
+    { onRequest: auth, schema: { tags, summary: "Models the caller's platform can route (OpenAI list shape)" } },
+    async (req) => {
+      const routing = await deps.routes.forPlatform(platformOf(req.principal));
+      return { object: 'list', data: modelObjects(routing) };
+    },
+  );
+
+  app.get<{ Params: { '*': string } }>(
+    '/v1/models/*',
+    { onRequest: auth, schema: { tags, summary: 'One routable model' } },
+    async (req) => {
+      const id = req.params['*'];
+      const routing = await deps.routes.forPlatform(platformOf(req.principal));
+      const model = modelObjects(routing).find((m) => m.id === id);
+      if (!model)
+        throw new ApiError(404, 'model_not_found', `The model \`${id}\` does not exist or your platform cannot route it.`, {
+          param: 'model',
+        });
+      return model;
+    },
+  );
+}

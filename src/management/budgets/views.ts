@@ -1,0 +1,38 @@
+/** Budget rows → API objects (spec §3): USD numbers; remaining_usd = max − used − reserved on the budget, max − used on ledger rows. */
+import { microsToUsd } from '../../billing/money.js';
+import type { BudgetTransactionsTable, BudgetsTable } from '../../store/schema.js';
+import { parseJsonObject } from '../views.js';
+
+const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));
+
+export const budgetView = (b: BudgetsTable) => ({
+  id: b.id,
+  platform_id: b.platform_id,
+  end_user_id: b.end_user_id,
+  max_usd: microsToUsd(b.max_micros),
+  used_usd: microsToUsd(b.used_micros),
+  reserved_usd: microsToUsd(b.reserved_micros),
+  remaining_usd: microsToUsd(b.max_micros - b.used_micros - b.reserved_micros),
+  period: b.period,
+  period_start: b.period_start,
+  auto_replenish: Number(b.auto_replenish) === 1,
+  replenish_amount: usdOrNull(b.replenish_amount_micros),
+  low_balance_threshold: usdOrNull(b.low_balance_threshold_micros),
+  is_active: Number(b.is_active) === 1,
+  is_suspended: Number(b.is_suspended) === 1,
+  created_at: b.created_at,
+  updated_at: b.updated_at,
+});
+
+export const budgetTransactionView = (t: BudgetTransactionsTable) => ({
+  id: t.id,
+  type: t.type,
+  amount: microsToUsd(t.amount_micros),
+  max_usd_after: microsToUsd(t.max_after_micros),
+  used_usd_after: microsToUsd(t.used_after_micros),
+  remaining_usd_after: microsToUsd(t.max_after_micros - t.used_after_micros),
+  reason: t.reason,
+  metadata: parseJsonObject(t.metadata),
+  request_id: t.request_id,
+  created_at: t.created_at,
+});

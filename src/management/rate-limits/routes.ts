@@ -1,0 +1,132 @@
+/**
+ * Rate limits (spec §3, §4): platform defaults for every end user, per-user overrides that replace the
+ * defaults as a whole, and the caller's own effective limits on `/v1/me/rate-limits`. A change is announced
+ * on the event bus so this instance's limiter applies it on the next call.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { type AppContext, nowIso } from '../../context.js';
+import { errors } from '../../http/errors.js';
+import { platformIdOf } from '../../http/hooks.js';
+import {
+  deleteOverride,
+  type LimitsChanged,
+  limitsChangedEvent,
+  readLimits,
+  readPlatformDefault,
+  writeLimits,
+} from '../../ratelimit/limits.js';
+import type { Limits } from '../../ratelimit/types.js';
+import { getEndUserOr404 } from '../end-users/routes.js';
+
+const tags = ['Rate limits'];
+const userParams = z.object({ platformId: z.string(), endUserId: z.string() });
+
+/** The store's INTEGER columns hold up to 2^31 − 1 (PostgreSQL `integer`). */
+const maxLimit = 2_147_483_647;
+const limitField = z
+  .number()
+  .int('must be a whole number')
+  .min(0, 'must be 0 or more')
+  .max(maxLimit, `must be at most ${maxLimit}`)
+  .nullable()
+  .optional()
+  .describe('null or absent = unlimited on this dimension');
+
+/** PUT replaces every dimension: an absent field is unlimited (null). */
+const limitsBody = z
+  .object({ rpm_limit: limitField, tpm_limit: limitField, rpd_limit: limitField })
+  .strict()
+  .transform((b): Limits => ({ rpm_limit: b.rpm_limit ?? null, tpm_limit: b.tpm_limit ?? null, rpd_limit: b.rpd_limit ?? null }));
+
+export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext) {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const db = ctx.store.db;
+  const announce = (change: LimitsChanged) => ctx.events.emit(limitsChangedEvent, change);
+
+  const defaultsView = async (platformId: string) => {
+    const row = await readPlatformDefault(db, platformId);
+    return {
+      platform_id: platformId,
+      rpm_limit: row?.rpm_limit ?? null,
+      tpm_limit: row?.tpm_limit ?? null,
+      rpd_limit: row?.rpd_limit ?? null,
+      updated_at: row?.updated_at ?? null,
+    };
+  };
+
+  const effectiveView = async (platformId: string, endUserId: string) => {
+    const { limits, resolution } = await readLimits(db, platformId, endUserId);
+    return { end_user_id: endUserId, ...limits, resolution };
+  };
+
+  app.get('/rate-limits', { schema: { tags, summary: "Get the platform's default limits for every end user" } }, async (req) => ({
+    data: await defaultsView(platformIdOf(req)),
+  }));
+
+  app.put(
+    '/rate-limits',
+    {
+      schema: { tags, summary: 'Set the default limits for every end user (null = unlimited)', body: limitsBody },
+    },
+    async (req) => {
+      const platformId = platformIdOf(req);
+      await writeLimits(db, { platformId, endUserId: null }, req.body, nowIso(ctx));
+      announce({ platformId });
+      return { data: await defaultsView(platformId) };
+    },
+  );
+
+  app.get(
+    '/end-users/:endUserId/rate-limits',
+    {
+      schema: { tags, summary: "Get an end user's effective limits and where they come from", params: userParams },
+    },
+    async (req) => {
+      const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
+      return { data: await effectiveView(user.platform_id, user.id) };
+    },
+  );
+
+  app.put(
+    '/end-users/:endUserId/rate-limits',
+    {
+      schema: {
+        tags,
+        summary: "Set an end user's override (replaces the platform default as a whole)",
+        params: userParams,
+        body: limitsBody,
+      },
+    },
+    async (req) => {
+      const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
+      await writeLimits(db, { platformId: user.platform_id, endUserId: user.id }, req.body, nowIso(ctx));
+      announce({ platformId: user.platform_id, endUserId: user.id });
+      return { data: await effectiveView(user.platform_id, user.id) };
+    },
+  );
+
+  app.delete(
+    '/end-users/:endUserId/rate-limits',
+    {
+      schema: { tags, summary: "Remove an end user's override (the platform default applies again)", params: userParams },
+    },
+    async (req, reply) => {
+      const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
+      await deleteOverride(db, user.platform_id, user.id);
+      announce({ platformId: user.platform_id, endUserId: user.id });
+      return reply.code(204).send();
+    },
+  );
+}
+
+/** `/v1/me/rate-limits`: the calling end user's effective limits (spec §4). */
+export function registerMeRateLimitRoutes(app: FastifyInstance, ctx: AppContext) {
+  app.get('/rate-limits', { schema: { tags: ['Self-service'], summary: 'My effective rate limits (end-user key)' } }, async (req) => {
+    const p = req.principal;
+    if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
+    const { limits, resolution } = await readLimits(ctx.store.db, p.platformId, p.endUserId);
+    return { data: { ...limits, resolution } };
+  });
+}

@@ -1,0 +1,85 @@
+/**
+ * A process killed between reserve and settle leaves its holds and reservation rows behind; the sweeper
+ * releases them once they expire, after which nothing is reserved and `ledger verify` passes.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_RESERVATION_TTL_MS } from '../../../src/billing/engine.js';
+import { verifyLedger } from '../../../src/billing/ledger-verify.js';
+import { startTestGateway, type TestGateway } from '../../helpers/server.js';
+import { dialects } from '../../helpers/suites.js';
+import { balances, endUser, fundedPlatform, manualClock } from './fixtures.js';
+
+const child = fileURLToPath(new URL('./crash-child.ts', import.meta.url));
+const cli = fileURLToPath(new URL('../../../bin/assistiv.js', import.meta.url));
+
+function childEnv(gw: TestGateway) {
+  const c = gw.ctx.config;
+  return {
+    ...process.env,
+    ASSISTIV_DATA_DIR: c.dataDir,
+    ASSISTIV_ADMIN_KEY: gw.adminKey,
+    LOG_LEVEL: 'silent',
+    ...(c.databaseUrl && { DATABASE_URL: c.databaseUrl, ASSISTIV_ENCRYPTION_KEY: c.encryptionKey }),
+  };
+}
+
+function runUntilReserved(gw: TestGateway, args: string[]): Promise<void> {
+  const env = childEnv(gw);
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    proc.stderr.on('data', (d) => {
+      err += d;
+    });
+    proc.stdout.on('data', (d) => {
+      if (String(d).includes('reserved')) {
+        proc.kill('SIGKILL');
+      }
+    });
+    proc.on('exit', (code, signal) => (signal === 'SIGKILL' ? resolve() : reject(new Error(`child exited ${code}: ${err}`))));
+  });
+}
+
+describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
+  let gw: TestGateway;
+  const clock = manualClock(new Date().toISOString());
+  beforeAll(async () => {
+    gw = await startTestGateway({ dialect, clock });
+  });
+  afterAll(() => gw?.close());
+
+  it('the sweeper releases the dead process\'s reservations after they expire, and the ledger verifies', async () => {
+    const p = await fundedPlatform(gw, { walletUsd: 1 });
+    const u = await endUser(p, 'crashy', { max_usd: 1 });
+    await runUntilReserved(gw, [p.platformId, u.endUserId, '5']);
+
+    let b = await balances(gw, p.platformId, u.endUserId);
+    expect(b.wallet.reserved_micros).toBe(5 * 10_250);
+    expect(b.budget?.reserved_micros).toBe(5 * 10_250);
+    expect(await gw.ctx.billing.sweep()).toBe(0); // not expired yet: a live request keeps its hold
+    expect((await verifyLedger(gw.ctx.store)).ok).toBe(true); // holds match their reservation rows
+
+    clock.set(new Date(Date.now() + DEFAULT_RESERVATION_TTL_MS + 60_000).toISOString());
+    expect(await gw.ctx.billing.sweep()).toBe(5);
+    b = await balances(gw, p.platformId, u.endUserId);
+    expect(b.wallet).toMatchObject({ balance_micros: 1_000_000, reserved_micros: 0 });
+    expect(b.budget).toMatchObject({ used_micros: 0, reserved_micros: 0 });
+    expect(await gw.ctx.store.db.selectFrom('reservations').selectAll().execute()).toEqual([]);
+    const report = await verifyLedger(gw.ctx.store);
+    expect(report).toMatchObject({ ok: true, checked: { openReservations: 0 } });
+  });
+
+  it('`assistiv ledger verify` exits 0 on a clean ledger and 1 naming each difference', async () => {
+    const ok = spawnSync(process.execPath, [cli, 'ledger', 'verify'], { env: childEnv(gw), encoding: 'utf8' });
+    expect(ok.stdout).toContain('Ledger OK');
+    expect(ok.status).toBe(0);
+    const p = await fundedPlatform(gw, { walletUsd: 2 });
+    await gw.ctx.store.db.updateTable('wallets').set({ balance_micros: 1_999_999 }).where('platform_id', '=', p.platformId).execute();
+    const bad = spawnSync(process.execPath, [cli, 'ledger', 'verify'], { env: childEnv(gw), encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(new RegExp(`wallet .* \\(platform ${p.platformId}\\): balance 1999999 µUSD but its transactions sum to 2000000`));
+    await gw.ctx.store.db.updateTable('wallets').set({ balance_micros: 2_000_000 }).where('platform_id', '=', p.platformId).execute();
+  });
+});

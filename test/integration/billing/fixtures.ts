@@ -1,0 +1,103 @@
+/** Shared set-up for the billing suites: a funded platform, end users with budgets, log rows like the pipeline's. */
+import type { Settled, ReserveRequest } from '../../../src/billing/engine-types.js';
+import { uuidv7 } from '../../../src/crypto/ids.js';
+import { client } from '../../helpers/http.js';
+import { createPlatform } from '../../helpers/http.js';
+import type { TestGateway } from '../../helpers/server.js';
+
+/** A clock tests move by hand. */
+export function manualClock(startIso = '2026-03-15T12:00:00.000Z') {
+  let t = Date.parse(startIso);
+  return {
+    now: () => t,
+    set: (iso: string) => {
+      t = Date.parse(iso);
+    },
+    advance: (ms: number) => {
+      t += ms;
+    },
+  };
+}
+
+export async function fundedPlatform(gw: TestGateway, opts: { walletUsd: number; markup?: number; name?: string }) {
+  const { platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, opts.name ?? `Billing ${uuidv7().slice(-8)}`);
+  const api = client(gw.url, platformKey);
+  if (opts.markup !== undefined) {
+    const res = await api.patch(`/v1/platforms/${platformId}`, { settings: { markup_percentage: opts.markup } });
+    if (res.status !== 200) throw new Error(`settings: ${JSON.stringify(res.body)}`);
+  }
+  if (opts.walletUsd > 0) {
+    const res = await api.post(`/v1/platforms/${platformId}/wallet/topup`, { amount: opts.walletUsd });
+    if (res.status !== 201) throw new Error(`topup: ${JSON.stringify(res.body)}`);
+  }
+  return { platformId, platformKey, api, base: `/v1/platforms/${platformId}` };
+}
+
+export async function endUser(
+  p: Awaited<ReturnType<typeof fundedPlatform>>,
+  externalId: string,
+  budget?: Record<string, unknown>,
+): Promise<{ endUserId: string; key: string }> {
+  const res = await p.api.post(`${p.base}/end-users`, { external_id: externalId });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`end user: ${JSON.stringify(res.body)}`);
+  const endUserId = res.body.data.id as string;
+  if (budget) {
+    const b = await p.api.post(`${p.base}/end-users/${endUserId}/budget`, budget);
+    if (b.status !== 201) throw new Error(`budget: ${JSON.stringify(b.body)}`);
+  }
+  return { endUserId, key: res.body.data.api_key.raw_key };
+}
+
+/** gpt-4o-like prices: $2.50 / $10 per million tokens. */
+export function reserveRequest(platformId: string, endUserId: string | null, over: Partial<ReserveRequest> = {}): ReserveRequest {
+  return {
+    requestId: uuidv7(),
+    platformId,
+    endUserId,
+    promptTokens: 100,
+    maxOutputTokens: 1000,
+    inputMicrosPerMtok: 2_500_000,
+    outputMicrosPerMtok: 10_000_000,
+    ...over,
+  };
+}
+
+/** Writes the log row the pipeline would, with the amounts the engine actually charged. */
+export async function writeLog(gw: TestGateway, r: { requestId: string; platformId: string; endUserId: string | null }, settled: Settled | null) {
+  const billed = settled !== null && settled.status !== 'expired';
+  await gw.ctx.store.db
+    .insertInto('request_logs')
+    .values({
+      id: uuidv7(),
+      request_id: r.requestId,
+      platform_id: r.platformId,
+      end_user_id: r.endUserId,
+      request_type: 'chat.completion',
+      provider_id: null,
+      model: 'gpt-4o',
+      provider_model_id: 'gpt-4o',
+      stream: 0,
+      prompt_tokens: 0,
+      completion_tokens: 0,
+      cached_tokens: 0,
+      latency_ms: 1,
+      ttft_ms: null,
+      cost_micros: billed ? settled.walletMicros : 0,
+      end_user_cost_micros: billed ? settled.endUserMicros : 0,
+      status: billed ? 'success' : 'error',
+      error_code: null,
+      error_message: null,
+      token_count_method: 'reported',
+      billing_status: billed ? 'billed' : 'not_billed',
+      fallback_from: null,
+      metadata: '{}',
+      created_at: new Date(gw.ctx.clock.now()).toISOString(),
+    })
+    .execute();
+}
+
+export async function balances(gw: TestGateway, platformId: string, endUserId?: string) {
+  const wallet = await gw.ctx.store.db.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirstOrThrow();
+  const budget = endUserId ? await gw.ctx.store.db.selectFrom('budgets').selectAll().where('end_user_id', '=', endUserId).executeTakeFirst() : undefined;
+  return { wallet, budget };
+}
