@@ -9,7 +9,10 @@ export type LogBase = {
   model: string;
   stream: boolean;
   metadata: unknown;
+  /** Monotonic start (performance.now()) for latencies. */
   startedAtMs: number;
+  /** Wall-clock start (the context's clock) for created_at. */
+  createdAtMs: number;
 };
 
 export function logRow(
@@ -42,7 +45,7 @@ export function logRow(
     billing_status: 'not_billed',
     fallback_from: null,
     metadata: JSON.stringify(metadata),
-    created_at: new Date(base.startedAtMs).toISOString(),
+    created_at: new Date(base.createdAtMs).toISOString(),
     ...fields,
   };
 }

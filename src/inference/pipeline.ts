@@ -32,6 +32,7 @@ export async function handleChatCompletion(deps: InferenceDeps, req: FastifyRequ
     stream,
     metadata: body.metadata,
     startedAtMs: performance.now(),
+    createdAtMs: deps.ctx.clock.now(),
   };
   const routing = await deps.routes.forPlatform(principal.platformId);
   const candidates = routing.byModel.get(body.model);
