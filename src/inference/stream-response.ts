@@ -67,14 +67,25 @@ export async function streamToClient(
     if (clientGone.aborted || failure) upstream.abort();
   }
 
+  // Settle before the stream's last frame: the money is committed before the request is finished.
   const cancelled = clientGone.aborted;
+  const failureError = failure ? toApiError(failure, candidate.providerSlug) : null;
+  const finalUsage = usage ?? estimated(admitted, generatedText);
+  await settleAndLog(deps, admitted, candidate, {
+    usage: finalUsage,
+    tokenCountMethod: usage ? 'reported' : 'estimated',
+    status: cancelled ? 'cancelled' : failure ? 'error' : 'success',
+    fallbackFrom,
+    ttftMs,
+    errorCode: cancelled ? 'client_closed_request' : failureError?.code,
+    errorMessage: cancelled ? 'The client closed the connection mid-stream.' : failureError?.message,
+  }).catch((err) => req.log.error({ err, requestId: req.id }, 'settlement failed; the sweeper will release the reservation'));
+
   if (!cancelled) {
-    if (failure) {
-      const err = toApiError(failure, candidate.providerSlug);
-      await sse.data(JSON.stringify(errorBody(err, req.id)));
+    if (failureError) {
+      await sse.data(JSON.stringify(errorBody(failureError, req.id)));
     } else {
       if (clientWantsUsage(body) && last) {
-        const u = usage ?? estimated(admitted, generatedText);
         const chunk = {
           id: last.id,
           object: 'chat.completion.chunk',
@@ -83,10 +94,10 @@ export async function streamToClient(
           choices: [],
           // The provider's own usage object when it speaks OpenAI (details included), else ours.
           usage: wireUsage ?? {
-            prompt_tokens: u.promptTokens,
-            completion_tokens: u.completionTokens,
-            total_tokens: u.promptTokens + u.completionTokens,
-            ...(u.cachedTokens > 0 && { prompt_tokens_details: { cached_tokens: u.cachedTokens } }),
+            prompt_tokens: finalUsage.promptTokens,
+            completion_tokens: finalUsage.completionTokens,
+            total_tokens: finalUsage.promptTokens + finalUsage.completionTokens,
+            ...(finalUsage.cachedTokens > 0 && { prompt_tokens_details: { cached_tokens: finalUsage.cachedTokens } }),
           },
         };
         await sse.data(JSON.stringify(chunk));
@@ -95,17 +106,6 @@ export async function streamToClient(
     }
   }
   sse.end();
-
-  const failureError = failure ? toApiError(failure, candidate.providerSlug) : null;
-  await settleAndLog(deps, admitted, candidate, {
-    usage: usage ?? estimated(admitted, generatedText),
-    tokenCountMethod: usage ? 'reported' : 'estimated',
-    status: cancelled ? 'cancelled' : failure ? 'error' : 'success',
-    fallbackFrom,
-    ttftMs,
-    errorCode: cancelled ? 'client_closed_request' : failureError?.code,
-    errorMessage: cancelled ? 'The client closed the connection mid-stream.' : failureError?.message,
-  }).catch((err) => req.log.error({ err, requestId: req.id }, 'settlement failed; the sweeper will release the reservation'));
 }
 
 /** Usage counted with the tokenizer when the provider reported none (or the stream was cut before it). */
