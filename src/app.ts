@@ -15,6 +15,7 @@ import { installMetrics } from './http/metrics.js';
 import { registerManagementRoutes } from './management/index.js';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
+const isInferencePath = (url: string) => url.startsWith('/v1/chat/') || url.startsWith('/v1/responses') || url.startsWith('/v1/messages');
 
 export type AppModules = {
   /** Extra route plugins (inference, dashboard) registered by later modules. */
@@ -36,6 +37,10 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
           },
     bodyLimit: ctx.config.limits.managementBodyBytes,
     genReqId: (req) => {
+      // Inference ids key the ledger (one debit per request id): they are always ours, so a reused
+      // client id can never collide with, or ride on, an earlier settled call. The client's id is
+      // echoed as x-client-request-id there; everywhere else it is the request id (spec §0).
+      if (req.method === 'POST' && isInferencePath(req.url ?? '')) return uuidv7();
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && saneRequestId.test(given) ? given : uuidv7();
     },
@@ -64,6 +69,10 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
 
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
+    const given = req.headers['x-request-id'];
+    if (given !== undefined && given !== req.id && typeof given === 'string' && saneRequestId.test(given)) {
+      reply.header('x-client-request-id', given);
+    }
   });
 
   installErrorHandlers(app, ctx.config.limits.managementBodyBytes);

@@ -9,15 +9,21 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import { uuidv7 } from '../crypto/ids.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database } from '../store/schema.js';
-import type { BillingRefusal, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
+import { periodStartOf } from './budgets.js';
 import type { EngineOptions } from './engine-sqlite.js';
+import type { BillingRefusal, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { type MarkupCache, markupFromSettings } from './markup-cache.js';
 import { withMarkupMicros, worstCaseMicros } from './money.js';
 import { type BudgetRow, planReserve, type WalletRow } from './reserve-plan.js';
-import { periodStartOf } from './budgets.js';
 
 type Trx = Transaction<Database>;
-type ReservationRow = { platform_id: string; end_user_id: string | null; budget_id: string | null; wallet_micros: number; budget_micros: number };
+type ReservationRow = {
+  platform_id: string;
+  end_user_id: string | null;
+  budget_id: string | null;
+  wallet_micros: number;
+  budget_micros: number;
+};
 
 /** Thrown inside a transaction to roll it back and answer a 402. */
 class Refused extends Error {
@@ -68,7 +74,10 @@ export class PostgresBillingEngine {
               RETURNING request_id`,
         );
         if (inserted.length === 0) {
-          const w = await rows<WalletRow>(trx, sql`SELECT balance_micros, reserved_micros FROM wallets WHERE platform_id = ${req.platformId}`);
+          const w = await rows<WalletRow>(
+            trx,
+            sql`SELECT balance_micros, reserved_micros FROM wallets WHERE platform_id = ${req.platformId}`,
+          );
           const plan = planReserve(null, w[0], req, worst, budgetNeed, markup, nowMs);
           throw new Refused(plan.refusal ?? planReserve(null, null, req, worst, budgetNeed, markup, nowMs).refusal!);
         }
@@ -129,32 +138,63 @@ export class PostgresBillingEngine {
     if (!plan.budgetId || !budget) return { budgetId: null, budgetHold: 0 };
     let used = budget.used_micros;
     if (plan.reset) {
-      await sql`UPDATE budgets SET used_micros = 0, period_start = ${plan.reset.periodStart}, updated_at = ${nowIso} WHERE id = ${budget.id}`.execute(trx);
+      await sql`UPDATE budgets SET used_micros = 0, period_start = ${plan.reset.periodStart}, updated_at = ${nowIso} WHERE id = ${budget.id}`.execute(
+        trx,
+      );
       if (plan.reset.amountMicros > 0) {
-        await this.budgetTx(trx, budget.id, budget.platform_id, endUserId, 'reset', plan.reset.amountMicros, budget.max_micros, 0, 'Period reset', null, nowIso);
+        await this.budgetTx(
+          trx,
+          budget.id,
+          budget.platform_id,
+          endUserId,
+          'reset',
+          plan.reset.amountMicros,
+          budget.max_micros,
+          0,
+          'Period reset',
+          null,
+          nowIso,
+        );
       }
       used = 0;
     }
     if (plan.replenishMicros > 0) {
-      await sql`UPDATE budgets SET max_micros = max_micros + ${plan.replenishMicros}, updated_at = ${nowIso} WHERE id = ${budget.id}`.execute(trx);
+      await sql`UPDATE budgets SET max_micros = max_micros + ${plan.replenishMicros}, updated_at = ${nowIso} WHERE id = ${budget.id}`.execute(
+        trx,
+      );
       const max = budget.max_micros + plan.replenishMicros;
-      await this.budgetTx(trx, budget.id, budget.platform_id, endUserId, 'replenish', plan.replenishMicros, max, used, 'Auto-replenish', null, nowIso);
+      await this.budgetTx(
+        trx,
+        budget.id,
+        budget.platform_id,
+        endUserId,
+        'replenish',
+        plan.replenishMicros,
+        max,
+        used,
+        'Auto-replenish',
+        null,
+        nowIso,
+      );
     }
     await sql`UPDATE budgets SET reserved_micros = reserved_micros + ${budgetNeed} WHERE id = ${budget.id}`.execute(trx);
     return { budgetId: budget.id, budgetHold: budgetNeed };
   }
 
   async settle(reservation: Reservation, input: SettleInput): Promise<Settled> {
-    if (!Number.isSafeInteger(input.costMicros) || input.costMicros < 0) throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
+    if (!Number.isSafeInteger(input.costMicros) || input.costMicros < 0)
+      throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
     const nowIso = new Date(this.opts.now()).toISOString();
     const requestId = reservation.requestId;
     const cost = input.costMicros;
     const endUserCost = withMarkupMicros(cost, reservation.markupPercentage);
     return this.db.transaction().execute(async (trx): Promise<Settled> => {
-      const r = (await rows<ReservationRow>(
-        trx,
-        sql`DELETE FROM reservations WHERE request_id = ${requestId} RETURNING platform_id, end_user_id, budget_id, wallet_micros, budget_micros`,
-      ))[0];
+      const r = (
+        await rows<ReservationRow>(
+          trx,
+          sql`DELETE FROM reservations WHERE request_id = ${requestId} RETURNING platform_id, end_user_id, budget_id, wallet_micros, budget_micros`,
+        )
+      )[0];
       if (!r) return this.resolvedEarlier(trx, requestId, reservation.markupPercentage);
       let cappedFrom: number | undefined;
       let endUserMicros = endUserCost;
@@ -172,15 +212,28 @@ export class PostgresBillingEngine {
   }
 
   private async resolvedEarlier(trx: Trx, requestId: string, markup: number): Promise<Settled> {
-    const w = await rows<{ amount_micros: number }>(trx, sql`SELECT amount_micros FROM wallet_transactions WHERE request_id = ${requestId} AND type = 'llm_usage'`);
+    const w = await rows<{ amount_micros: number }>(
+      trx,
+      sql`SELECT amount_micros FROM wallet_transactions WHERE request_id = ${requestId} AND type = 'llm_usage'`,
+    );
     if (w.length === 0) return { walletMicros: 0, endUserMicros: 0, status: 'expired' };
-    const b = await rows<{ amount_micros: number }>(trx, sql`SELECT amount_micros FROM budget_transactions WHERE request_id = ${requestId} AND type = 'usage'`);
+    const b = await rows<{ amount_micros: number }>(
+      trx,
+      sql`SELECT amount_micros FROM budget_transactions WHERE request_id = ${requestId} AND type = 'usage'`,
+    );
     const walletMicros = -w[0].amount_micros;
     return { walletMicros, endUserMicros: b[0] ? -b[0].amount_micros : withMarkupMicros(walletMicros, markup), status: 'already_settled' };
   }
 
   /** Posts the budget's usage row; returns the charge, or null when the budget no longer exists. */
-  private async postBudget(trx: Trx, r: ReservationRow, charge: number, reason: string, requestId: string, nowIso: string): Promise<number | null> {
+  private async postBudget(
+    trx: Trx,
+    r: ReservationRow,
+    charge: number,
+    reason: string,
+    requestId: string,
+    nowIso: string,
+  ): Promise<number | null> {
     const txId = uuidv7();
     const fast = await rows<{ id: string }>(
       trx,
@@ -193,22 +246,43 @@ export class PostgresBillingEngine {
           RETURNING id`,
     );
     if (fast.length > 0) return charge;
-    const cur = (await rows<{ max_micros: number; used_micros: number; reserved_micros: number }>(
-      trx,
-      sql`SELECT max_micros, used_micros, reserved_micros FROM budgets WHERE id = ${r.budget_id} FOR UPDATE`,
-    ))[0];
+    const cur = (
+      await rows<{ max_micros: number; used_micros: number; reserved_micros: number }>(
+        trx,
+        sql`SELECT max_micros, used_micros, reserved_micros FROM budgets WHERE id = ${r.budget_id} FOR UPDATE`,
+      )
+    )[0];
     if (!cur) return null;
     // The provider overran max_tokens: charge what the budget still has, never below zero.
     const capped = Math.min(charge, Math.max(0, cur.max_micros - cur.used_micros - cur.reserved_micros + r.budget_micros));
-    await sql`UPDATE budgets SET reserved_micros = reserved_micros - ${r.budget_micros}, used_micros = used_micros + ${capped}, updated_at = ${nowIso} WHERE id = ${r.budget_id}`.execute(trx);
+    await sql`UPDATE budgets SET reserved_micros = reserved_micros - ${r.budget_micros}, used_micros = used_micros + ${capped}, updated_at = ${nowIso} WHERE id = ${r.budget_id}`.execute(
+      trx,
+    );
     await this.budgetTx(
-      trx, r.budget_id!, r.platform_id, r.end_user_id!, 'usage', -capped, cur.max_micros, cur.used_micros + capped, reason, requestId, nowIso,
+      trx,
+      r.budget_id!,
+      r.platform_id,
+      r.end_user_id!,
+      'usage',
+      -capped,
+      cur.max_micros,
+      cur.used_micros + capped,
+      reason,
+      requestId,
+      nowIso,
       JSON.stringify({ capped_from_micros: charge }),
     );
     return capped;
   }
 
-  private async postWallet(trx: Trx, r: ReservationRow, cost: number, description: string, requestId: string, nowIso: string): Promise<number> {
+  private async postWallet(
+    trx: Trx,
+    r: ReservationRow,
+    cost: number,
+    description: string,
+    requestId: string,
+    nowIso: string,
+  ): Promise<number> {
     const fast = await rows<{ id: string }>(
       trx,
       sql`WITH w AS (
@@ -220,14 +294,18 @@ export class PostgresBillingEngine {
           RETURNING id`,
     );
     if (fast.length > 0) return cost;
-    const cur = (await rows<{ id: string; balance_micros: number; reserved_micros: number }>(
-      trx,
-      sql`SELECT id, balance_micros, reserved_micros FROM wallets WHERE platform_id = ${r.platform_id} FOR UPDATE`,
-    ))[0];
+    const cur = (
+      await rows<{ id: string; balance_micros: number; reserved_micros: number }>(
+        trx,
+        sql`SELECT id, balance_micros, reserved_micros FROM wallets WHERE platform_id = ${r.platform_id} FOR UPDATE`,
+      )
+    )[0];
     if (!cur) return 0;
     const capped = Math.min(cost, Math.max(0, cur.balance_micros - cur.reserved_micros + r.wallet_micros));
     const balance = cur.balance_micros - capped;
-    await sql`UPDATE wallets SET reserved_micros = reserved_micros - ${r.wallet_micros}, balance_micros = ${balance}, updated_at = ${nowIso} WHERE id = ${cur.id}`.execute(trx);
+    await sql`UPDATE wallets SET reserved_micros = reserved_micros - ${r.wallet_micros}, balance_micros = ${balance}, updated_at = ${nowIso} WHERE id = ${cur.id}`.execute(
+      trx,
+    );
     await trx
       .insertInto('wallet_transactions')
       .values({
@@ -252,13 +330,19 @@ export class PostgresBillingEngine {
 
   async releaseById(requestId: string): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      const r = (await rows<ReservationRow>(
-        trx,
-        sql`DELETE FROM reservations WHERE request_id = ${requestId} RETURNING platform_id, end_user_id, budget_id, wallet_micros, budget_micros`,
-      ))[0];
+      const r = (
+        await rows<ReservationRow>(
+          trx,
+          sql`DELETE FROM reservations WHERE request_id = ${requestId} RETURNING platform_id, end_user_id, budget_id, wallet_micros, budget_micros`,
+        )
+      )[0];
       if (!r) return false;
-      if (r.budget_id && r.budget_micros) await sql`UPDATE budgets SET reserved_micros = reserved_micros - ${r.budget_micros} WHERE id = ${r.budget_id}`.execute(trx);
-      if (r.wallet_micros) await sql`UPDATE wallets SET reserved_micros = reserved_micros - ${r.wallet_micros} WHERE platform_id = ${r.platform_id}`.execute(trx);
+      if (r.budget_id && r.budget_micros)
+        await sql`UPDATE budgets SET reserved_micros = reserved_micros - ${r.budget_micros} WHERE id = ${r.budget_id}`.execute(trx);
+      if (r.wallet_micros)
+        await sql`UPDATE wallets SET reserved_micros = reserved_micros - ${r.wallet_micros} WHERE platform_id = ${r.platform_id}`.execute(
+          trx,
+        );
       return true;
     });
   }

@@ -19,16 +19,27 @@ export type EngineOptions = {
   now: () => number;
 };
 
-type ReservationRow = { platform_id: string; end_user_id: string | null; budget_id: string | null; wallet_micros: number; budget_micros: number };
+type ReservationRow = {
+  platform_id: string;
+  end_user_id: string | null;
+  budget_id: string | null;
+  wallet_micros: number;
+  budget_micros: number;
+};
 
 type Op =
   | { kind: 'reserve'; req: ReserveRequest; markup: number }
   | { kind: 'settle'; requestId: string; costMicros: number; markup: number; description: string }
   | { kind: 'release'; requestId: string };
 
-type OpResult = { kind: 'reserve'; result: ReserveResult } | { kind: 'settle'; result: Settled } | { kind: 'release'; released: boolean } | { kind: 'error'; error: Error };
+type OpResult =
+  | { kind: 'reserve'; result: ReserveResult }
+  | { kind: 'settle'; result: Settled }
+  | { kind: 'release'; released: boolean }
+  | { kind: 'error'; error: Error };
 
-const BUDGET_COLUMNS = 'id, max_micros, used_micros, reserved_micros, period, period_start, auto_replenish, replenish_amount_micros, is_active, is_suspended';
+const BUDGET_COLUMNS =
+  'id, max_micros, used_micros, reserved_micros, period, period_start, auto_replenish, replenish_amount_micros, is_active, is_suspended';
 
 function statements(db: SQLite.Database) {
   return {
@@ -73,8 +84,12 @@ function statements(db: SQLite.Database) {
     insertBudgetTx: db.prepare(
       'INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, amount_micros, max_after_micros, used_after_micros, reason, metadata, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    walletUsageOf: db.prepare<[string], number>("SELECT -amount_micros FROM wallet_transactions WHERE request_id = ? AND type = 'llm_usage'").pluck(),
-    budgetUsageOf: db.prepare<[string], number>("SELECT -amount_micros FROM budget_transactions WHERE request_id = ? AND type = 'usage'").pluck(),
+    walletUsageOf: db
+      .prepare<[string], number>("SELECT -amount_micros FROM wallet_transactions WHERE request_id = ? AND type = 'llm_usage'")
+      .pluck(),
+    budgetUsageOf: db
+      .prepare<[string], number>("SELECT -amount_micros FROM budget_transactions WHERE request_id = ? AND type = 'usage'")
+      .pluck(),
   };
 }
 
@@ -99,7 +114,8 @@ export class SqliteBillingEngine {
   }
 
   async settle(reservation: Reservation, input: SettleInput): Promise<Settled> {
-    if (!Number.isSafeInteger(input.costMicros) || input.costMicros < 0) throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
+    if (!Number.isSafeInteger(input.costMicros) || input.costMicros < 0)
+      throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
     const r = await this.commits.submit({
       kind: 'settle',
       requestId: reservation.requestId,
@@ -153,19 +169,49 @@ export class SqliteBillingEngine {
     if (plan.reset && budget && req.endUserId) {
       const row = this.st.resetBudget.get(plan.reset.periodStart, nowIso, budget.id);
       if (row && plan.reset.amountMicros > 0) {
-        this.budgetTx(budget.id, req.platformId, req.endUserId, 'reset', plan.reset.amountMicros, row.max_micros, 0, 'Period reset', null, nowIso);
+        this.budgetTx(
+          budget.id,
+          req.platformId,
+          req.endUserId,
+          'reset',
+          plan.reset.amountMicros,
+          row.max_micros,
+          0,
+          'Period reset',
+          null,
+          nowIso,
+        );
       }
     }
     if (plan.refusal) return { kind: 'reserve', result: plan.refusal };
     const expiresAt = new Date(nowMs + this.opts.reservationTtlMs).toISOString();
     const inserted = this.st.insertReservation.run(
-      req.requestId, req.platformId, req.endUserId, plan.budgetId, plan.walletHoldMicros, plan.budgetHoldMicros, nowIso, expiresAt,
+      req.requestId,
+      req.platformId,
+      req.endUserId,
+      plan.budgetId,
+      plan.walletHoldMicros,
+      plan.budgetHoldMicros,
+      nowIso,
+      expiresAt,
     );
     if (inserted.changes === 0) return { kind: 'error', error: new Error(`request ${req.requestId} already holds a reservation`) };
     if (plan.budgetId && req.endUserId) {
       if (plan.replenishMicros > 0) {
         const row = this.st.raiseMax.get(plan.replenishMicros, nowIso, plan.budgetId);
-        if (row) this.budgetTx(plan.budgetId, req.platformId, req.endUserId, 'replenish', plan.replenishMicros, row.max_micros, row.used_micros, 'Auto-replenish', null, nowIso);
+        if (row)
+          this.budgetTx(
+            plan.budgetId,
+            req.platformId,
+            req.endUserId,
+            'replenish',
+            plan.replenishMicros,
+            row.max_micros,
+            row.used_micros,
+            'Auto-replenish',
+            null,
+            nowIso,
+          );
       }
       this.st.holdBudget.run(plan.budgetHoldMicros, plan.budgetId);
     }
@@ -193,7 +239,11 @@ export class SqliteBillingEngine {
       // Already resolved: by an earlier settle (report its amounts) or by the sweeper (nothing was billed).
       const wallet = this.st.walletUsageOf.get(op.requestId);
       if (wallet === undefined) return { walletMicros: 0, endUserMicros: 0, status: 'expired' };
-      return { walletMicros: wallet, endUserMicros: this.st.budgetUsageOf.get(op.requestId) ?? withMarkupMicros(wallet, op.markup), status: 'already_settled' };
+      return {
+        walletMicros: wallet,
+        endUserMicros: this.st.budgetUsageOf.get(op.requestId) ?? withMarkupMicros(wallet, op.markup),
+        status: 'already_settled',
+      };
     }
     const cost = op.costMicros;
     const endUserCost = withMarkupMicros(cost, op.markup);
@@ -214,7 +264,19 @@ export class SqliteBillingEngine {
       if (row) {
         endUserMicros = charge;
         const metadata = charge < endUserCost ? JSON.stringify({ capped_from_micros: endUserCost }) : '{}';
-        this.budgetTx(r.budget_id, r.platform_id, r.end_user_id, 'usage', -charge, row.max_micros, row.used_micros, op.description, op.requestId, nowIso, metadata);
+        this.budgetTx(
+          r.budget_id,
+          r.platform_id,
+          r.end_user_id,
+          'usage',
+          -charge,
+          row.max_micros,
+          row.used_micros,
+          op.description,
+          op.requestId,
+          nowIso,
+          metadata,
+        );
       }
     }
     let charge = cost;
@@ -230,7 +292,17 @@ export class SqliteBillingEngine {
       }
     }
     if (wallet) {
-      this.st.insertWalletTx.run(uuidv7(), wallet.id, r.platform_id, -charge, wallet.balance_micros, description, op.requestId, r.end_user_id, nowIso);
+      this.st.insertWalletTx.run(
+        uuidv7(),
+        wallet.id,
+        r.platform_id,
+        -charge,
+        wallet.balance_micros,
+        description,
+        op.requestId,
+        r.end_user_id,
+        nowIso,
+      );
     } else {
       charge = 0;
     }
@@ -250,6 +322,19 @@ export class SqliteBillingEngine {
     nowIso: string,
     metadata = '{}',
   ): void {
-    this.st.insertBudgetTx.run(uuidv7(), budgetId, platformId, endUserId, type, amountMicros, maxAfterMicros, usedAfterMicros, reason, metadata, requestId, nowIso);
+    this.st.insertBudgetTx.run(
+      uuidv7(),
+      budgetId,
+      platformId,
+      endUserId,
+      type,
+      amountMicros,
+      maxAfterMicros,
+      usedAfterMicros,
+      reason,
+      metadata,
+      requestId,
+      nowIso,
+    );
   }
 }

@@ -5,9 +5,9 @@
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
 import type { Store } from '../store/database.js';
-import type { BillingEngine, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { PostgresBillingEngine } from './engine-postgres.js';
 import { SqliteBillingEngine } from './engine-sqlite.js';
+import type { BillingEngine, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { MarkupCache } from './markup-cache.js';
 
 export type BillingEngineOptions = {
@@ -38,7 +38,10 @@ export type BillingEngineHandle = BillingEngine & {
   close(): Promise<void>;
 };
 
-export function createBillingEngine(deps: { store: Store; clock: Clock; events?: EventEmitter }, options: BillingEngineOptions = {}): BillingEngineHandle {
+export function createBillingEngine(
+  deps: { store: Store; clock: Clock; events?: EventEmitter },
+  options: BillingEngineOptions = {},
+): BillingEngineHandle {
   const markups = new MarkupCache({ ttlMs: 1000, maxEntries: 100_000 });
   deps.events?.on('platform.changed', (platformId?: string) => markups.invalidate(platformId));
   const engineOpts = {

@@ -34,14 +34,26 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
   ).rows;
   for (const w of wallets) {
     const name = `wallet ${w.id} (platform ${w.platform_id})`;
-    if (n(w.balance_micros) !== n(w.ledger)) differences.push(`${name}: balance ${w.balance_micros} µUSD but its transactions sum to ${n(w.ledger)}`);
-    if (n(w.reserved_micros) !== n(w.held)) differences.push(`${name}: reserved ${w.reserved_micros} µUSD but open reservations hold ${n(w.held)}`);
+    if (n(w.balance_micros) !== n(w.ledger))
+      differences.push(`${name}: balance ${w.balance_micros} µUSD but its transactions sum to ${n(w.ledger)}`);
+    if (n(w.reserved_micros) !== n(w.held))
+      differences.push(`${name}: reserved ${w.reserved_micros} µUSD but open reservations hold ${n(w.held)}`);
     if (n(w.balance_micros) < 0) differences.push(`${name}: negative balance ${w.balance_micros} µUSD`);
-    if (n(w.balance_micros) < n(w.reserved_micros)) differences.push(`${name}: reserved ${w.reserved_micros} µUSD exceeds the balance ${w.balance_micros}`);
+    if (n(w.balance_micros) < n(w.reserved_micros))
+      differences.push(`${name}: reserved ${w.reserved_micros} µUSD exceeds the balance ${w.balance_micros}`);
   }
 
   const budgets = (
-    await sql<{ id: string; end_user_id: string; max_micros: number; used_micros: number; reserved_micros: number; max_ledger: unknown; used_ledger: unknown; held: unknown }>`
+    await sql<{
+      id: string;
+      end_user_id: string;
+      max_micros: number;
+      used_micros: number;
+      reserved_micros: number;
+      max_ledger: unknown;
+      used_ledger: unknown;
+      held: unknown;
+    }>`
       SELECT b.id, b.end_user_id, b.max_micros, b.used_micros, b.reserved_micros,
         (SELECT SUM(t.amount_micros) FROM budget_transactions t WHERE t.budget_id = b.id AND t.type IN ${MAX_TYPES}) AS max_ledger,
         (SELECT -SUM(t.amount_micros) FROM budget_transactions t WHERE t.budget_id = b.id AND t.type IN ${USED_TYPES}) AS used_ledger,
@@ -51,9 +63,12 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
   for (const b of budgets) {
     const name = `budget ${b.id} (end user ${b.end_user_id})`;
     if (n(b.max_micros) !== n(b.max_ledger)) differences.push(`${name}: max ${b.max_micros} µUSD but its ledger gives ${n(b.max_ledger)}`);
-    if (n(b.used_micros) !== n(b.used_ledger)) differences.push(`${name}: used ${b.used_micros} µUSD but its ledger gives ${n(b.used_ledger)}`);
-    if (n(b.reserved_micros) !== n(b.held)) differences.push(`${name}: reserved ${b.reserved_micros} µUSD but open reservations hold ${n(b.held)}`);
-    if (n(b.used_micros) < 0 || n(b.max_micros) - n(b.used_micros) < 0) differences.push(`${name}: negative remaining (max ${b.max_micros}, used ${b.used_micros})`);
+    if (n(b.used_micros) !== n(b.used_ledger))
+      differences.push(`${name}: used ${b.used_micros} µUSD but its ledger gives ${n(b.used_ledger)}`);
+    if (n(b.reserved_micros) !== n(b.held))
+      differences.push(`${name}: reserved ${b.reserved_micros} µUSD but open reservations hold ${n(b.held)}`);
+    if (n(b.used_micros) < 0 || n(b.max_micros) - n(b.used_micros) < 0)
+      differences.push(`${name}: negative remaining (max ${b.max_micros}, used ${b.used_micros})`);
   }
 
   const orphans = await db
@@ -63,7 +78,10 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
     .where('w.id', 'is', null)
     .execute();
   for (const o of orphans) differences.push(`reservation ${o.request_id}: its platform has no wallet`);
-  const { open } = await db.selectFrom('reservations').select((eb) => eb.fn.countAll<number>().as('open')).executeTakeFirstOrThrow();
+  const { open } = await db
+    .selectFrom('reservations')
+    .select((eb) => eb.fn.countAll<number>().as('open'))
+    .executeTakeFirstOrThrow();
 
   let logs = 0;
   let after = '';
@@ -93,8 +111,10 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
     for (const l of page) {
       const name = `request ${l.request_id}`;
       if (l.billing_status === 'billed') {
-        if (n(l.wallet_rows) !== 1) differences.push(`${name}: billed, but has ${n(l.wallet_rows)} llm_usage wallet debits (expected exactly 1)`);
-        else if (n(l.wallet_debit) !== n(l.cost_micros)) differences.push(`${name}: log cost ${l.cost_micros} µUSD but the wallet debit is ${n(l.wallet_debit)}`);
+        if (n(l.wallet_rows) !== 1)
+          differences.push(`${name}: billed, but has ${n(l.wallet_rows)} llm_usage wallet debits (expected exactly 1)`);
+        else if (n(l.wallet_debit) !== n(l.cost_micros))
+          differences.push(`${name}: log cost ${l.cost_micros} µUSD but the wallet debit is ${n(l.wallet_debit)}`);
         if (n(l.budget_rows) > 1) differences.push(`${name}: ${n(l.budget_rows)} budget usage rows (expected at most 1)`);
         else if (n(l.budget_rows) === 1 && n(l.budget_debit) !== n(l.end_user_cost_micros)) {
           differences.push(`${name}: log end-user cost ${l.end_user_cost_micros} µUSD but the budget usage is ${n(l.budget_debit)}`);

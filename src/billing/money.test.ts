@@ -60,9 +60,7 @@ describe('cost', () => {
           const p = { inputMicrosPerMtok: inPrice, outputMicrosPerMtok: outPrice, cachedInputMicrosPerMtok: null };
           const exact = BigInt(prompt) * BigInt(inPrice) + BigInt(completion) * BigInt(outPrice);
           const expected = (exact * 2n + 1_000_000n) / 2_000_000n;
-          expect(BigInt(costMicros(p, { promptTokens: prompt, completionTokens: completion, cachedTokens: cached }))).toBe(
-            expected,
-          );
+          expect(BigInt(costMicros(p, { promptTokens: prompt, completionTokens: completion, cachedTokens: cached }))).toBe(expected);
         },
       ),
     );

@@ -68,10 +68,7 @@ export type RoutePrices = {
  * The cost of one call, computed once (design §4): cached prompt tokens at the cached price (or the input
  * price when the route has none), the rest of the prompt at the input price, completion at the output price.
  */
-export function costMicros(
-  prices: RoutePrices,
-  tokens: { promptTokens: number; completionTokens: number; cachedTokens: number },
-): number {
+export function costMicros(prices: RoutePrices, tokens: { promptTokens: number; completionTokens: number; cachedTokens: number }): number {
   const cached = Math.min(tokens.cachedTokens, tokens.promptTokens);
   const uncached = tokens.promptTokens - cached;
   const numerator =

@@ -7,15 +7,24 @@ const usd = (micros: number) => `$${microsToFixed(micros)}`;
 function affordText(costMicros: number, req: ReserveRequest): string {
   const tokens = affordableOutputTokens(costMicros, req);
   if (tokens === null) return '';
-  if (tokens === 0) return ' That does not cover the prompt itself at this model\'s input price.';
+  if (tokens === 0) return " That does not cover the prompt itself at this model's input price.";
   return ` That is enough for about ${tokens} output tokens: lower max_tokens to at most ${tokens}, or add funds.`;
 }
 
 export function budgetSuspended(): BillingRefusal {
-  return { ok: false, code: 'budget_suspended', message: "The end user's budget is suspended: no requests are accepted until the platform unsuspends it." };
+  return {
+    ok: false,
+    code: 'budget_suspended',
+    message: "The end user's budget is suspended: no requests are accepted until the platform unsuspends it.",
+  };
 }
 
-export function budgetExhausted(req: ReserveRequest, remainingMicros: number, needMicros: number, markupPercentage: number): BillingRefusal {
+export function budgetExhausted(
+  req: ReserveRequest,
+  remainingMicros: number,
+  needMicros: number,
+  markupPercentage: number,
+): BillingRefusal {
   const remaining = Math.max(0, remainingMicros);
   const cost = costWithinMarkedUpMicros(remaining, markupPercentage);
   return {

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import { uuidv7 } from '../crypto/ids.js';
-import type { Database, WalletTransactionsTable, WalletsTable } from '../store/schema.js';
+import type { Database, WalletsTable, WalletTransactionsTable } from '../store/schema.js';
 
 export type WalletMove = {
   platformId: string;

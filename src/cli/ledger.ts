@@ -16,7 +16,10 @@ export async function verifyLedgerFromCli(config: Config, opts: { json?: boolean
       ];
       if (report.ok) lines.push('Ledger OK: every balance equals its ledger, every hold its reservations, every billed request one debit.');
       else lines.push(`${report.differences.length} difference(s):`, ...report.differences.map((d) => `  - ${d}`));
-      if (c.openReservations > 0) lines.push('Open reservations belong to requests in flight (or to a crashed process: the sweeper releases them after their expiry).');
+      if (c.openReservations > 0)
+        lines.push(
+          'Open reservations belong to requests in flight (or to a crashed process: the sweeper releases them after their expiry).',
+        );
       (report.ok ? process.stdout : process.stderr).write(`${lines.join('\n')}\n`);
     }
     if (!report.ok) process.exitCode = 1;

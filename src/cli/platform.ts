@@ -7,18 +7,21 @@ import { resolveSecrets } from '../secrets.js';
 
 export async function createPlatformFromCli(config: Config, opts: { name: string; slug?: string }) {
   const secrets = resolveSecrets(config);
-  const store = await prepareStore(config);
+  const store = await prepareStore(config).catch((err: Error) => {
+    process.stderr.write(`assistiv: cannot open the database: ${err.message}\n`);
+    process.exit(1);
+  });
   const ctx = createContext(config, store, secrets);
   try {
     const { platform, key } = await createPlatform(ctx, { name: opts.name, slug: opts.slug });
     process.stdout.write(
       [
-        `Created platform "${platform.name}" (slug ${platform.slug}).`,
+        `Created platform "${platform.name}" (slug ${platform.slug}). Paste these into your shell:`,
         '',
-        `  ASSISTIV_PLATFORM_ID=${platform.id}`,
-        `  ASSISTIV_PLATFORM_KEY=${key.rawKey}`,
+        `  export ASSISTIV_PLATFORM_ID=${platform.id}`,
+        `  export ASSISTIV_PLATFORM_KEY=${key.rawKey}`,
         '',
-        'The platform key is shown only this once: keep it server-side.',
+        'The platform key is shown only this once: keep it server-side (sk-plat_ keys manage users and billing).',
         '',
       ].join('\n'),
     );

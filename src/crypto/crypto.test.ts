@@ -38,5 +38,11 @@ describe('uuidv7', () => {
     const a = uuidv7();
     expect(a).toMatch(uuidPattern);
     expect(a[14]).toBe('7');
+    expect(['8', '9', 'a', 'b']).toContain(a[19]);
+  });
+  it('is strictly increasing within one process, even within one millisecond (newest-first lists sort by id)', () => {
+    const ids = Array.from({ length: 20_000 }, () => uuidv7());
+    for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -9,6 +9,7 @@
  * | `fail-NNN` | answers HTTP NNN with the provider's documented error body (429 with retry-after) |
  * | `slow-headers[-MS]` | waits MS (default 3000, or header `x-mock-delay-ms`) before answering |
  * | `slow-stream[-MS]` | streams 20 text chunks, one every MS (default 100, or `x-mock-delay-ms`) |
+ * | `chunks-N` | answers N text pieces `tick1 … tickN` (streams: N content chunks; with `slow-stream`, N × MS long) |
  * | `cut-stream` | streams 3 events then destroys the socket (non-streaming: half a body, then destroy) |
  * | `cut-start` | sends 200 headers then destroys the socket before any data |
  * | `stream-error-first` | a 200 stream whose first event is the provider's error event |
@@ -29,10 +30,14 @@ export type Behaviour = {
   stream: StreamMode;
   /** Interval between chunks in `slow` mode. */
   intervalMs: number;
+  /** `chunks-N`: the answer is exactly N pieces (the benchmark's ~20-chunk and 30 s streams). */
+  chunks: number | undefined;
 };
 
 const DEFAULT_SLOW_HEADERS_MS = 3000;
 const DEFAULT_INTERVAL_MS = 100;
+/** Bounds `chunks-N` so a typo cannot make a mock build a huge answer. */
+const MAX_CHUNKS = 10_000;
 
 function headerMs(headers: IncomingHttpHeaders): number | undefined {
   const raw = headers['x-mock-delay-ms'];
@@ -53,6 +58,7 @@ export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behavi
   const fail = /fail-(\d{3})/.exec(model);
   const slowHeaders = /slow-headers(?:-(\d+))?/.exec(model);
   const slowStream = /slow-stream-(\d+)/.exec(model);
+  const chunks = /(?:^|-)chunks-(\d+)/.exec(model);
   const delay = headerMs(headers);
   return {
     tools: /(^|-)tools($|-)/.test(model),
@@ -62,5 +68,6 @@ export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behavi
     slowHeadersMs: slowHeaders === null ? undefined : (delay ?? Number(slowHeaders[1] ?? DEFAULT_SLOW_HEADERS_MS)),
     stream: streamMode(model),
     intervalMs: delay ?? Number(slowStream?.[1] ?? DEFAULT_INTERVAL_MS),
+    chunks: chunks === null ? undefined : Math.min(MAX_CHUNKS, Math.max(1, Number(chunks[1]))),
   };
 }

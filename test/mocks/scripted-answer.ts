@@ -59,8 +59,8 @@ export function scriptAnswer(summary: PromptSummary, behaviour: Behaviour): Answ
     const argPieces = argsJson.length <= 4 ? [argsJson] : [argsJson.slice(0, 2), argsJson.slice(2, -2), argsJson.slice(-2)];
     return { kind: 'tool', preface: 'Let me check.', name: tool.name, argsJson, args, argPieces };
   }
-  if (behaviour.stream === 'slow') {
-    const ticks = Array.from({ length: SLOW_STREAM_CHUNKS }, (_, i) => `tick${i + 1} `);
+  if (behaviour.stream === 'slow' || behaviour.chunks !== undefined) {
+    const ticks = Array.from({ length: behaviour.chunks ?? SLOW_STREAM_CHUNKS }, (_, i) => `tick${i + 1} `);
     return { kind: 'text', text: ticks.join(''), pieces: ticks };
   }
   const text = answerText(summary);

@@ -55,45 +55,61 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  app.post('/end-users/:endUserId/budget', { schema: { tags, summary: "Open an end user's budget", params, body: createBody } }, async (req, reply) => {
-    const platformId = platformIdOf(req);
-    await endUserOr404(db, platformId, req.params.endUserId);
-    const b = req.body;
-    try {
-      const budget = await db.transaction().execute((trx) =>
-        openBudget(trx, {
-          platformId,
-          endUserId: req.params.endUserId,
-          maxMicros: b.max_usd,
-          period: b.period,
-          autoReplenish: b.auto_replenish,
-          replenishAmountMicros: b.replenish_amount ?? null,
-          lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
-          nowIso: nowIso(ctx),
-        }),
-      );
-      return reply.code(201).send({ data: budgetView(budget) });
-    } catch (err) {
-      if (isUniqueViolation(err)) throw errors.conflict('This end user already has a budget: change it with PATCH, or DELETE it first.');
-      throw err;
-    }
-  });
+  app.post(
+    '/end-users/:endUserId/budget',
+    { schema: { tags, summary: "Open an end user's budget", params, body: createBody } },
+    async (req, reply) => {
+      const platformId = platformIdOf(req);
+      await endUserOr404(db, platformId, req.params.endUserId);
+      const b = req.body;
+      try {
+        const budget = await db.transaction().execute((trx) =>
+          openBudget(trx, {
+            platformId,
+            endUserId: req.params.endUserId,
+            maxMicros: b.max_usd,
+            period: b.period,
+            autoReplenish: b.auto_replenish,
+            replenishAmountMicros: b.replenish_amount ?? null,
+            lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
+            nowIso: nowIso(ctx),
+          }),
+        );
+        return reply.code(201).send({ data: budgetView(budget) });
+      } catch (err) {
+        if (isUniqueViolation(err)) throw errors.conflict('This end user already has a budget: change it with PATCH, or DELETE it first.');
+        throw err;
+      }
+    },
+  );
 
   app.get('/end-users/:endUserId/budget', { schema: { tags, summary: "Get an end user's budget", params } }, async (req) => ({
     data: budgetView(await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, budget) => budget)),
   }));
 
-  app.patch('/end-users/:endUserId/budget', { schema: { tags, summary: 'Change limits, period, replenishment or suspension', params, body: patchBody } }, async (req) => ({
-    data: budgetView(await patchBudget(ctx, platformIdOf(req), req.params.endUserId, req.body)),
-  }));
+  app.patch(
+    '/end-users/:endUserId/budget',
+    { schema: { tags, summary: 'Change limits, period, replenishment or suspension', params, body: patchBody } },
+    async (req) => ({
+      data: budgetView(await patchBudget(ctx, platformIdOf(req), req.params.endUserId, req.body)),
+    }),
+  );
 
-  app.delete('/end-users/:endUserId/budget', { schema: { tags, summary: 'Delete the budget (the user is then bounded by the wallet only)', params } }, async (req, reply) => {
-    const platformId = platformIdOf(req);
-    await endUserOr404(db, platformId, req.params.endUserId);
-    const deleted = await db.deleteFrom('budgets').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) throw errors.notFound('Budget');
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/end-users/:endUserId/budget',
+    { schema: { tags, summary: 'Delete the budget (the user is then bounded by the wallet only)', params } },
+    async (req, reply) => {
+      const platformId = platformIdOf(req);
+      await endUserOr404(db, platformId, req.params.endUserId);
+      const deleted = await db
+        .deleteFrom('budgets')
+        .where('platform_id', '=', platformId)
+        .where('end_user_id', '=', req.params.endUserId)
+        .executeTakeFirst();
+      if (Number(deleted.numDeletedRows) === 0) throw errors.notFound('Budget');
+      return reply.code(204).send();
+    },
+  );
 
   for (const [path, type, summary] of [
     ['topup', 'top_up', 'Raise max_usd (a top-up)'],
@@ -110,13 +126,17 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     });
   }
 
-  app.get('/end-users/:endUserId/budget/transactions', { schema: { tags, summary: 'The budget ledger, newest first', params, querystring: pageQuery } }, async (req) => {
-    const budget = await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, b) => b);
-    const q = db.selectFrom('budget_transactions').where('budget_id', '=', budget.id);
-    const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(budgetTransactionView), Number(n), req.query);
-  });
+  app.get(
+    '/end-users/:endUserId/budget/transactions',
+    { schema: { tags, summary: 'The budget ledger, newest first', params, querystring: pageQuery } },
+    async (req) => {
+      const budget = await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, b) => b);
+      const q = db.selectFrom('budget_transactions').where('budget_id', '=', budget.id);
+      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(budgetTransactionView), Number(n), req.query);
+    },
+  );
 }
 
 /** `GET /v1/me/budget`: the caller's own budget, also when suspended; 404 when there is none. */

@@ -9,19 +9,30 @@ import { microsToFixed } from '../../billing/money.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { ApiError, errors } from '../../http/errors.js';
-import type { BudgetTransactionsTable, BudgetsTable, Database } from '../../store/schema.js';
+import type { BudgetsTable, BudgetTransactionsTable, Database } from '../../store/schema.js';
 
 type Trx = Transaction<Database>;
 
 export async function endUserOr404(db: Kysely<Database>, platformId: string, endUserId: string): Promise<void> {
-  const row = await db.selectFrom('end_users').select('id').where('platform_id', '=', platformId).where('id', '=', endUserId).executeTakeFirst();
+  const row = await db
+    .selectFrom('end_users')
+    .select('id')
+    .where('platform_id', '=', platformId)
+    .where('id', '=', endUserId)
+    .executeTakeFirst();
   if (!row) throw errors.notFound('End user');
 }
 
 export async function appendBudgetTx(
   trx: Kysely<Database>,
   budget: BudgetsTable,
-  move: { type: BudgetTransactionsTable['type']; amountMicros: number; reason: string | null; metadata?: Record<string, unknown>; nowIso: string },
+  move: {
+    type: BudgetTransactionsTable['type'];
+    amountMicros: number;
+    reason: string | null;
+    metadata?: Record<string, unknown>;
+    nowIso: string;
+  },
 ): Promise<BudgetTransactionsTable> {
   const row: BudgetTransactionsTable = {
     id: uuidv7(),
@@ -71,7 +82,8 @@ async function applyDueReset(trx: Trx, budget: BudgetsTable, now: string): Promi
     .where('id', '=', budget.id)
     .returningAll()
     .executeTakeFirstOrThrow();
-  if (reset.amountMicros > 0) await appendBudgetTx(trx, updated, { type: 'reset', amountMicros: reset.amountMicros, reason: 'Period reset', nowIso: now });
+  if (reset.amountMicros > 0)
+    await appendBudgetTx(trx, updated, { type: 'reset', amountMicros: reset.amountMicros, reason: 'Period reset', nowIso: now });
   return updated;
 }
 
@@ -94,10 +106,20 @@ export async function moveBudget(
     const updated = await update.returningAll().executeTakeFirst();
     if (!updated) {
       const remaining = budget.max_micros - budget.used_micros - budget.reserved_micros;
-      throw new ApiError(402, 'budget_exhausted', `The budget has ${microsToFixed(remaining)} USD remaining (after reservations): it cannot be debited ${microsToFixed(move.amountMicros)} USD.`);
+      throw new ApiError(
+        402,
+        'budget_exhausted',
+        `The budget has ${microsToFixed(remaining)} USD remaining (after reservations): it cannot be debited ${microsToFixed(move.amountMicros)} USD.`,
+      );
     }
     const amountMicros = move.type === 'top_up' ? move.amountMicros : -move.amountMicros;
-    const transaction = await appendBudgetTx(trx, updated, { type: move.type, amountMicros, reason: move.reason, metadata: move.metadata, nowIso: now });
+    const transaction = await appendBudgetTx(trx, updated, {
+      type: move.type,
+      amountMicros,
+      reason: move.reason,
+      metadata: move.metadata,
+      nowIso: now,
+    });
     return { transaction, budget: updated };
   });
 }
@@ -117,7 +139,8 @@ export async function patchBudget(ctx: AppContext, platformId: string, endUserId
   return withBudget(ctx, platformId, endUserId, async (trx, budget, now) => {
     const autoReplenish = patch.auto_replenish ?? Number(budget.auto_replenish) === 1;
     const replenish = patch.replenish_amount !== undefined ? patch.replenish_amount : budget.replenish_amount_micros;
-    if (autoReplenish && !replenish) throw errors.validation('replenish_amount', 'replenish_amount is required when auto_replenish is true.');
+    if (autoReplenish && !replenish)
+      throw errors.validation('replenish_amount', 'replenish_amount is required when auto_replenish is true.');
     if (patch.max_usd !== undefined && patch.max_usd < budget.used_micros + budget.reserved_micros) {
       throw errors.conflict(
         `max_usd cannot go below what is used and reserved (${microsToFixed(budget.used_micros + budget.reserved_micros)} USD); suspend the budget to stop spending at once.`,
@@ -127,7 +150,8 @@ export async function patchBudget(ctx: AppContext, platformId: string, endUserId
       .updateTable('budgets')
       .set({
         ...(patch.max_usd !== undefined && { max_micros: patch.max_usd }),
-        ...(patch.period !== undefined && patch.period !== budget.period && { period: patch.period, period_start: periodStartOf(patch.period, new Date(now)) }),
+        ...(patch.period !== undefined &&
+          patch.period !== budget.period && { period: patch.period, period_start: periodStartOf(patch.period, new Date(now)) }),
         ...(patch.auto_replenish !== undefined && { auto_replenish: patch.auto_replenish ? 1 : 0 }),
         ...(patch.replenish_amount !== undefined && { replenish_amount_micros: patch.replenish_amount }),
         ...(patch.low_balance_threshold !== undefined && { low_balance_threshold_micros: patch.low_balance_threshold }),
@@ -139,11 +163,21 @@ export async function patchBudget(ctx: AppContext, platformId: string, endUserId
       .returningAll()
       .executeTakeFirstOrThrow();
     if (updated.max_micros !== budget.max_micros) {
-      await appendBudgetTx(trx, updated, { type: 'adjustment', amountMicros: updated.max_micros - budget.max_micros, reason: 'max_usd changed', nowIso: now });
+      await appendBudgetTx(trx, updated, {
+        type: 'adjustment',
+        amountMicros: updated.max_micros - budget.max_micros,
+        reason: 'max_usd changed',
+        nowIso: now,
+      });
     }
     if (updated.is_suspended !== budget.is_suspended) {
       const suspended = Number(updated.is_suspended) === 1;
-      await appendBudgetTx(trx, updated, { type: suspended ? 'suspend' : 'unsuspend', amountMicros: 0, reason: suspended ? 'Suspended' : 'Unsuspended', nowIso: now });
+      await appendBudgetTx(trx, updated, {
+        type: suspended ? 'suspend' : 'unsuspend',
+        amountMicros: 0,
+        reason: suspended ? 'Suspended' : 'Unsuspended',
+        nowIso: now,
+      });
     }
     return updated;
   });

@@ -1,6 +1,6 @@
 /** Budget rows → API objects (spec §3): USD numbers; remaining_usd = max − used − reserved on the budget, max − used on ledger rows. */
 import { microsToUsd } from '../../billing/money.js';
-import type { BudgetTransactionsTable, BudgetsTable } from '../../store/schema.js';
+import type { BudgetsTable, BudgetTransactionsTable } from '../../store/schema.js';
 import { parseJsonObject } from '../views.js';
 
 const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));

@@ -46,10 +46,22 @@ describe.each(dialects)('budgets API (%s)', (dialect) => {
 
     const topup = await p.api.post(`${path}/topup`, { amount: 2.5, reason: 'promo', metadata: { campaign: 'jan' } });
     expect(topup.status).toBe(201);
-    expect(topup.body.data.transaction).toMatchObject({ type: 'top_up', amount: 2.5, max_usd_after: 7.5, used_usd_after: 0, remaining_usd_after: 7.5, reason: 'promo' });
+    expect(topup.body.data.transaction).toMatchObject({
+      type: 'top_up',
+      amount: 2.5,
+      max_usd_after: 7.5,
+      used_usd_after: 0,
+      remaining_usd_after: 7.5,
+      reason: 'promo',
+    });
     const debit = await p.api.post(`${path}/debit`, { amount: '0.000123', reason: 'manual' });
     expect(debit.status).toBe(201);
-    expect(debit.body.data.transaction).toMatchObject({ type: 'debit', amount: -0.000123, used_usd_after: 0.000123, remaining_usd_after: 7.499877 });
+    expect(debit.body.data.transaction).toMatchObject({
+      type: 'debit',
+      amount: -0.000123,
+      used_usd_after: 0.000123,
+      remaining_usd_after: 7.499877,
+    });
     expect(debit.body.data.budget).toMatchObject({ max_usd: 7.5, used_usd: 0.000123, remaining_usd: 7.499877 });
     const over = await p.api.post(`${path}/debit`, { amount: 8 });
     expect(over.status).toBe(402);
@@ -74,7 +86,14 @@ describe.each(dialects)('budgets API (%s)', (dialect) => {
     expect(await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId))).toMatchObject({ ok: false, code: 'budget_suspended' });
     await p.api.patch(path, { is_suspended: false, max_usd: 2 });
     const types = (await p.api.get(`${path}/transactions`)).body.data.map((t: { type: string; amount: number }) => [t.type, t.amount]);
-    expect(types).toEqual(expect.arrayContaining([['suspend', 0], ['unsuspend', 0], ['adjustment', 1], ['opening', 1]]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        ['suspend', 0],
+        ['unsuspend', 0],
+        ['adjustment', 1],
+        ['opening', 1],
+      ]),
+    );
     expect((await p.api.patch(path, { max_usd: 0.5 })).status).toBe(200);
     await p.api.post(`${path}/debit`, { amount: 0.4 });
     const tooLow = await p.api.patch(path, { max_usd: 0.1 });

@@ -45,7 +45,10 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
     const results: Array<{ outcome: 'settled' | 'released' | 'refused'; settled?: Settled; code?: string }> = [];
     const chain = async (i: number) => {
       const endUserId = users[Math.floor(rand() * users.length)];
-      const req = reserveRequest(p.platformId, endUserId, { promptTokens: 50 + Math.floor(rand() * 500), maxOutputTokens: 200 + Math.floor(rand() * 1500) });
+      const req = reserveRequest(p.platformId, endUserId, {
+        promptTokens: 50 + Math.floor(rand() * 500),
+        maxOutputTokens: 200 + Math.floor(rand() * 1500),
+      });
       const worst = worstCaseMicros(req);
       const roll = rand();
       const delayMs = Math.floor(rand() * 4);
@@ -83,7 +86,12 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
 
     const db = gw.ctx.store.db;
     const wallet = await db.selectFrom('wallets').selectAll().where('platform_id', '=', p.platformId).executeTakeFirstOrThrow();
-    const debits = await db.selectFrom('wallet_transactions').select('amount_micros').where('platform_id', '=', p.platformId).where('type', '=', 'llm_usage').execute();
+    const debits = await db
+      .selectFrom('wallet_transactions')
+      .select('amount_micros')
+      .where('platform_id', '=', p.platformId)
+      .where('type', '=', 'llm_usage')
+      .execute();
     const totalDebited = -debits.reduce((s, d) => s + d.amount_micros, 0);
     const totalSettled = results.reduce((s, r) => s + (r.settled?.walletMicros ?? 0), 0);
     expect(totalDebited).toBe(totalSettled);

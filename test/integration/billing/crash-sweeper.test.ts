@@ -50,7 +50,7 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
   });
   afterAll(() => gw?.close());
 
-  it('the sweeper releases the dead process\'s reservations after they expire, and the ledger verifies', async () => {
+  it("the sweeper releases the dead process's reservations after they expire, and the ledger verifies", async () => {
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     const u = await endUser(p, 'crashy', { max_usd: 1 });
     await runUntilReserved(gw, [p.platformId, u.endUserId, '5']);
@@ -79,7 +79,9 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
     await gw.ctx.store.db.updateTable('wallets').set({ balance_micros: 1_999_999 }).where('platform_id', '=', p.platformId).execute();
     const bad = spawnSync(process.execPath, [cli, 'ledger', 'verify'], { env: childEnv(gw), encoding: 'utf8' });
     expect(bad.status).toBe(1);
-    expect(bad.stderr).toMatch(new RegExp(`wallet .* \\(platform ${p.platformId}\\): balance 1999999 µUSD but its transactions sum to 2000000`));
+    expect(bad.stderr).toMatch(
+      new RegExp(`wallet .* \\(platform ${p.platformId}\\): balance 1999999 µUSD but its transactions sum to 2000000`),
+    );
     await gw.ctx.store.db.updateTable('wallets').set({ balance_micros: 2_000_000 }).where('platform_id', '=', p.platformId).execute();
   });
 });

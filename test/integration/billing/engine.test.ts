@@ -62,7 +62,11 @@ describe.each(dialects)('billing engine (%s)', (dialect) => {
     const b = await balances(gw, p.platformId, u.endUserId);
     expect(b.wallet).toMatchObject({ balance_micros: 1_000_000, reserved_micros: 0 });
     expect(b.budget).toMatchObject({ used_micros: 0, reserved_micros: 0 });
-    expect(await gw.ctx.billing.settle(res.reservation, { costMicros: 10, description: 'late' })).toEqual({ walletMicros: 0, endUserMicros: 0, status: 'expired' });
+    expect(await gw.ctx.billing.settle(res.reservation, { costMicros: 10, description: 'late' })).toEqual({
+      walletMicros: 0,
+      endUserMicros: 0,
+      status: 'expired',
+    });
     await writeLog(gw, req, null);
     await expectCleanLedger();
   });
@@ -136,7 +140,12 @@ describe.each(dialects)('billing engine (%s)', (dialect) => {
     expect(next.ok).toBe(true);
     const b = await balances(gw, p.platformId, u.endUserId);
     expect(b.budget).toMatchObject({ used_micros: 0, reserved_micros: 2 * WORST, period_start: '2026-03-16T00:00:00.000Z' });
-    const reset = await gw.ctx.store.db.selectFrom('budget_transactions').selectAll().where('budget_id', '=', b.budget!.id).where('type', '=', 'reset').execute();
+    const reset = await gw.ctx.store.db
+      .selectFrom('budget_transactions')
+      .selectAll()
+      .where('budget_id', '=', b.budget!.id)
+      .where('type', '=', 'reset')
+      .execute();
     expect(reset).toEqual([expect.objectContaining({ amount_micros: 10_000, used_after_micros: 0, max_after_micros: 30_000 })]);
     if (next.ok) await gw.ctx.billing.release(next.reservation);
     await gw.ctx.billing.release(held.reservation);

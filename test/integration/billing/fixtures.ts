@@ -1,8 +1,7 @@
 /** Shared set-up for the billing suites: a funded platform, end users with budgets, log rows like the pipeline's. */
-import type { Settled, ReserveRequest } from '../../../src/billing/engine-types.js';
+import type { ReserveRequest, Settled } from '../../../src/billing/engine-types.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
-import { client } from '../../helpers/http.js';
-import { createPlatform } from '../../helpers/http.js';
+import { client, createPlatform } from '../../helpers/http.js';
 import type { TestGateway } from '../../helpers/server.js';
 
 /** A clock tests move by hand. */
@@ -63,7 +62,11 @@ export function reserveRequest(platformId: string, endUserId: string | null, ove
 }
 
 /** Writes the log row the pipeline would, with the amounts the engine actually charged. */
-export async function writeLog(gw: TestGateway, r: { requestId: string; platformId: string; endUserId: string | null }, settled: Settled | null) {
+export async function writeLog(
+  gw: TestGateway,
+  r: { requestId: string; platformId: string; endUserId: string | null },
+  settled: Settled | null,
+) {
   const billed = settled !== null && settled.status !== 'expired';
   await gw.ctx.store.db
     .insertInto('request_logs')
@@ -98,6 +101,8 @@ export async function writeLog(gw: TestGateway, r: { requestId: string; platform
 
 export async function balances(gw: TestGateway, platformId: string, endUserId?: string) {
   const wallet = await gw.ctx.store.db.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirstOrThrow();
-  const budget = endUserId ? await gw.ctx.store.db.selectFrom('budgets').selectAll().where('end_user_id', '=', endUserId).executeTakeFirst() : undefined;
+  const budget = endUserId
+    ? await gw.ctx.store.db.selectFrom('budgets').selectAll().where('end_user_id', '=', endUserId).executeTakeFirst()
+    : undefined;
   return { wallet, budget };
 }

@@ -29,23 +29,38 @@ describe.each(dialects)('billing over HTTP (%s)', (dialect) => {
     expect(topup.status).toBe(201);
     await platform.post(`${base}/end-users/${f.endUserId}/budget`, { max_usd: 5 });
 
-    const res = await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hello, world!' }] });
+    const res = await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hello, world!' }],
+    });
     expect(res.status).toBe(200);
-    const route = (await client(f.gw.url, f.gw.adminKey).get('/v1/admin/models?slug=gpt-4o')).body.data.find((m: { provider_id: string }) => m.provider_id === f.providerIds.openai);
+    const route = (await client(f.gw.url, f.gw.adminKey).get('/v1/admin/models?slug=gpt-4o')).body.data.find(
+      (m: { provider_id: string }) => m.provider_id === f.providerIds.openai,
+    );
     const u = res.body.usage;
-    const numerator = u.prompt_tokens * Math.round(route.input_usd_per_mtok * 1e6) + u.completion_tokens * Math.round(route.output_usd_per_mtok * 1e6);
+    const numerator =
+      u.prompt_tokens * Math.round(route.input_usd_per_mtok * 1e6) + u.completion_tokens * Math.round(route.output_usd_per_mtok * 1e6);
     const cost = Math.floor((numerator + 500_000) / 1_000_000);
     expect(cost).toBeGreaterThan(0);
 
     const wallet = (await platform.get(`${base}/wallet`)).body.data;
     expect(wallet).toMatchObject({ balance: (50_000_000 - cost) / 1e6, reserved: 0 });
-    expect(wallet.recent_transactions[0]).toMatchObject({ type: 'llm_usage', amount: -cost / 1e6, end_user_id: f.endUserId, request_id: res.headers.get('x-request-id') });
+    expect(wallet.recent_transactions[0]).toMatchObject({
+      type: 'llm_usage',
+      amount: -cost / 1e6,
+      end_user_id: f.endUserId,
+      request_id: res.headers.get('x-request-id'),
+    });
     expect(res.headers.get('x-assistiv-cost-usd')).toBe((cost / 1e6).toFixed(6));
     const budget = (await platform.get(`${base}/end-users/${f.endUserId}/budget`)).body.data;
     expect(budget).toMatchObject({ used_usd: withMarkupMicros(cost, 10) / 1e6, reserved_usd: 0 });
     await f.gw.ctx.requestLogs.flush();
     const log = (await platform.get(`${base}/logs?limit=1`)).body.data[0];
-    expect(log).toMatchObject({ billing_status: 'billed', estimated_cost_usd: (cost / 1e6).toFixed(6), end_user_cost_usd: (withMarkupMicros(cost, 10) / 1e6).toFixed(6) });
+    expect(log).toMatchObject({
+      billing_status: 'billed',
+      estimated_cost_usd: (cost / 1e6).toFixed(6),
+      end_user_cost_usd: (withMarkupMicros(cost, 10) / 1e6).toFixed(6),
+    });
     await verify();
   });
 
@@ -55,8 +70,11 @@ describe.each(dialects)('billing over HTTP (%s)', (dialect) => {
     const platform = client(f.gw.url, f.platformKey);
     const base = `/v1/platforms/${f.platformId}`;
     const walletBefore = (await platform.get(`${base}/wallet`)).body.data.balance;
-    await client(f.gw.url, f.gw.adminKey).post(`/v1/admin/platforms/${f.platformId}/wallet/adjustments`, { amount: -(walletBefore - 1), description: 'test drain' });
-    const users = [];
+    await client(f.gw.url, f.gw.adminKey).post(`/v1/admin/platforms/${f.platformId}/wallet/adjustments`, {
+      amount: -(walletBefore - 1),
+      description: 'test drain',
+    });
+    const users: Array<{ id: string; key: string }> = [];
     for (let i = 0; i < 4; i++) {
       const u = await f.newEndUser(`racer-${i}`);
       await platform.post(`${base}/end-users/${u.id}/budget`, { max_usd: 0.5 });
@@ -66,7 +84,12 @@ describe.each(dialects)('billing over HTTP (%s)', (dialect) => {
       const res = await fetch(`${f.gw.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { authorization: `Bearer ${users[i % users.length].key}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ model: 'bill-model', max_tokens: 300, stream: i % 3 === 0, messages: [{ role: 'user', content: `Race ${i}: tell me something` }] }),
+        body: JSON.stringify({
+          model: 'bill-model',
+          max_tokens: 300,
+          stream: i % 3 === 0,
+          messages: [{ role: 'user', content: `Race ${i}: tell me something` }],
+        }),
       });
       const text = await res.text();
       if (res.status === 200 && i % 3 === 0) expect(text).toContain('data: [DONE]');
@@ -82,7 +105,11 @@ describe.each(dialects)('billing over HTTP (%s)', (dialect) => {
     // A stream's log row is added just after its last byte: wait for the stragglers, then flush.
     for (let i = 0; i < 50; i++) {
       await f.gw.ctx.requestLogs.flush();
-      const { n } = await db.selectFrom('request_logs').select((eb) => eb.fn.countAll<number>().as('n')).where('model', '=', 'bill-model').executeTakeFirstOrThrow();
+      const { n } = await db
+        .selectFrom('request_logs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('model', '=', 'bill-model')
+        .executeTakeFirstOrThrow();
       if (Number(n) >= 200) break;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -96,7 +123,17 @@ describe.each(dialects)('billing over HTTP (%s)', (dialect) => {
     }
     const logs = await db.selectFrom('request_logs').selectAll().where('model', '=', 'bill-model').execute();
     expect(logs).toHaveLength(200);
-    const debited = await db.selectFrom('wallet_transactions').select('amount_micros').where('platform_id', '=', f.platformId).where('type', '=', 'llm_usage').where('request_id', 'in', logs.map((l) => l.request_id)).execute();
+    const debited = await db
+      .selectFrom('wallet_transactions')
+      .select('amount_micros')
+      .where('platform_id', '=', f.platformId)
+      .where('type', '=', 'llm_usage')
+      .where(
+        'request_id',
+        'in',
+        logs.map((l) => l.request_id),
+      )
+      .execute();
     expect(-debited.reduce((s, d) => s + d.amount_micros, 0)).toBe(logs.reduce((s, l) => s + l.cost_micros, 0));
     expect(logs.filter((l) => l.billing_status === 'billed')).toHaveLength(statuses.filter((s) => s === 200).length);
     await verify();

@@ -240,6 +240,7 @@ describe('assistiv migrate, platform create, admin-key', () => {
     const res = await run(['platform', 'create', '--name', 'CLI Co'], { ASSISTIV_DATA_DIR: dataDir });
     expect(res.code).toBe(0);
     expect(res.stdout).toContain('Created platform "CLI Co" (slug cli-co).');
+    expect(res.stdout).toMatch(/^ {2}export ASSISTIV_PLATFORM_ID=\S+$/m);
     const id = /ASSISTIV_PLATFORM_ID=([0-9a-f-]{36})/.exec(res.stdout)?.[1];
     const key = /ASSISTIV_PLATFORM_KEY=(sk-plat_[0-9a-f]{64})/.exec(res.stdout)?.[1];
     expect(id && key).toBeTruthy();

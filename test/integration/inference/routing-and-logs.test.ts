@@ -132,6 +132,24 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
     expect(bad.body.error.param).toBe('group_by');
   });
 
+  it('bills two calls that reuse one client x-request-id separately, echoing it as x-client-request-id', async () => {
+    const api = client(f.gw.url, f.endUserKey);
+    const body = { model: 'gpt-4o', messages: [{ role: 'user', content: 'same id' }] };
+    const a = await api.post('/v1/chat/completions', body, { 'x-request-id': 'client-abc-1' });
+    const b = await api.post('/v1/chat/completions', body, { 'x-request-id': 'client-abc-1' });
+    expect([a.status, b.status]).toEqual([200, 200]);
+    expect(a.headers.get('x-client-request-id')).toBe('client-abc-1');
+    expect(a.headers.get('x-request-id')).not.toBe(b.headers.get('x-request-id'));
+    const debits = await f.gw.ctx.store.db
+      .selectFrom('wallet_transactions')
+      .select('request_id')
+      .where('request_id', 'in', [a.headers.get('x-request-id')!, b.headers.get('x-request-id')!])
+      .execute();
+    expect(debits).toHaveLength(2);
+    const mgmt = await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}`, { 'x-request-id': 'client-abc-1' });
+    expect(mgmt.headers.get('x-request-id')).toBe('client-abc-1');
+  });
+
   it('never stores prompts or outputs in logs', async () => {
     await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'SECRET-PROMPT-7731' }] });
     const rows = await f.gw.ctx.store.db.selectFrom('request_logs').selectAll().execute();

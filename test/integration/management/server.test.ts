@@ -96,6 +96,39 @@ describe.each(dialects)('server surface (%s)', (dialect) => {
   });
 });
 
+describe('CORS (spec §0)', () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ env: { ASSISTIV_CORS_ORIGINS: 'https://admin.example.com' } });
+  });
+  afterAll(() => gw?.close());
+
+  const preflight = (path: string, origin: string) =>
+    fetch(`${gw.url}${path}`, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+    });
+
+  it('/v1/me answers preflights from any origin', async () => {
+    const res = await preflight('/v1/me', 'https://app.example.org');
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBe('*');
+    expect(res.headers.get('access-control-allow-headers')).toBe('authorization, content-type');
+  });
+
+  it('management routes answer only the listed origins', async () => {
+    const other = await preflight('/v1/platforms/x/end-users', 'https://evil.example.net');
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    const listed = await preflight('/v1/platforms/x/end-users', 'https://admin.example.com');
+    expect(listed.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+    expect(listed.headers.get('vary')).toMatch(/Origin/);
+    const get = await fetch(`${gw.url}/v1/admin/platforms`, { headers: { origin: 'https://admin.example.com' } });
+    expect(get.status).toBe(401);
+    expect(get.headers.get('access-control-allow-origin')).toBe('https://admin.example.com');
+    expect(get.headers.get('access-control-expose-headers')).toContain('x-request-id');
+  });
+});
+
 describe.each(dialects)('migrations on restart (%s)', (dialect) => {
   let dataDir: string;
   let databaseUrl: string | undefined;
@@ -157,6 +190,37 @@ describe.each(dialects)('migrations on restart (%s)', (dialect) => {
       expect((await client(url2).get('/readyz')).status).toBe(200);
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe.runIf(postgresUrl)('several instances on one PostgreSQL', () => {
+  // Two processes on one SQLite file are fine (the CLI does it); two in one thread would block each other.
+  it('two instances starting at once on one fresh database both come up', async () => {
+    const name = `assistiv_twin_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgresUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    const url = new URL(postgresUrl!);
+    url.pathname = `/${name}`;
+    const config = loadConfig({
+      ASSISTIV_DATA_DIR: mkdtempSync(join(tmpdir(), 'assistiv-twin-')),
+      ASSISTIV_ADMIN_KEY: generateKey('admin'),
+      LOG_LEVEL: 'silent',
+      DATABASE_URL: url.toString(),
+      ASSISTIV_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    });
+    const twins = await Promise.all([createGateway(config), createGateway(config)]);
+    try {
+      const providers = await twins[0].ctx.store.db.selectFrom('providers').select('slug').execute();
+      expect(providers.map((p) => p.slug).sort()).toEqual(['anthropic', 'google', 'openai', 'xai']);
+    } finally {
+      await Promise.all(twins.map((t) => t.close()));
+      const c = new pg.Client({ connectionString: postgresUrl });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
     }
   });
 });

@@ -5,13 +5,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, type JsonResponse } from '../../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
-import { dialects } from '../../helpers/suites.js';
+import { dialects, redisUrl } from '../../helpers/suites.js';
 
-describe.each(dialects)('rate limits on chat completions (%s)', (dialect) => {
+/** Each database with in-memory counters, and SQLite with the shared Redis store when one is configured. */
+const cases = [
+  ...dialects.map((dialect) => ({ dialect, store: 'memory', env: {} as Record<string, string> })),
+  ...(redisUrl ? [{ dialect: 'sqlite' as const, store: 'redis', env: { REDIS_URL: redisUrl } }] : []),
+];
+
+describe.each(cases)('rate limits on chat completions ($dialect, $store counters)', ({ dialect, env }) => {
   let f: InferenceFixture;
   const platform = () => client(f.gw.url, f.platformKey);
   const chat = (key: string, extra: Record<string, unknown> = {}) =>
-    client(f.gw.url, key).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'Hi' }], max_tokens: 50, ...extra });
+    client(f.gw.url, key).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'Hi' }],
+      max_tokens: 50,
+      ...extra,
+    });
   const setLimits = async (endUserId: string, body: Record<string, number | null>) => {
     const res = await platform().put(`/v1/platforms/${f.platformId}/end-users/${endUserId}/rate-limits`, body);
     expect(res.status).toBe(200);
@@ -22,7 +33,7 @@ describe.each(dialects)('rate limits on chat completions (%s)', (dialect) => {
   };
 
   beforeAll(async () => {
-    f = await startInferenceFixture({ dialect });
+    f = await startInferenceFixture({ dialect, env });
   });
   afterAll(() => f?.close());
 
@@ -40,7 +51,18 @@ describe.each(dialects)('rate limits on chat completions (%s)', (dialect) => {
       expect(r.headers.get('x-ratelimit-reset-requests')).toMatch(/^(\d+(\.\d+)?s|\d+ms|1m0s)$/);
       expect(r.headers.get('x-ratelimit-limit-tokens')).toBeNull(); // no tpm limit: no token headers
     }
-    expect(ok.map((r) => r.headers.get('x-ratelimit-remaining-requests')).sort()).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(ok.map((r) => r.headers.get('x-ratelimit-remaining-requests')).sort()).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+      '4',
+      '5',
+      '6',
+      '7',
+      '8',
+      '9',
+    ]);
     for (const r of refused) {
       expect(r.body.error).toMatchObject({ type: 'rate_limit_error', code: 'rate_limit_exceeded' });
       expect(r.body.error.message).toMatch(/requests per minute \(rpm\): limit 10/);
@@ -52,7 +74,8 @@ describe.each(dialects)('rate limits on chat completions (%s)', (dialect) => {
     }
     const rejected = await rejectedLogs(user.id);
     expect(rejected).toHaveLength(40);
-    for (const row of rejected) expect(row).toMatchObject({ status: 'rejected', error_code: 'rate_limit_exceeded', billing_status: 'not_billed' });
+    for (const row of rejected)
+      expect(row).toMatchObject({ status: 'rejected', error_code: 'rate_limit_exceeded', billing_status: 'not_billed' });
   });
 
   it("one user's exhausted limit does not affect another user", async () => {

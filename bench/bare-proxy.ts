@@ -1,0 +1,46 @@
+/**
+ * Child process: the ceiling (design §8). A minimal node:http server forwarding every request to the
+ * mock through one undici Pool, streaming both bodies through: no auth, no parsing, no billing.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pipeline } from 'node:stream/promises';
+import { Pool } from 'undici';
+
+const upstream = new URL(process.argv[2] ?? '');
+/** Same pool shape as the gateway's (src/inference/upstream/pools.ts), so the comparison is like for like. */
+const pool = new Pool(upstream.origin, { connections: 2048, pipelining: 1, keepAliveTimeout: 30_000 });
+const hopByHop = new Set(['connection', 'keep-alive', 'transfer-encoding', 'host', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+
+function forwardable(headers: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined && !hopByHop.has(name)) out[name] = value;
+  return out;
+}
+
+const server = createServer((req, res) => {
+  pool
+    .request({
+      method: req.method === 'GET' ? 'GET' : 'POST',
+      path: req.url ?? '/',
+      headers: forwardable(req.headers),
+      body: req.method === 'GET' ? null : req,
+    })
+    .then(async (up) => {
+      res.writeHead(up.statusCode, forwardable(up.headers));
+      await pipeline(up.body, res);
+    })
+    .catch(() => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"bare proxy: upstream failed"}}');
+    });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(0, '127.0.0.1', () => {
+  const { port } = server.address() as AddressInfo;
+  process.send?.({ ready: true, url: `http://127.0.0.1:${port}` });
+});
+process.on('disconnect', () => {
+  server.closeAllConnections();
+  server.close(() => void pool.close().then(() => process.exit(0)));
+});

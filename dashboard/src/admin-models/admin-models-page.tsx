@@ -1,0 +1,101 @@
+// Operator: model routes and their per-million-token prices — list, create, edit prices, delete.
+import { useState } from 'react';
+import type { ModelRoute, Provider } from '../api';
+import { useSession } from '../session/session-context';
+import { ActionFeedback } from '../ui/action-feedback';
+import { Card } from '../ui/card';
+import { PageHeader } from '../ui/page-header';
+import { Pagination } from '../ui/pagination';
+import { ResourceView } from '../ui/resource-view';
+import { useAction } from '../ui/use-action';
+import { useResource } from '../ui/use-resource';
+import { ModelRouteCreateForm } from './model-route-create-form';
+import { ModelRoutesTable } from './model-routes-table';
+
+const pageSize = 50;
+
+export function AdminModelsPage() {
+  const { client } = useSession();
+  const [page, setPage] = useState(1);
+  const [providerId, setProviderId] = useState('');
+  const change = useAction();
+  const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { limit: 100 }), [client]);
+  const routes = useResource(
+    () => client.list<ModelRoute>('/v1/admin/models', { page, limit: pageSize, provider_id: providerId }),
+    [client, page, providerId],
+  );
+  const providerList = providers.data?.data ?? [];
+
+  const update = (route: ModelRoute, body: object, done: string): Promise<boolean> =>
+    change.run(async () => {
+      await client.patch<ModelRoute>(`/v1/admin/models/${route.id}`, body);
+      routes.reload();
+      return done;
+    });
+
+  const remove = (route: ModelRoute): void => {
+    void change.run(async () => {
+      await client.delete(`/v1/admin/models/${route.id}`);
+      routes.reload();
+      return `Route ${route.slug} deleted.`;
+    });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Models & prices"
+        description="Each route serves a model slug through one provider at USD prices per million tokens. Lower priority is tried first."
+      />
+      <div className="stack">
+        <ModelRouteCreateForm providers={providerList} onCreated={routes.reload} />
+        <Card
+          title="Routes"
+          description="Prices in USD per million tokens."
+          flush
+          testId="admin-models"
+          actions={
+            <select
+              className="input input-small"
+              value={providerId}
+              onChange={(event) => {
+                setPage(1);
+                setProviderId(event.target.value);
+              }}
+              aria-label="Provider"
+              data-testid="models-provider-filter"
+            >
+              <option value="">All providers</option>
+              {providerList.map((provider) => (
+                <option key={provider.id} value={provider.id}>
+                  {provider.name}
+                </option>
+              ))}
+            </select>
+          }
+        >
+          <div className="card-section card-section-tight">
+            <ActionFeedback action={change} testId="model-change" />
+          </div>
+          <ResourceView resource={routes}>
+            {(result) => (
+              <>
+                <ModelRoutesTable
+                  routes={result.data}
+                  providers={providerList}
+                  busy={change.pending}
+                  onSavePrices={(route, prices) => update(route, prices, `Prices of ${route.slug} updated.`)}
+                  onToggle={(route) =>
+                    void update(route, { is_enabled: !route.is_enabled }, `${route.slug} ${route.is_enabled ? 'disabled' : 'enabled'}.`)
+                  }
+                  onDelete={remove}
+                />
+                <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} />
+              </>
+            )}
+          </ResourceView>
+        </Card>
+      </div>
+    </>
+  );
+}

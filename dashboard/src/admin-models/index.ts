@@ -1,0 +1,2 @@
+// Public surface of the admin-models page folder.
+export { AdminModelsPage } from './admin-models-page';

@@ -1,0 +1,63 @@
+// Operator: platforms (tenants) — create (raw platform key shown once), list, suspend / reactivate.
+import { useState } from 'react';
+import type { Platform } from '../api';
+import { useSession } from '../session/session-context';
+import { ActionFeedback } from '../ui/action-feedback';
+import { Card } from '../ui/card';
+import { PageHeader } from '../ui/page-header';
+import { Pagination } from '../ui/pagination';
+import { ResourceView } from '../ui/resource-view';
+import { useAction } from '../ui/use-action';
+import { useResource } from '../ui/use-resource';
+import { PlatformCreateForm } from './platform-create-form';
+import { PlatformsTable } from './platforms-table';
+
+const pageSize = 20;
+
+export function AdminPlatformsPage() {
+  const { client } = useSession();
+  const [page, setPage] = useState(1);
+  const toggle = useAction();
+  const platforms = useResource(() => client.list<Platform>('/v1/admin/platforms', { page, limit: pageSize }), [client, page]);
+
+  const onToggle = (platform: Platform): void => {
+    void toggle.run(async () => {
+      await client.patch<Platform>(`/v1/admin/platforms/${platform.id}`, { is_active: !platform.is_active });
+      platforms.reload();
+      return platform.is_active
+        ? `${platform.name} suspended: all its keys now get 403 platform_suspended.`
+        : `${platform.name} reactivated.`;
+    });
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Platforms"
+        description="Your tenants. Each gets a platform key and ID to manage its end users, wallet and provider keys."
+      />
+      <div className="stack">
+        <PlatformCreateForm onCreated={platforms.reload} />
+        <Card title="All platforms" flush testId="admin-platforms">
+          <div className="card-section card-section-tight">
+            <ActionFeedback action={toggle} testId="platform-toggle" />
+          </div>
+          <ResourceView resource={platforms}>
+            {(result) => (
+              <>
+                <PlatformsTable platforms={result.data} busy={toggle.pending} onToggle={onToggle} />
+                <Pagination
+                  page={result.page}
+                  limit={result.limit}
+                  total={result.total}
+                  onPage={setPage}
+                  testId="admin-platforms-pagination"
+                />
+              </>
+            )}
+          </ResourceView>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,2 @@
+// Public surface of the admin-providers page folder.
+export { AdminProvidersPage } from './admin-providers-page';

@@ -1,0 +1,64 @@
+// Provider rows with an inline base-URL editor.
+import type { Provider } from '../api';
+import { Badge } from '../ui/badge';
+import { EmptyState } from '../ui/empty-state';
+import { IdWithCopy } from '../ui/id-with-copy';
+import { BaseUrlEditor } from './base-url-editor';
+
+interface ProvidersTableProps {
+  providers: Provider[];
+  busy: boolean;
+  onSaveBaseUrl: (provider: Provider, baseUrl: string) => Promise<boolean>;
+  onToggle: (provider: Provider) => void;
+}
+
+export function ProvidersTable({ providers, busy, onSaveBaseUrl, onToggle }: ProvidersTableProps) {
+  if (providers.length === 0) return <EmptyState title="No providers. Add one above so platforms can attach their keys." />;
+  return (
+    <table className="table" data-testid="admin-providers-table">
+      <thead>
+        <tr>
+          <th>Provider</th>
+          <th>Kind</th>
+          <th>Base URL</th>
+          <th>Provider ID</th>
+          <th>Status</th>
+          <th className="actions-col" aria-label="Actions" />
+        </tr>
+      </thead>
+      <tbody>
+        {providers.map((provider) => (
+          <tr key={provider.id} data-testid={`admin-provider-row-${provider.slug}`}>
+            <td>
+              <span className="strong">{provider.name}</span> <code className="mono muted">{provider.slug}</code>
+            </td>
+            <td>{provider.kind}</td>
+            <td>
+              <BaseUrlEditor
+                value={provider.base_url ?? ''}
+                busy={busy}
+                onSave={(baseUrl) => onSaveBaseUrl(provider, baseUrl)}
+                testId={`base-url-${provider.slug}`}
+              />
+            </td>
+            <td>
+              <IdWithCopy id={provider.id} testId={`admin-provider-id-${provider.slug}`} />
+            </td>
+            <td>{provider.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Disabled</Badge>}</td>
+            <td className="actions-col">
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy}
+                onClick={() => onToggle(provider)}
+                data-testid={`toggle-provider-${provider.slug}`}
+              >
+                {provider.is_active ? 'Disable' : 'Enable'}
+              </button>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,19 @@
+// Public surface of the dashboard's API layer.
+
+export type { CreatedPlatform } from './admin-platform';
+export { ApiClient } from './api-client';
+export { ApiError } from './api-error';
+export type { ApiKey, CreatedApiKey } from './api-key';
+export type { Budget, BudgetPeriod } from './budget';
+export type { CreatedEndUser, EndUser } from './end-user';
+export type { IssuedKey } from './issued-key';
+export type { LlmConfig } from './llm-config';
+export type { ModelRoute } from './model-route';
+export type { Page } from './page';
+export type { Platform, PlatformSettings } from './platform';
+export type { Provider, ProviderKind } from './provider';
+export type { Query } from './query';
+export type { RequestLog, RequestLogStatus } from './request-log';
+export type { UsageGroupBy, UsageRow } from './usage-row';
+export type { Wallet, WalletTopUpResult } from './wallet';
+export type { WalletTransaction, WalletTransactionType } from './wallet-transaction';

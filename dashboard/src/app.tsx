@@ -1,0 +1,73 @@
+// Root: holds the session, picks the page for the hash route, and guards operator/platform pages.
+import { useEffect, useMemo, useState } from 'react';
+import { ApiClient } from './api';
+import { AppShell } from './layout/app-shell';
+import { PageForRoute } from './page-for-route';
+import { navigate } from './router/navigate';
+import { useRoute } from './router/use-route';
+import type { Session } from './session/session';
+import { SessionContext, type SessionValue } from './session/session-context';
+import { clearSession, loadSession, saveSession } from './session/session-storage';
+import { SignInPage } from './sign-in';
+
+function homePath(session: Session): string {
+  return session.kind === 'admin' ? '/admin/platforms' : '/overview';
+}
+
+export function App() {
+  const [session, setSession] = useState<Session | null>(() => loadSession());
+  const [endedReason, setEndedReason] = useState<string | null>(null);
+  const route = useRoute();
+
+  const value = useMemo<SessionValue | null>(() => {
+    if (!session) return null;
+    const end = (reason: string | null): void => {
+      clearSession();
+      setSession(null);
+      setEndedReason(reason);
+      navigate('/sign-in');
+    };
+    return {
+      session,
+      client: new ApiClient(session.key, () =>
+        end('The gateway no longer accepts this key (revoked or expired). Sign in with an active key.'),
+      ),
+      signOut: () => end(null),
+    };
+  }, [session]);
+
+  // Platform sessions never see operator pages and vice versa; the sign-in route leads home.
+  const misplaced =
+    session !== null &&
+    route.name !== 'not-found' &&
+    (route.name === 'sign-in' || (session.kind === 'admin') !== route.name.startsWith('admin-'));
+  useEffect(() => {
+    if (session && misplaced) navigate(homePath(session));
+  }, [session, misplaced]);
+
+  if (!session || !value) {
+    return (
+      <SignInPage
+        endedReason={endedReason}
+        onSignedIn={(next) => {
+          saveSession(next);
+          setSession(next);
+          setEndedReason(null);
+          // Keep a deep link (e.g. #/end-users/<id>) opened before signing in, if it fits the session.
+          const fits =
+            route.name !== 'sign-in' && route.name !== 'not-found' && (next.kind === 'admin') === route.name.startsWith('admin-');
+          if (!fits) navigate(homePath(next));
+        }}
+      />
+    );
+  }
+
+  const activePath = window.location.hash.replace(/^#/, '');
+  return (
+    <SessionContext.Provider value={value}>
+      <AppShell session={session} activePath={activePath} onSignOut={value.signOut}>
+        {misplaced ? null : <PageForRoute route={route} />}
+      </AppShell>
+    </SessionContext.Provider>
+  );
+}

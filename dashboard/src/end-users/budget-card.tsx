@@ -1,0 +1,34 @@
+// One end user's budget: figures with a usage bar, top-up, edit, suspend, remove; or a form to create one.
+import type { Budget } from '../api';
+import { ApiError } from '../api';
+import { usePlatform } from '../session/session-context';
+import { Card } from '../ui/card';
+import { ResourceView } from '../ui/resource-view';
+import { useResource } from '../ui/use-resource';
+import { BudgetCreateForm } from './budget-create-form';
+import { BudgetDetails } from './budget-details';
+
+export function BudgetCard({ endUserId }: { endUserId: string }) {
+  const { client, basePath } = usePlatform();
+  const budget = useResource<Budget | null>(
+    () =>
+      client.get<Budget>(`${basePath}/end-users/${endUserId}/budget`).catch((error: unknown) => {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }),
+    [client, basePath, endUserId],
+  );
+  return (
+    <Card title="Budget" description="Caps what this user can spend; the platform wallet pays the provider." testId="end-user-budget">
+      <ResourceView resource={budget}>
+        {(data) =>
+          data ? (
+            <BudgetDetails budget={data} onChanged={budget.reload} />
+          ) : (
+            <BudgetCreateForm endUserId={endUserId} onCreated={budget.reload} />
+          )
+        }
+      </ResourceView>
+    </Card>
+  );
+}

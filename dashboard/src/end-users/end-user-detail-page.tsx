@@ -1,0 +1,93 @@
+// One end user: identity, activation, keys, budget and recent calls.
+import type { EndUser } from '../api';
+import { formatDateTime } from '../format/format-date-time';
+import { usePlatform } from '../session/session-context';
+import { ActionFeedback } from '../ui/action-feedback';
+import { Badge } from '../ui/badge';
+import { Card } from '../ui/card';
+import { IdWithCopy } from '../ui/id-with-copy';
+import { PageHeader } from '../ui/page-header';
+import { ResourceView } from '../ui/resource-view';
+import { useAction } from '../ui/use-action';
+import { useResource } from '../ui/use-resource';
+import { BudgetCard } from './budget-card';
+import { EndUserKeysCard } from './end-user-keys-card';
+import { EndUserLogsCard } from './end-user-logs-card';
+
+export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
+  const { client, basePath } = usePlatform();
+  const user = useResource(() => client.get<EndUser>(`${basePath}/end-users/${endUserId}`), [client, basePath, endUserId]);
+  const action = useAction();
+
+  const toggleActive = (current: EndUser): void => {
+    void action.run(async () => {
+      await client.patch<EndUser>(`${basePath}/end-users/${current.id}`, { is_active: !current.is_active });
+      user.reload();
+      return current.is_active ? 'End user deactivated: their keys are refused until reactivated.' : 'End user reactivated.';
+    });
+  };
+
+  return (
+    <>
+      <p className="breadcrumb">
+        <a href="#/end-users">← End users</a>
+      </p>
+      <ResourceView resource={user}>
+        {(data) => (
+          <>
+            <PageHeader
+              title={data.display_name ?? data.external_id}
+              description={
+                <span className="header-meta">
+                  <span>
+                    External ID <code className="mono">{data.external_id}</code>
+                  </span>
+                  {data.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Inactive</Badge>}
+                </span>
+              }
+              actions={
+                <button
+                  type="button"
+                  className={data.is_active ? 'button button-danger-ghost' : 'button button-primary'}
+                  disabled={action.pending}
+                  onClick={() => toggleActive(data)}
+                  data-testid="end-user-toggle-active"
+                >
+                  {data.is_active ? 'Deactivate' : 'Reactivate'}
+                </button>
+              }
+            />
+            <ActionFeedback action={action} testId="end-user-status" />
+            <div className="stack">
+              <div className="grid-2">
+                <Card title="Details">
+                  <dl className="details">
+                    <dt>End-user ID</dt>
+                    <dd>
+                      <IdWithCopy id={data.id} testId="end-user-id" />
+                    </dd>
+                    <dt>Display name</dt>
+                    <dd>{data.display_name ?? <span className="muted">—</span>}</dd>
+                    <dt>Created</dt>
+                    <dd>{formatDateTime(data.created_at)}</dd>
+                    <dt>Metadata</dt>
+                    <dd>
+                      {data.metadata && Object.keys(data.metadata).length > 0 ? (
+                        <code className="mono small">{JSON.stringify(data.metadata)}</code>
+                      ) : (
+                        <span className="muted">None</span>
+                      )}
+                    </dd>
+                  </dl>
+                </Card>
+                <BudgetCard endUserId={data.id} />
+              </div>
+              <EndUserKeysCard endUserId={data.id} />
+              <EndUserLogsCard endUserId={data.id} />
+            </div>
+          </>
+        )}
+      </ResourceView>
+    </>
+  );
+}

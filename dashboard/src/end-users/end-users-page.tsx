@@ -1,0 +1,79 @@
+// End users: search by external_id, create (raw key shown once), paginated list.
+import { type FormEvent, useState } from 'react';
+import type { EndUser } from '../api';
+import { usePlatform } from '../session/session-context';
+import { Card } from '../ui/card';
+import { PageHeader } from '../ui/page-header';
+import { Pagination } from '../ui/pagination';
+import { ResourceView } from '../ui/resource-view';
+import { useResource } from '../ui/use-resource';
+import { EndUserCreateForm } from './end-user-create-form';
+import { EndUsersTable } from './end-users-table';
+
+const pageSize = 20;
+
+export function EndUsersPage() {
+  const { client, basePath } = usePlatform();
+  const [page, setPage] = useState(1);
+  const [search, setSearch] = useState('');
+  const [externalId, setExternalId] = useState('');
+  const users = useResource(
+    () => client.list<EndUser>(`${basePath}/end-users`, { page, limit: pageSize, external_id: externalId }),
+    [client, basePath, page, externalId],
+  );
+
+  const onSearch = (event: FormEvent): void => {
+    event.preventDefault();
+    setPage(1);
+    setExternalId(search.trim());
+  };
+
+  return (
+    <>
+      <PageHeader title="End users" description="The people using your product. Each gets their own sk-eu_… key, budget and rate limits." />
+      <div className="stack">
+        <EndUserCreateForm onCreated={users.reload} />
+        <Card
+          title="All end users"
+          flush
+          actions={
+            <form className="inline-form" onSubmit={onSearch}>
+              <input
+                className="input input-small"
+                placeholder="Exact external ID"
+                value={search}
+                onChange={(event) => setSearch(event.target.value)}
+                data-testid="end-user-search"
+              />
+              <button type="submit" className="button button-small" data-testid="end-user-search-submit">
+                Search
+              </button>
+              {externalId ? (
+                <button
+                  type="button"
+                  className="button button-small button-ghost"
+                  onClick={() => {
+                    setSearch('');
+                    setExternalId('');
+                    setPage(1);
+                  }}
+                >
+                  Clear
+                </button>
+              ) : null}
+            </form>
+          }
+        >
+          <ResourceView resource={users}>
+            {(result) => (
+              <>
+                <EndUsersTable users={result.data} searched={externalId} />
+                <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} testId="end-users-pagination" />
+              </>
+            )}
+          </ResourceView>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,8 @@
+// Turns a money input into the JSON value sent to the API; validation is left to the API (spec §0).
+
+/** A finite number when the text is numeric, else the trimmed text so the API reports the problem. */
+export function toAmount(text: string): number | string {
+  const trimmed = text.trim();
+  const amount = Number(trimmed);
+  return trimmed !== '' && Number.isFinite(amount) ? amount : trimmed;
+}

@@ -1,0 +1,81 @@
+// Inference log rows: when, model, who, outcome, tokens, latency and cost.
+import type { RequestLog, RequestLogStatus } from '../api';
+import { formatCount } from '../format/format-count';
+import { formatDateTime } from '../format/format-date-time';
+import { shortId } from '../format/short-id';
+import { Badge, type BadgeTone } from '../ui/badge';
+import { EmptyState } from '../ui/empty-state';
+import { Money } from '../ui/money';
+
+const statusTones: Record<RequestLogStatus, BadgeTone> = { success: 'green', error: 'red', cancelled: 'grey', rejected: 'amber' };
+
+interface LogsTableProps {
+  logs: RequestLog[];
+  emptyTitle: string;
+  showEndUser?: boolean;
+  /** External IDs by end-user ID, to name the rows' users. */
+  endUserNames?: Map<string, string>;
+  testId?: string;
+}
+
+export function LogsTable({ logs, emptyTitle, showEndUser = true, endUserNames, testId = 'logs-table' }: LogsTableProps) {
+  if (logs.length === 0) {
+    return (
+      <EmptyState title={emptyTitle} testId={`${testId}-empty`}>
+        Every inference call through <code>/v1/chat/completions</code> appears here with its tokens and cost.
+      </EmptyState>
+    );
+  }
+  return (
+    <div className="table-scroll">
+      <table className="table" data-testid={testId}>
+        <thead>
+          <tr>
+            <th>Time</th>
+            <th>Model</th>
+            {showEndUser ? <th>End user</th> : null}
+            <th>Status</th>
+            <th className="num">Tokens in / out</th>
+            <th className="num">Latency</th>
+            <th className="num">Cost</th>
+            <th className="num">End-user cost</th>
+          </tr>
+        </thead>
+        <tbody>
+          {logs.map((log) => (
+            <tr key={log.id} title={log.error_message ?? undefined}>
+              <td className="nowrap">{formatDateTime(log.created_at)}</td>
+              <td>
+                <code className="mono">{log.model}</code>
+                {log.stream ? <span className="muted small"> stream</span> : null}
+              </td>
+              {showEndUser ? (
+                <td className="nowrap">
+                  {log.end_user_id ? (
+                    <a href={`#/end-users/${log.end_user_id}`}>{endUserNames?.get(log.end_user_id) ?? shortId(log.end_user_id)}</a>
+                  ) : (
+                    <span className="muted">Platform key</span>
+                  )}
+                </td>
+              ) : null}
+              <td className="badges">
+                <Badge tone={statusTones[log.status] ?? 'grey'}>{log.status}</Badge>
+                {log.error_code ? <span className="muted small">{log.error_code}</span> : null}
+              </td>
+              <td className="num nowrap">
+                {formatCount(log.prompt_tokens)} / {formatCount(log.completion_tokens)}
+              </td>
+              <td className="num nowrap">{log.latency_ms === null ? '—' : `${formatCount(log.latency_ms)} ms`}</td>
+              <td className="num">
+                <Money value={log.estimated_cost_usd} />
+              </td>
+              <td className="num">
+                <Money value={log.end_user_cost_usd} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

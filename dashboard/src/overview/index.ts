@@ -1,0 +1,2 @@
+// Public surface of the overview page folder.
+export { OverviewPage } from './overview-page';

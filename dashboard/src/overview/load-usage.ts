@@ -1,0 +1,30 @@
+// Loads the three 30-day usage breakdowns of the overview, plus the names of the top end users.
+import type { ApiClient, EndUser, UsageGroupBy, UsageRow } from '../api';
+import { lastDays } from './usage-window';
+
+/** Usage of the last 30 days; `endUserNames` maps end-user IDs to external IDs. */
+export interface UsageOverview {
+  byDay: UsageRow[];
+  byModel: UsageRow[];
+  byEndUser: UsageRow[];
+  endUserNames: Map<string, string>;
+  days: string[];
+}
+
+// Only the top rows are named; each name is one GET.
+const namedEndUsers = 5;
+
+export async function loadUsage(client: ApiClient, basePath: string, now: Date): Promise<UsageOverview> {
+  const range = lastDays(now);
+  const usage = (groupBy: UsageGroupBy) =>
+    client.get<UsageRow[]>(`${basePath}/usage`, { group_by: groupBy, from: range.from, to: range.to });
+  const [byDay, byModel, byEndUser] = await Promise.all([usage('day'), usage('model'), usage('end_user')]);
+  const topIds = byEndUser
+    .map((row) => row.key)
+    .filter((key): key is string => Boolean(key))
+    .slice(0, namedEndUsers);
+  const users = await Promise.all(topIds.map((id) => client.get<EndUser>(`${basePath}/end-users/${id}`).catch(() => null)));
+  const endUserNames = new Map<string, string>();
+  for (const user of users) if (user) endUserNames.set(user.id, user.external_id);
+  return { byDay, byModel, byEndUser, endUserNames, days: range.days };
+}

@@ -1,0 +1,2 @@
+// Public surface of the providers page folder.
+export { ProvidersPage } from './providers-page';

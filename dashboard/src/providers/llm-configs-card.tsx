@@ -1,0 +1,83 @@
+// The platform's provider keys: add, set default, activate/deactivate, delete.
+import { useState } from 'react';
+import type { LlmConfig, Provider } from '../api';
+import { usePlatform } from '../session/session-context';
+import { ActionFeedback } from '../ui/action-feedback';
+import { Card } from '../ui/card';
+import { Pagination } from '../ui/pagination';
+import { ResourceView } from '../ui/resource-view';
+import { useAction } from '../ui/use-action';
+import { useResource } from '../ui/use-resource';
+import { LlmConfigForm } from './llm-config-form';
+import { LlmConfigTable } from './llm-config-table';
+
+const pageSize = 20;
+
+export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
+  const { client, basePath } = usePlatform();
+  const [page, setPage] = useState(1);
+  const add = useAction();
+  const change = useAction();
+  const configs = useResource(() => client.list<LlmConfig>(`${basePath}/llm-configs`, { page, limit: pageSize }), [client, basePath, page]);
+
+  const update = (config: LlmConfig, body: Partial<Pick<LlmConfig, 'is_default' | 'is_active'>>, done: string): void => {
+    add.reset();
+    void change.run(async () => {
+      await client.patch<LlmConfig>(`${basePath}/llm-configs/${config.id}`, body);
+      configs.reload();
+      return done;
+    });
+  };
+
+  const remove = (config: LlmConfig): void => {
+    add.reset();
+    void change.run(async () => {
+      await client.delete(`${basePath}/llm-configs/${config.id}`);
+      configs.reload();
+      return `Key …${config.key_hint ?? ''} deleted.`;
+    });
+  };
+
+  return (
+    <Card
+      title="Your provider keys"
+      description="The default active key of each provider is used for its requests."
+      flush
+      testId="llm-configs"
+    >
+      <div className="card-section">
+        <LlmConfigForm
+          providers={providers}
+          action={add}
+          onAdded={() => {
+            change.reset();
+            configs.reload();
+          }}
+        />
+        <ActionFeedback action={add} testId="llm-config-add" />
+        <ActionFeedback action={change} testId="llm-config-change" />
+      </div>
+      <ResourceView resource={configs}>
+        {(result) => (
+          <>
+            <LlmConfigTable
+              configs={result.data}
+              providers={providers}
+              busy={change.pending}
+              onSetDefault={(config) => update(config, { is_default: true }, `Key …${config.key_hint ?? ''} is now the default.`)}
+              onToggleActive={(config) =>
+                update(
+                  config,
+                  { is_active: !config.is_active },
+                  `Key …${config.key_hint ?? ''} ${config.is_active ? 'deactivated' : 'activated'}.`,
+                )
+              }
+              onDelete={remove}
+            />
+            <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} />
+          </>
+        )}
+      </ResourceView>
+    </Card>
+  );
+}

@@ -1,0 +1,41 @@
+// The dashboard's hash routes (`#/overview`, `#/end-users/<id>`, …): no server fallback needed.
+
+/** A parsed location. */
+export type Route =
+  | { name: 'sign-in' }
+  | { name: 'overview' }
+  | { name: 'settings' }
+  | { name: 'providers' }
+  | { name: 'end-users' }
+  | { name: 'end-user'; id: string }
+  | { name: 'wallet' }
+  | { name: 'logs' }
+  | { name: 'admin-platforms' }
+  | { name: 'admin-providers' }
+  | { name: 'admin-models' }
+  | { name: 'not-found'; path: string };
+
+const simple: Record<string, Route> = {
+  '': { name: 'sign-in' },
+  '/': { name: 'sign-in' },
+  '/sign-in': { name: 'sign-in' },
+  '/overview': { name: 'overview' },
+  '/settings': { name: 'settings' },
+  '/providers': { name: 'providers' },
+  '/end-users': { name: 'end-users' },
+  '/wallet': { name: 'wallet' },
+  '/logs': { name: 'logs' },
+  '/admin/platforms': { name: 'admin-platforms' },
+  '/admin/providers': { name: 'admin-providers' },
+  '/admin/models': { name: 'admin-models' },
+};
+
+/** Parses `location.hash` (`#/end-users/abc` → `{ name: 'end-user', id: 'abc' }`). */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').split('?')[0] ?? '';
+  const known = simple[path];
+  if (known) return known;
+  const endUser = /^\/end-users\/([^/]+)$/.exec(path);
+  if (endUser?.[1]) return { name: 'end-user', id: decodeURIComponent(endUser[1]) };
+  return { name: 'not-found', path };
+}

@@ -1,0 +1,2 @@
+// Public surface of the settings page folder.
+export { SettingsPage } from './settings-page';

@@ -1,0 +1,96 @@
+// Platform API keys: create (raw key shown once), list with pagination, revoke.
+import { type FormEvent, useState } from 'react';
+import type { ApiKey, CreatedApiKey } from '../api';
+import { usePlatform, useSession } from '../session/session-context';
+import { ActionFeedback } from '../ui/action-feedback';
+import { ApiKeysTable } from '../ui/api-keys-table';
+import { Card } from '../ui/card';
+import { Pagination } from '../ui/pagination';
+import { RawKeyBox } from '../ui/raw-key-box';
+import { ResourceView } from '../ui/resource-view';
+import { useAction } from '../ui/use-action';
+import { useResource } from '../ui/use-resource';
+
+const pageSize = 10;
+
+export function PlatformKeysCard() {
+  const { client, basePath } = usePlatform();
+  const { session, signOut } = useSession();
+  const [page, setPage] = useState(1);
+  const [name, setName] = useState('');
+  const [rawKey, setRawKey] = useState<string | null>(null);
+  const create = useAction();
+  const revoke = useAction();
+  const keys = useResource(
+    () => client.list<ApiKey>(`${basePath}/api-keys`, { type: 'platform', page, limit: pageSize }),
+    [client, basePath, page],
+  );
+  const ownPrefix = session.key.slice(0, 12);
+
+  const onCreate = (event: FormEvent): void => {
+    event.preventDefault();
+    revoke.reset();
+    void create.run(async () => {
+      const created = await client.post<CreatedApiKey>(`${basePath}/api-keys`, name.trim() ? { name: name.trim() } : {});
+      setRawKey(created.raw_key);
+      setName('');
+      keys.reload();
+      return `Key ${created.key_prefix}… created.`;
+    });
+  };
+
+  const onRevoke = (key: ApiKey): void => {
+    create.reset();
+    void revoke.run(async () => {
+      await client.delete(`${basePath}/api-keys/${key.id}`);
+      if (key.key_prefix === ownPrefix) {
+        signOut();
+        return null;
+      }
+      keys.reload();
+      return `Key ${key.key_prefix}… revoked. It stops working immediately.`;
+    });
+  };
+
+  return (
+    <Card
+      title="API keys"
+      description="Platform keys (sk-plat_…) manage users and billing: keep them server-side. Several can be active at once for rotation."
+      testId="platform-keys"
+      flush
+    >
+      <div className="card-section">
+        <form className="inline-form" onSubmit={onCreate}>
+          <input
+            className="input"
+            placeholder="Key name (e.g. production server)"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            data-testid="platform-key-name"
+          />
+          <button type="submit" className="button button-primary" disabled={create.pending} data-testid="platform-key-create">
+            {create.pending ? 'Creating…' : 'Create key'}
+          </button>
+        </form>
+        <ActionFeedback action={create} testId="platform-key-create" />
+        {rawKey ? <RawKeyBox rawKey={rawKey} title="Your new platform API key" onDismiss={() => setRawKey(null)} /> : null}
+        <ActionFeedback action={revoke} testId="platform-key-revoke" />
+      </div>
+      <ResourceView resource={keys}>
+        {(result) => (
+          <>
+            <ApiKeysTable
+              keys={result.data}
+              currentPrefix={ownPrefix}
+              onRevoke={onRevoke}
+              busy={revoke.pending}
+              emptyTitle="No platform keys. Create one to call the API from your server."
+              testId="platform-keys-table"
+            />
+            <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} testId="platform-keys-pagination" />
+          </>
+        )}
+      </ResourceView>
+    </Card>
+  );
+}

@@ -1,0 +1,28 @@
+// Settings: platform info (ID to copy), editable settings, and platform API keys.
+import type { Platform } from '../api';
+import { usePlatform } from '../session/session-context';
+import { PageHeader } from '../ui/page-header';
+import { ResourceView } from '../ui/resource-view';
+import { useResource } from '../ui/use-resource';
+import { PlatformInfoCard } from './platform-info-card';
+import { PlatformKeysCard } from './platform-keys-card';
+import { PlatformSettingsForm } from './platform-settings-form';
+
+export function SettingsPage() {
+  const { client, basePath } = usePlatform();
+  const platform = useResource(() => client.get<Platform>(basePath), [client, basePath]);
+  return (
+    <>
+      <PageHeader title="Settings" description="Your platform's identity, billing settings and API keys." />
+      <ResourceView resource={platform}>
+        {(data) => (
+          <div className="stack">
+            <PlatformInfoCard platform={data} />
+            <PlatformSettingsForm platform={data} onSaved={platform.reload} />
+            <PlatformKeysCard />
+          </div>
+        )}
+      </ResourceView>
+    </>
+  );
+}

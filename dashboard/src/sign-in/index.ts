@@ -1,0 +1,2 @@
+// Public surface of the sign-in page folder.
+export { SignInPage } from './sign-in-page';

@@ -1,0 +1,2 @@
+// Public surface of the wallet page folder.
+export { WalletPage } from './wallet-page';

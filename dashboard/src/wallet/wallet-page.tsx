@@ -1,0 +1,46 @@
+// Wallet: balance, top-up (the page's primary action), and the signed transaction ledger.
+import { useState } from 'react';
+import type { Wallet } from '../api';
+import { usePlatform } from '../session/session-context';
+import { BalanceSummary } from '../ui/balance-summary';
+import { Card } from '../ui/card';
+import { PageHeader } from '../ui/page-header';
+import { ResourceView } from '../ui/resource-view';
+import { useResource } from '../ui/use-resource';
+import { LowBalanceForm } from './low-balance-form';
+import { TopUpForm } from './top-up-form';
+import { TransactionsCard } from './transactions-card';
+
+export function WalletPage() {
+  const { client, basePath } = usePlatform();
+  const wallet = useResource(() => client.get<Wallet>(`${basePath}/wallet`), [client, basePath]);
+  const [ledgerVersion, setLedgerVersion] = useState(0);
+
+  return (
+    <>
+      <PageHeader
+        title="Wallet"
+        description="Prepaid balance in USD. Each request reserves its worst-case cost, then is debited its exact cost."
+      />
+      <ResourceView resource={wallet}>
+        {(data) => (
+          <div className="stack">
+            <Card>
+              <BalanceSummary wallet={data} />
+            </Card>
+            <Card title="Add funds" description="Top-ups are credited at once and appear in the transactions below.">
+              <TopUpForm
+                onToppedUp={() => {
+                  wallet.reload();
+                  setLedgerVersion((value) => value + 1);
+                }}
+              />
+            </Card>
+            <TransactionsCard version={ledgerVersion} />
+            <LowBalanceForm wallet={data} onSaved={wallet.reload} />
+          </div>
+        )}
+      </ResourceView>
+    </>
+  );
+}

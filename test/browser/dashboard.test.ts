@@ -1,0 +1,331 @@
+/**
+ * The dashboard end to end in Chromium against a real gateway: sign-in, platform ID, provider key,
+ * end user, wallet top-up (and the API's error for a bad amount), key revocation, operator pages.
+ * Writes a full-page screenshot of every page to test-artifacts/screenshots/<page>.png.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, createPlatform } from '../helpers/http.js';
+import { startTestGateway, type TestGateway } from '../helpers/server.js';
+import { browserEnabled } from '../helpers/suites.js';
+import { type MockProvider, startMockOpenAI } from '../mocks/index.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+if (!browserEnabled) {
+  process.stdout.write('[browser] dashboard test skipped: set ASSISTIV_TEST_BROWSER=1 (needs Debian chromium at /usr/bin/chromium)\n');
+}
+
+/** Builds the SPA into dashboard/dist with the project's own Vite config. */
+async function buildDashboard(): Promise<void> {
+  const { build } = await import('vite');
+  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: join(repoRoot, 'dashboard', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
+}
+
+describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
+  let gw: TestGateway;
+  let origin: string;
+  let userDataDir: string;
+  let context: BrowserContext;
+  let page: Page;
+  let platformId: string;
+  let platformKey: string;
+  let endUserKey: string;
+  let mockOpenAI: MockProvider;
+  const pageErrors: string[] = [];
+
+  const shot = async (name: string): Promise<void> => {
+    await page.waitForLoadState('networkidle');
+    await expect.poll(() => page.locator('.loading, .chart-placeholder').count()).toBe(0);
+    if ((await page.getByTestId('usage-chart').count()) > 0)
+      await page.locator('[data-testid="usage-chart"] .recharts-surface').first().waitFor();
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => {
+      window.scrollTo(0, 0);
+      for (const element of document.querySelectorAll('.card-body-flush, .table-scroll')) element.scrollLeft = 0;
+    });
+    await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+  };
+  const goTo = async (nav: string, heading: string): Promise<void> => {
+    await page.getByTestId(`nav-${nav}`).click();
+    await page.locator('h1', { hasText: heading }).waitFor();
+  };
+  const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
+  const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
+  const balance = (): Promise<string> => text('wallet-balance');
+
+  beforeAll(async () => {
+    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
+    await buildDashboard();
+    gw = await startTestGateway();
+    ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Browser Test Co'));
+    // Inference traffic for the overview and logs goes to a local mock speaking OpenAI's wire format.
+    mockOpenAI = await startMockOpenAI();
+    const admin = client(gw.url, gw.adminKey);
+    const providers = await admin.get('/v1/admin/providers');
+    const openai = (providers.body.data as Array<{ id: string; slug: string }>).find((p) => p.slug === 'openai');
+    expect((await admin.patch(`/v1/admin/providers/${openai?.id}`, { base_url: mockOpenAI.url })).status).toBe(200);
+    origin = gw.url;
+    await mkdir(screenshotDir, { recursive: true });
+    userDataDir = await mkdtemp(join(tmpdir(), 'assistiv-chromium-'));
+    context = await chromium.launchPersistentContext(userDataDir, {
+      executablePath: chromiumPath,
+      args: chromiumArgs,
+      headless: true,
+      viewport: { width: 1360, height: 900 },
+    });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    await mockOpenAI?.close();
+    await gw?.close();
+    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
+  });
+
+  it('is served by the gateway itself at /dashboard/', async () => {
+    const index = await fetch(`${gw.url}/dashboard/`, { redirect: 'manual' });
+    expect(index.status).toBe(200);
+    const html = await index.text();
+    expect(html).toContain('id="root"');
+    const script = /src="(\/dashboard\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect((await fetch(`${gw.url}${script}`)).status).toBe(200);
+  });
+
+  it('signs in with a platform key and Platform ID, kept in sessionStorage only', async () => {
+    await page.goto(`${origin}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-platform-key').waitFor();
+    await shot('sign-in');
+
+    await page.getByTestId('signin-platform-key').fill(platformKey);
+    await page.getByTestId('signin-platform-id').fill('00000000-0000-4000-8000-000000000000');
+    await page.getByTestId('signin-submit').click();
+    await expect.poll(() => text('signin-error')).toMatch(/\S/);
+
+    await page.getByTestId('signin-platform-id').fill(platformId);
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+    expect(await page.evaluate(() => window.localStorage.length)).toBe(0);
+    expect(await page.evaluate(() => JSON.stringify(window.sessionStorage))).toContain(platformKey);
+    await page.getByTestId('wallet-balance').waitFor();
+    await shot('overview-empty');
+  });
+
+  it('shows the platform ID on Settings → Platform info and copies it', async () => {
+    await goTo('settings', 'Settings');
+    await expect.poll(() => text('platform-id')).toBe(platformId);
+    await page.getByTestId('copy-platform-id').click();
+    await expect.poll(clipboard).toBe(platformId);
+
+    await page.getByTestId('settings-markup').fill('20');
+    await page.getByTestId('settings-save').click();
+    await expect.poll(() => text('settings-success')).toBe('Settings saved.');
+    const platform = await client(gw.url, platformKey).get(`/v1/platforms/${platformId}`);
+    expect(platform.body.data.settings).toMatchObject({ markup_percentage: 20 });
+  });
+
+  it('adds a provider key on Providers (the key is never shown)', async () => {
+    await goTo('providers', 'Providers');
+    await expect.poll(() => text('llm-configs-empty')).toContain('Add a provider key to start routing');
+    await page.getByTestId('provider-id-openai').waitFor();
+    await shot('providers-empty');
+
+    const openai = await client(gw.url, platformKey).get('/v1/admin/providers');
+    const openaiId = (openai.body.data as Array<{ id: string; slug: string }>).find((p) => p.slug === 'openai')?.id;
+    await page.getByTestId('copy-provider-id-openai').click();
+    await expect.poll(clipboard).toBe(openaiId);
+
+    await page.getByTestId('llm-config-provider').selectOption(openaiId ?? '');
+    await page.getByTestId('llm-config-api-key').fill('sk-openai-browser-test-key-9f3a');
+    await page.getByTestId('llm-config-name').fill('OpenAI production');
+    await page.getByTestId('llm-config-submit').click();
+    await expect.poll(() => text('llm-config-add-success')).toContain('9f3a');
+    await expect.poll(() => text('llm-config-key-hint')).toBe('••••9f3a');
+    expect(await page.content()).not.toContain('sk-openai-browser-test-key');
+    await shot('providers');
+  });
+
+  it('creates an end user and copies its key, shown once', async () => {
+    await goTo('end-users', 'End users');
+    await page.getByTestId('end-users-empty').waitFor();
+    await page.getByTestId('end-user-external-id').fill('user-123');
+    await page.getByTestId('end-user-display-name').fill('Jane Smith');
+    await page.getByTestId('end-user-create').click();
+    endUserKey = await text('raw-key-value');
+    expect(endUserKey).toMatch(/^sk-eu_/);
+    await page.getByTestId('copy-raw-key').click();
+    await expect.poll(clipboard).toBe(endUserKey);
+    await page.getByTestId('end-user-row-user-123').waitFor();
+    await shot('end-users');
+    expect((await client(gw.url, endUserKey).get('/v1/me')).status).toBe(200);
+
+    await page.getByTestId('end-user-external-id').fill('user-123');
+    await page.getByTestId('end-user-create').click();
+    await expect.poll(() => text('end-user-create-success')).toContain('already existed');
+    await expect.poll(() => text('raw-key-value')).not.toBe(endUserKey);
+    await expect.poll(() => page.locator('[data-testid="end-users-table"] tbody tr').count()).toBe(1);
+  });
+
+  it('tops up the wallet and shows the new balance', async () => {
+    await goTo('wallet', 'Wallet');
+    await expect.poll(balance).toBe('$0.00');
+    await page.getByTestId('transactions-empty').waitFor();
+    await page.getByTestId('topup-amount').fill('50');
+    await page.getByTestId('topup-description').fill('Initial top-up');
+    await page.getByTestId('topup-submit').click();
+    await expect.poll(() => text('topup-success')).toContain('$50.00');
+    await expect.poll(balance).toBe('$50.00');
+    await expect.poll(() => page.getByTestId('topup-amount').inputValue()).toBe('');
+    await expect.poll(() => text('wallet-available')).toBe('$50.00');
+    await expect.poll(() => text('transactions-table')).toContain('+$50.00');
+    await shot('wallet');
+  });
+
+  it("shows the API's own error for a bad top-up amount, where it was entered", async () => {
+    for (const amount of ['1.1234567', '-5']) {
+      const direct = await client(gw.url, platformKey).post(`/v1/platforms/${platformId}/wallet/topup`, { amount: Number(amount) });
+      expect(direct.status).toBe(400);
+      await page.getByTestId('topup-amount').fill(amount);
+      await page.getByTestId('topup-submit').click();
+      await expect.poll(() => text('topup-error-message')).toBe(direct.body.error.message);
+    }
+    await expect.poll(balance).toBe('$50.00');
+    await shot('wallet-error');
+  });
+
+  it('creates and revokes a platform API key', async () => {
+    await goTo('settings', 'Settings');
+    await page.getByTestId('platform-key-name').fill('rotation');
+    await page.getByTestId('platform-key-create').click();
+    const rawKey = await text('raw-key-value');
+    expect(rawKey).toMatch(/^sk-plat_/);
+    expect((await client(gw.url, rawKey).get(`/v1/platforms/${platformId}`)).status).toBe(200);
+    await shot('settings');
+
+    const row = page.locator(`tr[data-key-prefix="${rawKey.slice(0, 12)}"]`);
+    await row.locator('[data-testid^="revoke-key-"]').first().click();
+    await row.locator('[data-testid$="-confirm"]').click();
+    await expect.poll(() => text('platform-key-revoke-success')).toContain('revoked');
+    await expect.poll(() => row.textContent()).toContain('Revoked');
+    expect((await client(gw.url, rawKey).get(`/v1/platforms/${platformId}`)).status).toBe(401);
+  });
+
+  it('lists inference calls on Logs, filterable by end user', async () => {
+    const inference = client(gw.url, endUserKey);
+    for (const content of ['Hello, world!', 'What is a wallet?', 'Summarise the quick start.']) {
+      const res = await inference.post('/v1/chat/completions', { model: 'gpt-4o-mini', messages: [{ role: 'user', content }] });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+    }
+    await goTo('logs', 'Logs');
+    await expect.poll(() => page.locator('[data-testid="logs-table"] tbody tr').count()).toBe(3);
+    await shot('logs');
+
+    await page.getByTestId('log-filter-end-user').fill('user-123');
+    await page.getByTestId('log-filter-status').selectOption('success');
+    await page.getByTestId('log-filter-apply').click();
+    await expect.poll(() => page.locator('[data-testid="logs-table"] tbody tr').count()).toBe(3);
+    await page.getByTestId('log-filter-end-user').fill('nobody-here');
+    await page.getByTestId('log-filter-apply').click();
+    await expect.poll(() => text('logs-error-message')).toContain('nobody-here');
+  });
+
+  it('shows spend, top models and top end users on the Overview', async () => {
+    await goTo('overview', 'Overview');
+    await page.getByTestId('usage-chart').waitFor();
+    await expect.poll(() => text('overview-requests')).toBe('3');
+    await expect.poll(() => text('top-models')).toContain('gpt-4o-mini');
+    await expect.poll(() => text('top-end-users')).toContain('user-123');
+    expect(await balance()).not.toBe('$50.00');
+    await shot('overview');
+  });
+
+  it("manages an end user's budget and shows their keys and calls", async () => {
+    await goTo('end-users', 'End users');
+    await page.getByTestId('end-user-link-user-123').click();
+    await page.locator('h1', { hasText: 'Jane Smith' }).waitFor();
+    await page.getByTestId('end-user-keys-table').waitFor();
+
+    await page.getByTestId('budget-max-usd').fill('10');
+    await page.getByTestId('budget-create').click();
+    await expect.poll(() => text('budget-max')).toBe('$10.00');
+    await page.getByTestId('budget-topup-amount').fill('5');
+    await page.getByTestId('budget-topup-submit').click();
+    await expect.poll(() => text('budget-max')).toBe('$15.00');
+    await expect.poll(() => text('budget-success')).toContain('topped up');
+    await expect.poll(() => page.locator('[data-testid="end-user-logs-table"] tbody tr').count()).toBe(3);
+    await shot('end-user-detail');
+  });
+
+  it('signs out, clearing the session', async () => {
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-platform-key').waitFor();
+    expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0);
+    await page.goto(`${origin}/dashboard/#/overview`);
+    await page.getByTestId('signin-platform-key').waitFor();
+  });
+
+  it('operator pages: platforms (create shows the key once, suspend), providers, models', async () => {
+    await page.getByTestId('signin-tab-admin').click();
+    await page.getByTestId('signin-admin-key').fill(gw.adminKey);
+    await page.getByTestId('signin-admin-submit').click();
+    await page.getByTestId('admin-platforms-table').waitFor();
+
+    await page.getByTestId('admin-platform-name').fill('Second Tenant');
+    await page.getByTestId('admin-platform-create').click();
+    expect(await page.getByTestId('raw-key-value').textContent()).toMatch(/^sk-plat_/);
+    const row = page.locator(`[data-testid="admin-platform-row-${platformId}"]`);
+    await row.locator(`[data-testid="suspend-platform-${platformId}"]`).click();
+    await row.locator(`[data-testid="suspend-platform-${platformId}-confirm"]`).click();
+    await expect.poll(() => row.textContent()).toContain('Suspended');
+    expect((await client(gw.url, platformKey).get(`/v1/platforms/${platformId}`)).status).toBe(403);
+    await row.locator(`[data-testid="reactivate-platform-${platformId}"]`).click();
+    await expect.poll(() => row.textContent()).toContain('Active');
+    await shot('admin-platforms');
+
+    await goTo('admin-providers', 'Providers');
+    await page.getByTestId('admin-provider-row-openai').waitFor();
+    await shot('admin-providers');
+
+    await goTo('admin-models', 'Models & prices');
+    await page.getByTestId('admin-models-table').waitFor();
+    const modelRow = page.locator('[data-testid^="model-row-gpt-4o-mini-"]');
+    await page.getByTestId('edit-prices-gpt-4o-mini').click();
+    await page.getByTestId('price-input').fill('-1');
+    await page.getByTestId('save-prices-gpt-4o-mini').click();
+    await expect.poll(() => text('model-change-error-message')).toMatch(/\S/);
+    await page.getByTestId('price-input').fill('0.2');
+    await page.getByTestId('save-prices-gpt-4o-mini').click();
+    await expect.poll(() => text('model-change-success')).toContain('gpt-4o-mini');
+    await expect.poll(() => modelRow.textContent()).toContain('$0.20');
+    await shot('admin-models');
+    expect(pageErrors).toEqual([]);
+  });
+});
