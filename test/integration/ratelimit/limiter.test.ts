@@ -217,7 +217,3 @@ describe.skipIf(!redisUrl)('redis store shared by two gateway instances', () => 
     await Promise.all([storeA.close(), storeB.close(), a.store.close()]);
   });
 });
-
-describe.skipIf(Boolean(redisUrl))('redis store', () => {
-  it.skip('SKIPPED: set ASSISTIV_TEST_REDIS_URL=redis://127.0.0.1:6379 (Debian redis-server) to run the limiter against Redis', () => {});
-});
