@@ -4,7 +4,7 @@
  * 1,000-stream soak instead (soak.ts). Options: `--seconds N` measured per target and scenario
  * (default 9, in `--rounds` interleaved rounds, default 3), `--only
  * c1,c32,stream`, `--profile` (the gateway runs under `node --cpu-prof`; its top self-time functions are
- * printed), `--keep` (keep the gateway's data). With DATABASE_URL set the gateway runs on PostgreSQL.
+ * printed), `--keep` (keep the gateway's data), `--streams N` (soak; default 1,000), `--gateway-node-flags="…"` (e.g. V8 heap flags). With DATABASE_URL set the gateway runs on PostgreSQL.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +27,7 @@ const { values: opts } = parseArgs({
     profile: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     streams: { type: 'string', default: '1000' },
+    'gateway-node-flags': { type: 'string', default: '' },
   },
 });
 
@@ -55,7 +56,8 @@ async function main(): Promise<number> {
     const bare = opts.soak ? null : await startChild('bare proxy', './bare-proxy.ts', [mock.url]);
     if (bare) started.push(bare);
     const gatewaySpawnedAt = performance.now();
-    gateway = await startGateway(environment.env, profile.flags);
+    const nodeFlags = [...(opts['gateway-node-flags']?.split(/\s+/).filter(Boolean) ?? []), ...profile.flags];
+    gateway = await startGateway(environment.env, nodeFlags);
     started.push(gateway);
     say(
       `mock ${mock.url} (pid ${mock.pid})${bare ? `, bare proxy ${bare.url} (pid ${bare.pid})` : ''}, gateway ${gateway.url} (pid ${gateway.pid}, ${environment.dialect})`,

@@ -35,12 +35,15 @@ const envSchema = z.object({
   ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(600_000),
   ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
+  ASSISTIV_RESERVATION_TTL_MS: z.coerce.number().int().min(60_000).max(7 * 86_400_000).default(3_600_000),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
 export type Config = {
   /** Upstream timeouts (ms): connect, response headers (a whole non-streaming answer), silence between chunks. */
   upstreamTimeouts: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
+  /** An unsettled reservation older than this belongs to a crashed request: the sweeper releases it. Longer than any call. */
+  reservationTtlMs: number;
   port: number;
   host: string;
   dataDir: string;
@@ -105,6 +108,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    reservationTtlMs: e.ASSISTIV_RESERVATION_TTL_MS,
     upstreamTimeouts: {
       connectTimeoutMs: e.ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: e.ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,

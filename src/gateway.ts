@@ -42,7 +42,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   const events = newEventBus();
   const billing = createBillingEngine(
     { store, clock, events },
-    { onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`) },
+    { reservationTtlMs: config.reservationTtlMs, onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`) },
   );
   const rateLimiter = createRateLimiter({
     db: store.db,

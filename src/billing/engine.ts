@@ -21,7 +21,8 @@ export type BillingEngineOptions = {
   onSweepError?: (err: unknown) => void;
 };
 
-export const DEFAULT_RESERVATION_TTL_MS = 10 * 60_000;
+/** Longer than any call may run (the gateway passes config.reservationTtlMs, 1 h by default). */
+const DEFAULT_RESERVATION_TTL_MS = 60 * 60_000;
 const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 /** One sweep releases at most this many reservations per round, and runs at most this many rounds. */
 const SWEEP_PAGE = 500;

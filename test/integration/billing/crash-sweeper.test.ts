@@ -5,7 +5,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_RESERVATION_TTL_MS } from '../../../src/billing/engine.js';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
@@ -61,7 +60,7 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
     expect(await gw.ctx.billing.sweep()).toBe(0); // not expired yet: a live request keeps its hold
     expect((await verifyLedger(gw.ctx.store)).ok).toBe(true); // holds match their reservation rows
 
-    clock.set(new Date(Date.now() + DEFAULT_RESERVATION_TTL_MS + 60_000).toISOString());
+    clock.set(new Date(Date.now() + gw.ctx.config.reservationTtlMs + 60_000).toISOString());
     expect(await gw.ctx.billing.sweep()).toBe(5);
     b = await balances(gw, p.platformId, u.endUserId);
     expect(b.wallet).toMatchObject({ balance_micros: 1_000_000, reserved_micros: 0 });
