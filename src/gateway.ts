@@ -13,9 +13,9 @@ import type { InferenceDeps } from './inference/pipeline.js';
 import { RouteCache } from './inference/route-cache.js';
 import { registerInferenceRoutes } from './inference/routes.js';
 import { createRateLimiter } from './ratelimit/index.js';
+import { type GatewaySecrets, resolveSecrets } from './secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
-import { type GatewaySecrets, resolveSecrets } from './secrets.js';
 
 export type Gateway = {
   app: FastifyInstance;
@@ -42,7 +42,10 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   const events = newEventBus();
   const billing = createBillingEngine(
     { store, clock, events },
-    { reservationTtlMs: config.reservationTtlMs, onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`) },
+    {
+      reservationTtlMs: config.reservationTtlMs,
+      onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`),
+    },
   );
   const rateLimiter = createRateLimiter({
     db: store.db,

@@ -10,9 +10,14 @@ const distDir = new URL('../../dashboard/dist/', import.meta.url).pathname;
 export async function registerDashboard(app: FastifyInstance) {
   if (!existsSync(distDir)) {
     app.get('/dashboard*', { schema: { hide: true } }, async (req, reply) => {
-      const err = new ApiError(503, 'dashboard_not_built', 'The dashboard is not built: run `npm run build:dashboard` (npm start does it).', {
-        type: 'server_error',
-      });
+      const err = new ApiError(
+        503,
+        'dashboard_not_built',
+        'The dashboard is not built: run `npm run build:dashboard` (npm start does it).',
+        {
+          type: 'server_error',
+        },
+      );
       return reply.code(503).send(errorBody(err, req.id));
     });
     return;
@@ -20,7 +25,10 @@ export async function registerDashboard(app: FastifyInstance) {
   // The router ignores trailing slashes, so this one route answers both /dashboard and /dashboard/.
   app.get('/dashboard', { schema: { hide: true } }, async (req, reply) => {
     if (!req.url.split('?')[0].endsWith('/')) return reply.redirect('/dashboard/');
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(await readFile(`${distDir}index.html`));
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(await readFile(`${distDir}index.html`));
   });
   await app.register(fastifyStatic, { root: distDir, prefix: '/dashboard/', decorateReply: false, index: false });
 }

@@ -3,7 +3,12 @@
 export type JsonResponse<T = any> = { status: number; headers: Headers; body: T };
 
 export function client(baseUrl: string, key?: string) {
-  const call = async <T = any>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> => {
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<JsonResponse<T>> => {
     const res = await fetch(baseUrl + path, {
       method,
       headers: {

@@ -2,8 +2,9 @@
  * A gateway whose seeded providers point at local mock providers (each speaking its real wire format),
  * with a funded platform, provider keys for openai/anthropic/google and one end user.
  */
-import { startMockAnthropic, startMockGoogle, startMockOpenAI } from '../mocks/index.js';
+
 import type { MockProvider } from '../mocks/index.js';
+import { startMockAnthropic, startMockGoogle, startMockOpenAI } from '../mocks/index.js';
 import { client, createPlatform } from './http.js';
 import { startTestGateway, type TestGateway } from './server.js';
 
@@ -16,7 +17,12 @@ export type InferenceFixture = {
   endUserId: string;
   endUserKey: string;
   /** Adds an operator model route; behaviour of the mock comes from `upstreamModel`. */
-  addRoute(slug: string, provider: 'openai' | 'anthropic' | 'google', upstreamModel: string, extra?: Record<string, unknown>): Promise<string>;
+  addRoute(
+    slug: string,
+    provider: 'openai' | 'anthropic' | 'google',
+    upstreamModel: string,
+    extra?: Record<string, unknown>,
+  ): Promise<string>;
   newEndUser(externalId: string): Promise<{ id: string; key: string }>;
   close(): Promise<void>;
 };
@@ -36,7 +42,10 @@ export async function startInferenceFixture(
   const { platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Inference Co');
   const platform = client(gw.url, platformKey);
   for (const slug of ['openai', 'anthropic', 'google'] as const) {
-    const res = await platform.post(`/v1/platforms/${platformId}/llm-configs`, { provider_id: providerIds[slug], api_key: `test-key-${slug}` });
+    const res = await platform.post(`/v1/platforms/${platformId}/llm-configs`, {
+      provider_id: providerIds[slug],
+      api_key: `test-key-${slug}`,
+    });
     if (res.status !== 201) throw new Error(`llm-config ${slug} failed: ${JSON.stringify(res.body)}`);
   }
   if ((opts.walletUsd ?? 100) > 0) await platform.post(`/v1/platforms/${platformId}/wallet/topup`, { amount: opts.walletUsd ?? 100 });

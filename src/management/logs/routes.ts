@@ -46,80 +46,92 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  app.get('/logs', {
-    schema: {
-      tags,
-      summary: 'Request logs, newest first',
-      querystring: pageQuery.extend({
-        model: z.string().optional(),
-        end_user_id: z.string().optional(),
-        status: z.enum(['success', 'error', 'cancelled', 'rejected']).optional(),
-        from: isoTime.optional(),
-        to: isoTime.optional(),
-      }),
+  app.get(
+    '/logs',
+    {
+      schema: {
+        tags,
+        summary: 'Request logs, newest first',
+        querystring: pageQuery.extend({
+          model: z.string().optional(),
+          end_user_id: z.string().optional(),
+          status: z.enum(['success', 'error', 'cancelled', 'rejected']).optional(),
+          from: isoTime.optional(),
+          to: isoTime.optional(),
+        }),
+      },
     },
-  }, async (req) => {
-    await ctx.requestLogs.flush();
-    const f = req.query;
-    let q = db.selectFrom('request_logs').where('platform_id', '=', platformIdOf(req));
-    if (f.model) q = q.where('model', '=', f.model);
-    if (f.end_user_id) q = q.where('end_user_id', '=', f.end_user_id);
-    if (f.status) q = q.where('status', '=', f.status);
-    if (f.from) q = q.where('created_at', '>=', f.from);
-    if (f.to) q = q.where('created_at', '<', f.to);
-    const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(offsetOf(f)).execute();
-    const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(logView), Number(n), f);
-  });
+    async (req) => {
+      await ctx.requestLogs.flush();
+      const f = req.query;
+      let q = db.selectFrom('request_logs').where('platform_id', '=', platformIdOf(req));
+      if (f.model) q = q.where('model', '=', f.model);
+      if (f.end_user_id) q = q.where('end_user_id', '=', f.end_user_id);
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.from) q = q.where('created_at', '>=', f.from);
+      if (f.to) q = q.where('created_at', '<', f.to);
+      const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(offsetOf(f)).execute();
+      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      return listEnvelope(rows.map(logView), Number(n), f);
+    },
+  );
 
-  app.get('/usage', {
-    schema: {
-      tags,
-      summary: 'Usage aggregated by day, model or end user over [from, to)',
-      querystring: z.object({
-        from: isoTime.optional(),
-        to: isoTime.optional(),
-        group_by: z.enum(['day', 'model', 'end_user']).default('day'),
-      }),
+  app.get(
+    '/usage',
+    {
+      schema: {
+        tags,
+        summary: 'Usage aggregated by day, model or end user over [from, to)',
+        querystring: z.object({
+          from: isoTime.optional(),
+          to: isoTime.optional(),
+          group_by: z.enum(['day', 'model', 'end_user']).default('day'),
+        }),
+      },
     },
-  }, async (req) => {
-    await ctx.requestLogs.flush();
-    const { group_by: groupBy } = req.query;
-    const to = req.query.to ?? new Date(ctx.clock.now() + 1).toISOString();
-    const from = req.query.from ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
-    if (from >= to) throw errors.validation('from', '"from" must be before "to".');
-    // Times are ISO text in both dialects, so the day is the first 10 characters.
-    const key =
-      groupBy === 'day' ? sql<string>`substr(created_at, 1, 10)` : groupBy === 'model' ? sql<string>`model` : sql<string>`coalesce(end_user_id, '')`;
-    const rows = await db
-      .selectFrom('request_logs')
-      .select([
-        key.as('key'),
-        sql<number>`count(*)`.as('requests'),
-        sql<number>`coalesce(sum(prompt_tokens), 0)`.as('prompt_tokens'),
-        sql<number>`coalesce(sum(completion_tokens), 0)`.as('completion_tokens'),
-        sql<number>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
-        sql<number>`coalesce(sum(end_user_cost_micros), 0)`.as('end_user_cost_micros'),
-      ])
-      .where('platform_id', '=', platformIdOf(req))
-      .where('status', '!=', 'rejected')
-      .where('created_at', '>=', from)
-      .where('created_at', '<', to)
-      .groupBy(key)
-      .orderBy(groupBy === 'day' ? sql`1` : sql`5`, groupBy === 'day' ? 'asc' : 'desc')
-      .execute();
-    return {
-      data: rows.map((r) => ({
-        key: groupBy === 'end_user' && r.key === '' ? null : r.key,
-        requests: Number(r.requests),
-        prompt_tokens: Number(r.prompt_tokens),
-        completion_tokens: Number(r.completion_tokens),
-        cost_usd: microsToUsd(Number(r.cost_micros)),
-        end_user_cost_usd: microsToUsd(Number(r.end_user_cost_micros)),
-      })),
-      from,
-      to,
-      group_by: groupBy,
-    };
-  });
+    async (req) => {
+      await ctx.requestLogs.flush();
+      const { group_by: groupBy } = req.query;
+      const to = req.query.to ?? new Date(ctx.clock.now() + 1).toISOString();
+      const from = req.query.from ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
+      if (from >= to) throw errors.validation('from', '"from" must be before "to".');
+      // Times are ISO text in both dialects, so the day is the first 10 characters.
+      const key =
+        groupBy === 'day'
+          ? sql<string>`substr(created_at, 1, 10)`
+          : groupBy === 'model'
+            ? sql<string>`model`
+            : sql<string>`coalesce(end_user_id, '')`;
+      const rows = await db
+        .selectFrom('request_logs')
+        .select([
+          key.as('key'),
+          sql<number>`count(*)`.as('requests'),
+          sql<number>`coalesce(sum(prompt_tokens), 0)`.as('prompt_tokens'),
+          sql<number>`coalesce(sum(completion_tokens), 0)`.as('completion_tokens'),
+          sql<number>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
+          sql<number>`coalesce(sum(end_user_cost_micros), 0)`.as('end_user_cost_micros'),
+        ])
+        .where('platform_id', '=', platformIdOf(req))
+        .where('status', '!=', 'rejected')
+        .where('created_at', '>=', from)
+        .where('created_at', '<', to)
+        .groupBy(key)
+        .orderBy(groupBy === 'day' ? sql`1` : sql`5`, groupBy === 'day' ? 'asc' : 'desc')
+        .execute();
+      return {
+        data: rows.map((r) => ({
+          key: groupBy === 'end_user' && r.key === '' ? null : r.key,
+          requests: Number(r.requests),
+          prompt_tokens: Number(r.prompt_tokens),
+          completion_tokens: Number(r.completion_tokens),
+          cost_usd: microsToUsd(Number(r.cost_micros)),
+          end_user_cost_usd: microsToUsd(Number(r.end_user_cost_micros)),
+        })),
+        from,
+        to,
+        group_by: groupBy,
+      };
+    },
+  );
 }

@@ -23,7 +23,10 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
   const wallet = async () => (await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/wallet`)).body.data;
 
   beforeAll(async () => {
-    f = await startInferenceFixture({ dialect, env: { ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '500', ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: '500' } });
+    f = await startInferenceFixture({
+      dialect,
+      env: { ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '500', ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: '500' },
+    });
     sdk = new OpenAI({ apiKey: f.endUserKey, baseURL: `${f.gw.url}/v1`, maxRetries: 0 });
   });
   afterAll(() => f?.close());
@@ -44,7 +47,9 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
   it('falls back for streams when the first event is an error', async () => {
     await f.addRoute('fb-stream', 'anthropic', 'claude-stream-error-first', { priority: 1 });
     await f.addRoute('fb-stream', 'google', 'gemini-ok', { priority: 2 });
-    const final = await sdk.chat.completions.stream({ model: 'fb-stream', messages: [{ role: 'user', content: 'Hello there' }] }).finalChatCompletion();
+    const final = await sdk.chat.completions
+      .stream({ model: 'fb-stream', messages: [{ role: 'user', content: 'Hello there' }] })
+      .finalChatCompletion();
     expect(final.choices[0].message.content).toContain('Hello there');
     expect(await lastLog()).toMatchObject({ status: 'success', fallback_from: 'anthropic', stream: true });
   });
@@ -94,9 +99,23 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
 
   it('answers 502 when the provider refuses connections', async () => {
     const admin = client(f.gw.url, f.gw.adminKey);
-    const provider = await admin.post('/v1/admin/providers', { slug: 'deadhost', name: 'Dead', kind: 'openai', base_url: `http://127.0.0.1:${await closedPort()}/v1` });
-    await client(f.gw.url, f.platformKey).post(`/v1/platforms/${f.platformId}/llm-configs`, { provider_id: provider.body.data.id, api_key: 'k' });
-    await admin.post('/v1/admin/models', { slug: 'dead', provider_id: provider.body.data.id, input_usd_per_mtok: 1, output_usd_per_mtok: 1, max_output_tokens: 100 });
+    const provider = await admin.post('/v1/admin/providers', {
+      slug: 'deadhost',
+      name: 'Dead',
+      kind: 'openai',
+      base_url: `http://127.0.0.1:${await closedPort()}/v1`,
+    });
+    await client(f.gw.url, f.platformKey).post(`/v1/platforms/${f.platformId}/llm-configs`, {
+      provider_id: provider.body.data.id,
+      api_key: 'k',
+    });
+    await admin.post('/v1/admin/models', {
+      slug: 'dead',
+      provider_id: provider.body.data.id,
+      input_usd_per_mtok: 1,
+      output_usd_per_mtok: 1,
+      max_output_tokens: 100,
+    });
     const res = await chat('dead');
     expect(res.status).toBe(502);
     expect(res.body.error.code).toBe('upstream_error');
@@ -145,7 +164,11 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
   it('answers CORS preflights on inference routes for any origin', async () => {
     const res = await fetch(`${f.gw.url}/v1/chat/completions`, {
       method: 'OPTIONS',
-      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' },
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');

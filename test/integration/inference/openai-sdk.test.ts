@@ -73,7 +73,11 @@ describe.each(dialects)('OpenAI SDK through the gateway (%s)', (dialect) => {
   });
 
   it('does not forward the usage chunk when the client did not ask, but still bills reported usage', async () => {
-    const stream = await sdk.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'no usage please' }], stream: true });
+    const stream = await sdk.chat.completions.create({
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'no usage please' }],
+      stream: true,
+    });
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.every((c) => c.choices.length > 0)).toBe(true);
@@ -82,12 +86,21 @@ describe.each(dialects)('OpenAI SDK through the gateway (%s)', (dialect) => {
     expect((upstream.body as { stream_options: unknown }).stream_options).toEqual({ include_usage: true });
   });
 
-  it.each(['gpt-4o', 'claude-sonnet-4', 'gemini-2.5-flash'])('the stream() helper assembles a valid final completion from %s', async (model) => {
-    const runner = sdk.chat.completions.stream({ model, messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hi there' }] });
-    const final = await runner.finalChatCompletion();
-    expect(final.choices[0].message.content).toContain('Hi there');
-    expect(final.choices[0].finish_reason).toBe('stop');
-  });
+  it.each(['gpt-4o', 'claude-sonnet-4', 'gemini-2.5-flash'])(
+    'the stream() helper assembles a valid final completion from %s',
+    async (model) => {
+      const runner = sdk.chat.completions.stream({
+        model,
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: 'Hi there' },
+        ],
+      });
+      const final = await runner.finalChatCompletion();
+      expect(final.choices[0].message.content).toContain('Hi there');
+      expect(final.choices[0].finish_reason).toBe('stop');
+    },
+  );
 
   it.each([
     ['openai', 'tools-openai'],
@@ -98,7 +111,11 @@ describe.each(dialects)('OpenAI SDK through the gateway (%s)', (dialect) => {
     const tools = [
       {
         type: 'function' as const,
-        function: { name: 'get_weather', description: 'Weather for a city', parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } },
+        function: {
+          name: 'get_weather',
+          description: 'Weather for a city',
+          parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+        },
       },
     ];
     const plain = await sdk.chat.completions.create({ model: slug, messages: [{ role: 'user', content: 'Weather in Paris?' }], tools });
@@ -143,7 +160,9 @@ describe.each(dialects)('OpenAI SDK through the gateway (%s)', (dialect) => {
   });
 
   it('raises the SDK error classes with our codes', async () => {
-    const err404 = await sdk.chat.completions.create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] }).catch((e) => e);
+    const err404 = await sdk.chat.completions
+      .create({ model: 'no-such-model', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e) => e);
     expect(err404).toBeInstanceOf(OpenAI.NotFoundError);
     expect(err404.code).toBe('model_not_found');
     const bad = new OpenAI({ apiKey: 'sk-eu_nope', baseURL: `${f.gw.url}/v1`, maxRetries: 0 });

@@ -32,7 +32,12 @@ describe('Vercel AI SDK and LangChain through the gateway', () => {
   });
 
   it('LangChain ChatOpenAI invokes and streams', async () => {
-    const llm = new ChatOpenAI({ model: 'claude-sonnet-4', apiKey: f.endUserKey, configuration: { baseURL: `${f.gw.url}/v1` }, maxRetries: 0 });
+    const llm = new ChatOpenAI({
+      model: 'claude-sonnet-4',
+      apiKey: f.endUserKey,
+      configuration: { baseURL: `${f.gw.url}/v1` },
+      maxRetries: 0,
+    });
     const message = await llm.invoke('Hello LangChain');
     expect(String(message.content)).toContain('Hello LangChain');
     let streamed = '';

@@ -24,7 +24,13 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
         { role: 'system', content: 'You are terse.' },
         { role: 'user', content: 'First question' },
         { role: 'assistant', content: 'First answer' },
-        { role: 'user', content: [{ type: 'text', text: 'What is in this image?' }, { type: 'image_url', image_url: { url: pixel } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is in this image?' },
+            { type: 'image_url', image_url: { url: pixel } },
+          ],
+        },
       ],
     });
     expect(res.status).toBe(200);
@@ -45,7 +51,13 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
       model: 'gemini-2.5-flash',
       messages: [
         { role: 'system', content: 'Answer in French.' },
-        { role: 'user', content: [{ type: 'text', text: 'Describe' }, { type: 'image_url', image_url: { url: pixel } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Describe' },
+            { type: 'image_url', image_url: { url: pixel } },
+          ],
+        },
       ],
     });
     expect(res.status).toBe(200);
@@ -72,14 +84,19 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
 
   it('lets a platform key call inference, billed to the wallet and no end user', async () => {
     const sdk = new OpenAI({ apiKey: f.platformKey, baseURL: `${f.gw.url}/v1`, maxRetries: 0 });
-    const { response } = await sdk.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'server side' }] }).withResponse();
+    const { response } = await sdk.chat.completions
+      .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'server side' }] })
+      .withResponse();
     const logs = await platformApi().get(`/v1/platforms/${f.platformId}/logs?limit=5`);
     const log = logs.body.data.find((l: { request_id: string }) => l.request_id === response.headers.get('x-request-id'));
     expect(log).toMatchObject({ end_user_id: null, status: 'success', billing_status: 'billed' });
   });
 
   it('refuses an admin key on inference with 403 and an end-user key on management with 403', async () => {
-    const a = await client(f.gw.url, f.gw.adminKey).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'x' }] });
+    const a = await client(f.gw.url, f.gw.adminKey).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'x' }],
+    });
     expect(a.status).toBe(403);
     const b = await client(f.gw.url, f.endUserKey).get(`/v1/platforms/${f.platformId}/logs`);
     expect(b.status).toBe(403);
@@ -106,7 +123,8 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
   it('filters and paginates logs, and aggregates usage by model, end user and day', async () => {
     const other = await f.newEndUser('usage-user');
     const sdk = new OpenAI({ apiKey: other.key, baseURL: `${f.gw.url}/v1`, maxRetries: 0 });
-    for (const model of ['gpt-4o', 'gpt-4o', 'gemini-2.5-flash']) await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
+    for (const model of ['gpt-4o', 'gpt-4o', 'gemini-2.5-flash'])
+      await sdk.chat.completions.create({ model, messages: [{ role: 'user', content: 'count me' }] });
     const api = platformApi();
     const mine = await api.get(`/v1/platforms/${f.platformId}/logs?end_user_id=${other.id}&limit=2`);
     expect(mine.body.total).toBe(3);
@@ -115,13 +133,18 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
     expect(page2.body.data).toHaveLength(1);
     const byModel = await api.get(`/v1/platforms/${f.platformId}/logs?end_user_id=${other.id}&model=gemini-2.5-flash`);
     expect(byModel.body.total).toBe(1);
-    const future = await api.get(`/v1/platforms/${f.platformId}/logs?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`);
+    const future = await api.get(
+      `/v1/platforms/${f.platformId}/logs?from=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`,
+    );
     expect(future.body.total).toBe(0);
 
     const usage = await api.get(`/v1/platforms/${f.platformId}/usage?group_by=end_user`);
     const row = usage.body.data.find((r: { key: string }) => r.key === other.id);
     expect(row.requests).toBe(3);
-    const costs = [...mine.body.data, ...page2.body.data].reduce((s: number, l: { estimated_cost_usd: string }) => s + Math.round(Number(l.estimated_cost_usd) * 1e6), 0);
+    const costs = [...mine.body.data, ...page2.body.data].reduce(
+      (s: number, l: { estimated_cost_usd: string }) => s + Math.round(Number(l.estimated_cost_usd) * 1e6),
+      0,
+    );
     expect(Math.round(row.cost_usd * 1e6)).toBe(costs);
     const byDay = await api.get(`/v1/platforms/${f.platformId}/usage?group_by=day`);
     expect(byDay.body.data[0].key).toBe(new Date().toISOString().slice(0, 10));
@@ -151,7 +174,10 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
   });
 
   it('never stores prompts or outputs in logs', async () => {
-    await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: 'SECRET-PROMPT-7731' }] });
+    await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'SECRET-PROMPT-7731' }],
+    });
     const rows = await f.gw.ctx.store.db.selectFrom('request_logs').selectAll().execute();
     expect(JSON.stringify(rows)).not.toContain('SECRET-PROMPT-7731');
   });
@@ -159,13 +185,18 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
   it('answers CORS for /v1/me and sends none on management routes by default', async () => {
     const me = await fetch(`${f.gw.url}/v1/me`, { headers: { origin: 'https://app.example', authorization: `Bearer ${f.endUserKey}` } });
     expect(me.headers.get('access-control-allow-origin')).toBe('*');
-    const mgmt = await fetch(`${f.gw.url}/v1/platforms/${f.platformId}`, { headers: { origin: 'https://app.example', authorization: `Bearer ${f.platformKey}` } });
+    const mgmt = await fetch(`${f.gw.url}/v1/platforms/${f.platformId}`, {
+      headers: { origin: 'https://app.example', authorization: `Bearer ${f.platformKey}` },
+    });
     expect(mgmt.headers.get('access-control-allow-origin')).toBeNull();
   });
 
   it('refuses inference bodies over 20 MiB with 413', async () => {
     const huge = 'x'.repeat(21 * 1024 * 1024);
-    const res = await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', { model: 'gpt-4o', messages: [{ role: 'user', content: huge }] });
+    const res = await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: huge }],
+    });
     expect(res.status).toBe(413);
     expect(res.body.error.code).toBe('request_too_large');
   });
