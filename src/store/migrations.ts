@@ -245,7 +245,14 @@ const initial: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial };
+/** One default provider key per platform and provider, enforced by the database (concurrent creates race). */
+const oneDefaultLlmConfig: Migration = {
+  async up(db: Db) {
+    await sql`CREATE UNIQUE INDEX llm_configs_one_default ON llm_configs (platform_id, provider_id) WHERE is_default = 1`.execute(db);
+  },
+};
+
+const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_one_default_llm_config': oneDefaultLlmConfig };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -1,7 +1,9 @@
 /**
  * The dashboard end to end in Chromium against a real gateway: sign-in, platform ID, provider key,
- * end user, wallet top-up (and the API's error for a bad amount), key revocation, operator pages.
- * Writes a full-page screenshot of every page to test-artifacts/screenshots/<page>.png.
+ * end user, wallet top-up (and the API's error for a bad amount), key revocation, rate limits (platform
+ * defaults, a user's override, the API's error for a bad limit), operator pages.
+ * Writes a full-page screenshot of every page to test-artifacts/screenshots/<page>.png, and the README's
+ * Overview screenshot (the viewport, after a month of traffic) to docs/screenshots/overview.png.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -17,6 +19,8 @@ import { type MockProvider, startMockOpenAI } from '../mocks/index.js';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
+const docsScreenshotDir = join(repoRoot, 'docs', 'screenshots');
+const dayMs = 86_400_000;
 const chromiumPath = '/usr/bin/chromium';
 const chromiumArgs = [
   '--headless',
@@ -57,6 +61,8 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   let endUserKey: string;
   let mockOpenAI: MockProvider;
   const pageErrors: string[] = [];
+  // The gateway's clock, shifted back to record the Overview's month of traffic on past days.
+  const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
 
   const shot = async (name: string): Promise<void> => {
     await page.waitForLoadState('networkidle');
@@ -64,6 +70,8 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     if ((await page.getByTestId('usage-chart').count()) > 0)
       await page.locator('[data-testid="usage-chart"] .recharts-surface').first().waitFor();
     await page.mouse.move(0, 0);
+    // A copy button says "Copied" for 1.5 s: wait for it, so the picture shows the page at rest.
+    await expect.poll(() => page.locator('[data-copied="true"]').count(), { timeout: 3000 }).toBe(0);
     await page.evaluate(() => {
       window.scrollTo(0, 0);
       for (const element of document.querySelectorAll('.card-body-flush, .table-scroll')) element.scrollLeft = 0;
@@ -78,10 +86,42 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
   const balance = (): Promise<string> => text('wallet-balance');
 
+  /** Calls from three more end users over the last four weeks, made with the gateway's clock shifted back. */
+  const recordMonthOfTraffic = async (): Promise<number> => {
+    const api = client(gw.url, platformKey);
+    const keys: string[] = [];
+    for (const externalId of ['acme-support-bot', 'research-team', 'user-456']) {
+      const created = await api.post(`/v1/platforms/${platformId}/end-users`, { external_id: externalId });
+      expect(created.status).toBe(201);
+      keys.push(created.body.data.api_key.raw_key);
+    }
+    const models = ['gpt-4o', 'gpt-4o-mini', 'gpt-4.1-mini', 'gpt-4.1'];
+    let calls = 0;
+    try {
+      for (let daysAgo = 27; daysAgo >= 1; daysAgo -= 1) {
+        clock.offsetMs = -daysAgo * dayMs;
+        // Uneven days, busier in the second half of the month.
+        const callsToday = 1 + ((daysAgo * 7) % 4) + (daysAgo < 14 ? 2 : 0);
+        for (let index = 0; index < callsToday; index += 1) {
+          const seed = daysAgo * 31 + index * 17;
+          const res = await client(gw.url, keys[seed % keys.length]).post('/v1/chat/completions', {
+            model: models[seed % models.length],
+            messages: [{ role: 'user', content: 'Summarise this support thread. '.repeat(300 + (seed % 300)) }],
+          });
+          expect(res.status, JSON.stringify(res.body)).toBe(200);
+          calls += 1;
+        }
+      }
+    } finally {
+      clock.offsetMs = 0;
+    }
+    return calls;
+  };
+
   beforeAll(async () => {
     if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
     await buildDashboard();
-    gw = await startTestGateway();
+    gw = await startTestGateway({ clock });
     ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Browser Test Co'));
     // Inference traffic for the overview and logs goes to a local mock speaking OpenAI's wire format.
     mockOpenAI = await startMockOpenAI();
@@ -91,6 +131,7 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     expect((await admin.patch(`/v1/admin/providers/${openai?.id}`, { base_url: mockOpenAI.url })).status).toBe(200);
     origin = gw.url;
     await mkdir(screenshotDir, { recursive: true });
+    await mkdir(docsScreenshotDir, { recursive: true });
     userDataDir = await mkdtemp(join(tmpdir(), 'assistiv-chromium-'));
     context = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
@@ -258,13 +299,18 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   });
 
   it('shows spend, top models and top end users on the Overview', async () => {
+    const extraCalls = await recordMonthOfTraffic();
     await goTo('overview', 'Overview');
     await page.getByTestId('usage-chart').waitFor();
-    await expect.poll(() => text('overview-requests')).toBe('3');
+    await expect.poll(() => text('overview-requests')).toBe(String(3 + extraCalls));
     await expect.poll(() => text('top-models')).toContain('gpt-4o-mini');
     await expect.poll(() => text('top-end-users')).toContain('user-123');
     expect(await balance()).not.toBe('$50.00');
     await shot('overview');
+    // The README's picture: the viewport (not the full page), tall enough for the top tables.
+    await page.setViewportSize({ width: 1360, height: 1040 });
+    await page.screenshot({ path: join(docsScreenshotDir, 'overview.png') });
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("manages an end user's budget and shows their keys and calls", async () => {
@@ -281,7 +327,66 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     await expect.poll(() => text('budget-max')).toBe('$15.00');
     await expect.poll(() => text('budget-success')).toContain('topped up');
     await expect.poll(() => page.locator('[data-testid="end-user-logs-table"] tbody tr').count()).toBe(3);
+    await expect.poll(() => page.getByTestId('budget-topup-amount').inputValue()).toBe('');
+  });
+
+  it("sets rate-limit defaults on Settings and a user's override on their page, with the API's error for a bad limit", async () => {
+    const api = client(gw.url, platformKey);
+    const resolution = (): Promise<string | null> => page.getByTestId('rate-limit-resolution').getAttribute('data-resolution');
+    await goTo('settings', 'Settings');
+    await expect.poll(() => text('rate-limit-defaults-updated')).toContain('No defaults set');
+    await page.getByTestId('rate-limit-defaults-rpm').fill('60');
+    await page.getByTestId('rate-limit-defaults-tpm').fill('100000');
+    await page.getByTestId('rate-limit-defaults-save').click();
+    await expect.poll(() => text('rate-limit-defaults-success')).toContain('Default limits saved');
+    await expect.poll(() => text('rate-limit-defaults-updated')).toContain('Last changed');
+    const defaults = await api.get(`/v1/platforms/${platformId}/rate-limits`);
+    expect(defaults.body.data).toMatchObject({ rpm_limit: 60, tpm_limit: 100000, rpd_limit: null });
+    await shot('settings-rate-limits');
+
+    await goTo('end-users', 'End users');
+    await page.getByTestId('end-user-link-user-123').click();
+    await page.locator('h1', { hasText: 'Jane Smith' }).waitFor();
+    const endUserId = await page.getByTestId('end-user-id').getAttribute('title');
+    await expect.poll(resolution).toBe('default');
+    await expect.poll(() => text('rate-limit-effective-rpm')).toBe('60');
+    await expect.poll(() => text('rate-limit-effective-tpm')).toBe('100,000');
+    await expect.poll(() => text('rate-limit-effective-rpd')).toBe('Unlimited');
+
+    await page.getByTestId('rate-limit-override-rpm').fill('10');
+    await page.getByTestId('rate-limit-override-tpm').fill('');
+    await page.getByTestId('rate-limit-override-rpd').fill('1000');
+    await page.getByTestId('rate-limit-override-save').click();
+    await expect.poll(resolution).toBe('explicit');
+    await expect.poll(() => text('rate-limit-effective-rpm')).toBe('10');
+    await expect.poll(() => text('rate-limit-effective-tpm')).toBe('Unlimited');
+    await expect.poll(() => text('rate-limit-effective-rpd')).toBe('1,000');
+    await expect.poll(() => text('rate-limit-override-success')).toContain('Override saved');
+    const own = await client(gw.url, endUserKey).get('/v1/me/rate-limits');
+    expect(own.body.data).toEqual({ rpm_limit: 10, tpm_limit: null, rpd_limit: 1000, resolution: 'explicit' });
     await shot('end-user-detail');
+
+    for (const rpm of ['1.5', '-1']) {
+      const direct = await api.put(`/v1/platforms/${platformId}/end-users/${endUserId}/rate-limits`, {
+        rpm_limit: Number(rpm),
+        tpm_limit: null,
+        rpd_limit: 1000,
+      });
+      expect(direct.status).toBe(400);
+      expect(direct.body.error.param).toContain('rpm_limit');
+      await page.getByTestId('rate-limit-override-rpm').fill(rpm);
+      await page.getByTestId('rate-limit-override-save').click();
+      await expect.poll(() => text('rate-limit-override-error-message')).toBe(direct.body.error.message);
+    }
+    expect(await resolution()).toBe('explicit');
+    expect(await text('rate-limit-effective-rpm')).toBe('10');
+    await shot('end-user-rate-limits-error');
+
+    await page.getByTestId('rate-limit-override-delete').click();
+    await expect.poll(resolution).toBe('default');
+    await expect.poll(() => text('rate-limit-effective-rpm')).toBe('60');
+    await expect.poll(() => text('rate-limit-override-success')).toContain('platform defaults apply again');
+    expect((await client(gw.url, endUserKey).get('/v1/me/rate-limits')).body.data.resolution).toBe('default');
   });
 
   it('signs out, clearing the session', async () => {

@@ -21,6 +21,11 @@ const configParams = z.object({ platformId: z.string(), configId: z.string() });
 /** Additional authenticated data: a ciphertext copied to another row or tenant fails to open. */
 export const llmConfigAad = (platformId: string, configId: string) => `${platformId}:${configId}`;
 
+/** Serialises default changes of one platform (PostgreSQL row lock; SQLite transactions are serial already). */
+async function lockPlatform(trx: Kysely<Database>, dialect: 'sqlite' | 'postgres', platformId: string) {
+  if (dialect === 'postgres') await trx.selectFrom('platforms').select('id').where('id', '=', platformId).forUpdate().execute();
+}
+
 async function unsetOtherDefaults(trx: Kysely<Database>, platformId: string, providerId: string, keepId: string) {
   await trx
     .updateTable('llm_configs')
@@ -84,6 +89,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
       const now = nowIso(ctx);
       const id = uuidv7();
       const row = await db.transaction().execute(async (trx) => {
+        await lockPlatform(trx, ctx.store.dialect, platformId);
         const existingDefault = await trx
           .selectFrom('llm_configs')
           .select('id')
@@ -105,10 +111,11 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
           created_at: now,
           updated_at: now,
         };
-        await trx.insertInto('llm_configs').values(values).execute();
         if (isDefault) await unsetOtherDefaults(trx, platformId, b.provider_id, id);
+        await trx.insertInto('llm_configs').values(values).execute();
         return values;
       });
+
       changed(platformId);
       return reply.code(201).send({ data: llmConfigView(row) });
     },
@@ -136,6 +143,17 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
       const platformId = platformIdOf(req);
       const b = req.body;
       const row = await db.transaction().execute(async (trx) => {
+        await lockPlatform(trx, ctx.store.dialect, platformId);
+        if (b.is_default === true) {
+          // Unset the provider's previous default first: the database allows one default at a time.
+          const current = await trx
+            .selectFrom('llm_configs')
+            .select('provider_id')
+            .where('platform_id', '=', platformId)
+            .where('id', '=', req.params.configId)
+            .executeTakeFirst();
+          if (current) await unsetOtherDefaults(trx, platformId, current.provider_id, req.params.configId);
+        }
         const updated = await trx
           .updateTable('llm_configs')
           .set({
@@ -154,7 +172,6 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
           .returningAll()
           .executeTakeFirst();
         if (!updated) throw errors.notFound('LLM config');
-        if (b.is_default) await unsetOtherDefaults(trx, platformId, updated.provider_id, updated.id);
         return updated;
       });
       changed(platformId);
