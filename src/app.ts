@@ -17,9 +17,13 @@ import { registerManagementRoutes } from './management/index.js';
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
 const isInferencePath = (url: string) => url.startsWith('/v1/chat/') || url.startsWith('/v1/responses') || url.startsWith('/v1/messages');
 
+export type ServerRole = 'all' | 'management' | 'inference';
+
 export type AppModules = {
   /** Extra route plugins (inference, dashboard) registered by later modules. */
   extraRoutes?: Array<(app: FastifyInstance, ctx: AppContext) => Promise<void> | void>;
+  /** `assistiv serve --role`: management (API, dashboard, docs), inference, or both (spec §0). */
+  role?: ServerRole;
   logger?: boolean;
 };
 
@@ -97,10 +101,11 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealthRoutes(app, ctx);
-  await registerDashboard(app);
+  const role = modules.role ?? 'all';
+  if (role !== 'inference') await registerDashboard(app);
   installMetrics(app);
-  await app.register(async (scope) => registerManagementRoutes(scope, ctx), { prefix: '/v1' });
-  for (const extra of modules.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
+  if (role !== 'inference') await app.register(async (scope) => registerManagementRoutes(scope, ctx), { prefix: '/v1' });
+  if (role !== 'management') for (const extra of modules.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
   return app;
 }
 

@@ -1,6 +1,6 @@
 /** Starts a gateway from a configuration: storage, migrations, catalogue, secrets, app. Used by the CLI and tests. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, newEventBus } from './app.js';
+import { buildApp, newEventBus, type ServerRole } from './app.js';
 import { createBillingEngine } from './billing/engine.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import type { Config } from './config.js';
@@ -57,7 +57,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter };
 }
 
-export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean } = {}): Promise<Gateway> {
+export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean; role?: ServerRole } = {}): Promise<Gateway> {
   const secrets = resolveSecrets(config);
   const store = await prepareStore(config);
   const clock = opts.clock ?? systemClock;
@@ -70,7 +70,11 @@ export async function createGateway(config: Config, opts: { clock?: Clock; logge
     logs: ctx.requestLogs,
     timeouts: config.upstreamTimeouts,
   };
-  const app = await buildApp(ctx, { logger: opts.logger, extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)] });
+  const app = await buildApp(ctx, {
+    logger: opts.logger,
+    role: opts.role,
+    extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)],
+  });
   ctx.billing.startSweeper();
   return {
     app,

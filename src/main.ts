@@ -1,6 +1,7 @@
 /** The `assistiv` command line: serve, migrate, platform create, admin-key. */
 import { readFileSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import type { ServerRole } from './app.js';
 import { verifyLedgerFromCli } from './cli/ledger.js';
 import { createPlatformFromCli } from './cli/platform.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
@@ -32,9 +33,14 @@ const program = new Command('assistiv').description('Assistiv Gateway: a multi-t
 program
   .command('serve', { isDefault: true })
   .description('migrate the database, seed the catalogue and serve the API')
-  .action(async () => {
+  .addOption(
+    new Option('--role <role>', 'serve management routes, inference routes, or both (run each role as its own instances)')
+      .choices(['all', 'management', 'inference'])
+      .default('all'),
+  )
+  .action(async (opts: { role: ServerRole }) => {
     const config = configOrExit();
-    const gateway = await createGateway(config).catch((err) => fail('cannot start', err));
+    const gateway = await createGateway(config, { role: opts.role }).catch((err) => fail('cannot start', err));
     const address = await gateway.app.listen({ port: config.port, host: config.host }).catch(async (err) => {
       await gateway.close();
       return fail(`cannot listen on ${config.host}:${config.port} (set PORT or HOST)`, err);

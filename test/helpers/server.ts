@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import type { ServerRole } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { AppContext, Clock } from '../../src/context.js';
 import { generateKey } from '../../src/crypto/api-keys.js';
@@ -42,7 +43,7 @@ async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> 
 }
 
 export async function startTestGateway(
-  opts: { dialect?: 'sqlite' | 'postgres'; clock?: Clock; env?: Record<string, string> } = {},
+  opts: { dialect?: 'sqlite' | 'postgres'; clock?: Clock; env?: Record<string, string>; role?: ServerRole } = {},
 ): Promise<TestGateway> {
   const dialect = opts.dialect ?? 'sqlite';
   const dataDir = mkdtempSync(join(tmpdir(), 'assistiv-test-'));
@@ -57,7 +58,7 @@ export async function startTestGateway(
     ...(pgDb && { DATABASE_URL: pgDb.url, ASSISTIV_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
     ...opts.env,
   });
-  const gateway = await createGateway(config, { clock: opts.clock });
+  const gateway = await createGateway(config, { clock: opts.clock, role: opts.role });
   const address = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
