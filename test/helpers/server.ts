@@ -19,6 +19,8 @@ export type TestGateway = {
   adminKey: string;
   ctx: AppContext;
   dialect: 'sqlite' | 'postgres';
+  /** The environment this gateway was configured with: another instance started with it shares its database. */
+  env: Record<string, string>;
   close(): Promise<void>;
 };
 
@@ -43,21 +45,30 @@ async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> 
 }
 
 export async function startTestGateway(
-  opts: { dialect?: 'sqlite' | 'postgres'; clock?: Clock; env?: Record<string, string>; role?: ServerRole } = {},
+  opts: {
+    dialect?: 'sqlite' | 'postgres';
+    clock?: Clock;
+    env?: Record<string, string>;
+    role?: ServerRole;
+    /** Another instance on the same PostgreSQL database (same admin and encryption keys); it owns the database. */
+    sameDatabaseAs?: TestGateway;
+  } = {},
 ): Promise<TestGateway> {
-  const dialect = opts.dialect ?? 'sqlite';
+  const dialect = opts.sameDatabaseAs?.dialect ?? opts.dialect ?? 'sqlite';
+  if (opts.sameDatabaseAs && dialect !== 'postgres') throw new Error('only PostgreSQL databases can be shared by two gateways');
   const dataDir = mkdtempSync(join(tmpdir(), 'assistiv-test-'));
-  const pgDb = dialect === 'postgres' ? await createPgDatabase() : null;
-  const adminKey = generateKey('admin');
-  const config = loadConfig({
+  const pgDb = dialect === 'postgres' && !opts.sameDatabaseAs ? await createPgDatabase() : null;
+  const adminKey = opts.sameDatabaseAs?.adminKey ?? generateKey('admin');
+  const env: Record<string, string> = {
     PORT: '0',
     HOST: '127.0.0.1',
-    ASSISTIV_DATA_DIR: dataDir,
     ASSISTIV_ADMIN_KEY: adminKey,
     LOG_LEVEL: 'silent',
     ...(pgDb && { DATABASE_URL: pgDb.url, ASSISTIV_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
+    ...opts.sameDatabaseAs?.env,
     ...opts.env,
-  });
+  };
+  const config = loadConfig({ ...env, ASSISTIV_DATA_DIR: dataDir });
   const gateway = await createGateway(config, { clock: opts.clock, role: opts.role });
   const address = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -65,6 +76,7 @@ export async function startTestGateway(
     adminKey,
     ctx: gateway.ctx,
     dialect,
+    env,
     async close() {
       await gateway.close();
       await pgDb?.drop();
