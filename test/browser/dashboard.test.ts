@@ -3,7 +3,8 @@
  * end user, wallet top-up (and the API's error for a bad amount), key revocation, rate limits (platform
  * defaults, a user's override, the API's error for a bad limit), operator pages.
  * Writes a full-page screenshot of every page to test-artifacts/screenshots/<page>.png, and the README's
- * Overview screenshot (the viewport, after a month of traffic) to docs/screenshots/overview.png.
+ * Overview screenshot (the viewport, after a month of traffic) to docs/screenshots/overview.png when
+ * ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
@@ -85,6 +86,12 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   const clipboard = (): Promise<string> => page.evaluate(() => navigator.clipboard.readText());
   const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).textContent()) ?? '';
   const balance = (): Promise<string> => text('wallet-balance');
+  /** The text of an action's outcome, `<prefix>-success` or `<prefix>-error`, whichever shows first. */
+  const outcome = async (prefix: string): Promise<string> => {
+    const notice = page.locator(`[data-testid="${prefix}-success"], [data-testid="${prefix}-error"]`).first();
+    await notice.waitFor();
+    return `${await notice.getAttribute('data-testid')}: ${await notice.textContent()}`;
+  };
 
   /** Calls from three more end users over the last four weeks, made with the gateway's clock shifted back. */
   const recordMonthOfTraffic = async (): Promise<number> => {
@@ -208,7 +215,7 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     await page.getByTestId('llm-config-api-key').fill('sk-openai-browser-test-key-9f3a');
     await page.getByTestId('llm-config-name').fill('OpenAI production');
     await page.getByTestId('llm-config-submit').click();
-    await expect.poll(() => text('llm-config-add-success')).toContain('9f3a');
+    expect(await outcome('llm-config-add')).toMatch(/^llm-config-add-success: .*9f3a/);
     await expect.poll(() => text('llm-config-key-hint')).toBe('••••9f3a');
     expect(await page.content()).not.toContain('sk-openai-browser-test-key');
     await shot('providers');
@@ -309,7 +316,9 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     await shot('overview');
     // The README's picture: the viewport (not the full page), tall enough for the top tables.
     await page.setViewportSize({ width: 1360, height: 1040 });
-    await page.screenshot({ path: join(docsScreenshotDir, 'overview.png') });
+    // The README's picture is refreshed on request only, so a test run leaves the tree clean.
+    const readmeShot = process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1' ? docsScreenshotDir : screenshotDir;
+    await page.screenshot({ path: join(readmeShot, process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1' ? 'overview.png' : 'overview-viewport.png') });
     await page.setViewportSize({ width: 1360, height: 900 });
   });
 

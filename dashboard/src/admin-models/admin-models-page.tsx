@@ -7,6 +7,7 @@ import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
 import { Pagination } from '../ui/pagination';
 import { ResourceView } from '../ui/resource-view';
+import { Select } from '../ui/select-field';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 import { ModelRouteCreateForm } from './model-route-create-form';
@@ -55,23 +56,20 @@ export function AdminModelsPage() {
           flush
           testId="admin-models"
           actions={
-            <select
-              className="input input-small"
+            <Select
+              small
               value={providerId}
-              onChange={(event) => {
+              onChange={(value) => {
                 setPage(1);
-                setProviderId(event.target.value);
+                setProviderId(value);
               }}
-              aria-label="Provider"
-              data-testid="models-provider-filter"
-            >
-              <option value="">All providers</option>
-              {providerList.map((provider) => (
-                <option key={provider.id} value={provider.id}>
-                  {provider.name}
-                </option>
-              ))}
-            </select>
+              options={[
+                { value: '', label: 'All providers' },
+                ...providerList.map((provider) => ({ value: provider.id, label: provider.name })),
+              ]}
+              ariaLabel="Provider"
+              testId="models-provider-filter"
+            />
           }
         >
           <div className="card-section card-section-tight">

@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import type { ModelRoute } from '../api';
 import { formatCount } from '../format/format-count';
-import { toAmount } from '../format/to-amount';
+import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
 import { Money } from '../ui/money';
@@ -37,7 +37,7 @@ export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggl
     const prices: RoutePrices = {
       input_usd_per_mtok: toAmount(input),
       output_usd_per_mtok: toAmount(output),
-      cached_input_usd_per_mtok: cached.trim() === '' ? null : toAmount(cached),
+      cached_input_usd_per_mtok: toOptionalAmount(cached),
     };
     void onSavePrices(route, prices).then((saved) => {
       if (saved) setEditing(false);

@@ -1,65 +1,47 @@
 // Creates a platform and shows its ID and raw platform key once.
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import type { CreatedPlatform } from '../api';
 import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
+import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
-import { Field } from '../ui/field';
 import { IdWithCopy } from '../ui/id-with-copy';
 import { RawKeyBox } from '../ui/raw-key-box';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
+import { useDraft } from '../ui/use-draft';
 
 export function PlatformCreateForm({ onCreated }: { onCreated: () => void }) {
   const { client } = useSession();
   const action = useAction();
-  const [name, setName] = useState('');
-  const [slug, setSlug] = useState('');
+  const draft = useDraft({ name: '', slug: '' });
   const [created, setCreated] = useState<CreatedPlatform | null>(null);
 
-  const onSubmit = (event: FormEvent): void => {
-    event.preventDefault();
+  const create = async (): Promise<string> => {
     setCreated(null);
-    void action.run(async () => {
-      const platform = await client.post<CreatedPlatform>('/v1/admin/platforms', {
-        name: name.trim(),
-        ...(slug.trim() ? { slug: slug.trim() } : {}),
-      });
-      setCreated(platform);
-      setName('');
-      setSlug('');
-      onCreated();
-      return `Platform ${platform.name} created with an empty wallet.`;
+    const slug = draft.values.slug.trim();
+    const platform = await client.post<CreatedPlatform>('/v1/admin/platforms', {
+      name: draft.values.name.trim(),
+      ...(slug ? { slug } : {}),
     });
+    setCreated(platform);
+    draft.reset();
+    onCreated();
+    return `Platform ${platform.name} created with an empty wallet.`;
   };
 
   return (
-    <Card title="Create a platform">
-      <form className="form-grid form-grid-3" onSubmit={onSubmit}>
-        <Field label="Name">
-          <input
-            className="input"
-            placeholder="Acme Inc."
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            data-testid="admin-platform-name"
-          />
-        </Field>
-        <Field label="Slug (optional)">
-          <input
-            className="input"
-            placeholder="acme"
-            value={slug}
-            onChange={(event) => setSlug(event.target.value)}
-            data-testid="admin-platform-slug"
-          />
-        </Field>
-        <div className="form-actions form-actions-end">
-          <button type="submit" className="button button-primary" disabled={action.pending} data-testid="admin-platform-create">
-            {action.pending ? 'Creating…' : 'Create platform'}
-          </button>
-        </div>
-      </form>
+    <Card title="Create a platform" description="It starts with an empty wallet and one platform key, shown once.">
+      <ActionForm
+        action={action}
+        onSubmit={create}
+        className="form-grid form-grid-3"
+        actions={<SubmitButton pending={action.pending} label="Create platform" pendingLabel="Creating…" testId="admin-platform-create" />}
+      >
+        <TextField label="Name" {...draft.bind('name')} placeholder="Acme Inc." required testId="admin-platform-name" />
+        <TextField label="Slug (optional)" {...draft.bind('slug')} placeholder="acme" testId="admin-platform-slug" />
+      </ActionForm>
       <ActionFeedback action={action} testId="admin-platform-create" />
       {created ? (
         <div className="stack-tight">

@@ -1,89 +1,62 @@
 // Adds a provider to the catalogue (slug, name, wire format, base URL).
-import { type FormEvent, useState } from 'react';
 import type { Provider, ProviderKind } from '../api';
+import { providerKindLabels } from '../format/provider-kind-label';
 import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
+import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
-import { Field } from '../ui/field';
+import { SelectField } from '../ui/select-field';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
+import { useDraft } from '../ui/use-draft';
+
+const kindOptions = (Object.keys(providerKindLabels) as ProviderKind[]).map((kind) => ({ value: kind, label: providerKindLabels[kind] }));
 
 export function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
   const { client } = useSession();
   const action = useAction();
-  const [slug, setSlug] = useState('');
-  const [name, setName] = useState('');
-  const [kind, setKind] = useState<ProviderKind>('openai');
-  const [baseUrl, setBaseUrl] = useState('');
+  const draft = useDraft<{ slug: string; name: string; kind: ProviderKind; baseUrl: string }>({
+    slug: '',
+    name: '',
+    kind: 'openai',
+    baseUrl: '',
+  });
 
-  const onSubmit = (event: FormEvent): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const provider = await client.post<Provider>('/v1/admin/providers', {
-        slug: slug.trim(),
-        name: name.trim(),
-        kind,
-        base_url: baseUrl.trim(),
-      });
-      setSlug('');
-      setName('');
-      setBaseUrl('');
-      onCreated();
-      return `Provider ${provider.name} added. Add model routes for it under Models & prices.`;
+  const create = async (): Promise<string> => {
+    const { slug, name, kind, baseUrl } = draft.values;
+    const provider = await client.post<Provider>('/v1/admin/providers', {
+      slug: slug.trim(),
+      name: name.trim(),
+      kind,
+      base_url: baseUrl.trim(),
     });
+    draft.set({ slug: '', name: '', baseUrl: '' });
+    onCreated();
+    return `Provider ${provider.name} added. Add model routes for it under Models & prices.`;
   };
 
   return (
-    <Card title="Add a provider">
-      <form className="form-grid form-grid-url" onSubmit={onSubmit}>
-        <Field label="Slug">
-          <input
-            className="input"
-            placeholder="groq"
-            value={slug}
-            onChange={(event) => setSlug(event.target.value)}
-            required
-            data-testid="provider-slug"
-          />
-        </Field>
-        <Field label="Name">
-          <input
-            className="input"
-            placeholder="Groq"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            required
-            data-testid="provider-name"
-          />
-        </Field>
-        <Field label="Wire format">
-          <select
-            className="input"
-            value={kind}
-            onChange={(event) => setKind(event.target.value as ProviderKind)}
-            data-testid="provider-kind"
-          >
-            <option value="openai">OpenAI-compatible</option>
-            <option value="anthropic">Anthropic</option>
-            <option value="google">Google Gemini</option>
-          </select>
-        </Field>
-        <Field label="Base URL">
-          <input
-            className="input mono"
-            type="url"
-            placeholder="https://api.groq.com/openai/v1"
-            value={baseUrl}
-            onChange={(event) => setBaseUrl(event.target.value)}
-            required
-            data-testid="provider-base-url"
-          />
-        </Field>
-        <div className="form-actions form-actions-end">
-          <button type="submit" className="button button-primary" disabled={action.pending} data-testid="provider-create">
-            Add provider
-          </button>
-        </div>
-      </form>
+    <Card title="Add a provider" description="Any OpenAI-compatible server is added with its base URL; keys are added by each platform.">
+      <ActionForm
+        action={action}
+        onSubmit={create}
+        className="form-grid form-grid-url"
+        actions={<SubmitButton pending={action.pending} label="Add provider" testId="provider-create" />}
+      >
+        <TextField label="Slug" {...draft.bind('slug')} placeholder="groq" required testId="provider-slug" />
+        <TextField label="Name" {...draft.bind('name')} placeholder="Groq" required testId="provider-name" />
+        <SelectField label="Wire format" {...draft.bind('kind')} options={kindOptions} testId="provider-kind" />
+        <TextField
+          label="Base URL"
+          {...draft.bind('baseUrl')}
+          type="url"
+          mono
+          placeholder="https://api.groq.com/openai/v1"
+          required
+          testId="provider-base-url"
+        />
+      </ActionForm>
       <ActionFeedback action={action} testId="provider-create" />
     </Card>
   );

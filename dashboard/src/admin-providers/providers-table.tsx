@@ -1,5 +1,6 @@
 // Provider rows with an inline base-URL editor.
 import type { Provider } from '../api';
+import { providerKindLabels } from '../format/provider-kind-label';
 import { Badge } from '../ui/badge';
 import { EmptyState } from '../ui/empty-state';
 import { IdWithCopy } from '../ui/id-with-copy';
@@ -19,7 +20,7 @@ export function ProvidersTable({ providers, busy, onSaveBaseUrl, onToggle }: Pro
       <thead>
         <tr>
           <th>Provider</th>
-          <th>Kind</th>
+          <th>Wire format</th>
           <th>Base URL</th>
           <th>Provider ID</th>
           <th>Status</th>
@@ -29,10 +30,11 @@ export function ProvidersTable({ providers, busy, onSaveBaseUrl, onToggle }: Pro
       <tbody>
         {providers.map((provider) => (
           <tr key={provider.id} data-testid={`admin-provider-row-${provider.slug}`}>
-            <td>
-              <span className="strong">{provider.name}</span> <code className="mono muted">{provider.slug}</code>
+            <td className="nowrap">
+              <span className="strong">{provider.name}</span>
+              <code className="mono sub">{provider.slug}</code>
             </td>
-            <td>{provider.kind}</td>
+            <td className="nowrap">{providerKindLabels[provider.kind]}</td>
             <td>
               <BaseUrlEditor
                 value={provider.base_url ?? ''}

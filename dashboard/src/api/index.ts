@@ -13,6 +13,7 @@ export type { Page } from './page';
 export type { Platform, PlatformSettings } from './platform';
 export type { Provider, ProviderKind } from './provider';
 export type { Query } from './query';
+export type { EndUserRateLimits, Limits, PlatformRateLimits, RateLimitResolution } from './rate-limits';
 export type { RequestLog, RequestLogStatus } from './request-log';
 export type { UsageGroupBy, UsageRow } from './usage-row';
 export type { Wallet, WalletTopUpResult } from './wallet';

@@ -1,60 +1,50 @@
 // Creates a budget for an end user who has none (unlimited, bounded by the wallet, until then).
-import { type FormEvent, useState } from 'react';
 import type { Budget, BudgetPeriod } from '../api';
 import { toAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
-import { Field } from '../ui/field';
+import { ActionForm } from '../ui/action-form';
+import { SelectField } from '../ui/select-field';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
+import { useDraft } from '../ui/use-draft';
+import { budgetPeriodOptions } from './budget-periods';
 
 export function BudgetCreateForm({ endUserId, onCreated }: { endUserId: string; onCreated: () => void }) {
   const { client, basePath } = usePlatform();
   const action = useAction();
-  const [maxUsd, setMaxUsd] = useState('');
-  const [period, setPeriod] = useState<BudgetPeriod>('monthly');
+  const draft = useDraft<{ maxUsd: string; period: BudgetPeriod }>({ maxUsd: '', period: 'monthly' });
 
-  const onSubmit = (event: FormEvent): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      await client.post<Budget>(`${basePath}/end-users/${endUserId}/budget`, { max_usd: toAmount(maxUsd), period });
-      onCreated();
-      return 'Budget created.';
+  const create = async (): Promise<string> => {
+    await client.post<Budget>(`${basePath}/end-users/${endUserId}/budget`, {
+      max_usd: toAmount(draft.values.maxUsd),
+      period: draft.values.period,
     });
+    onCreated();
+    return 'Budget created.';
   };
 
   return (
     <>
       <p className="muted">No budget: this user can spend until the platform wallet runs out. Set one to cap their spend.</p>
-      <form className="form-grid form-grid-3" onSubmit={onSubmit}>
-        <Field label="Limit (USD)">
-          <input
-            className="input num-input"
-            inputMode="decimal"
-            placeholder="10.00"
-            value={maxUsd}
-            onChange={(event) => setMaxUsd(event.target.value)}
-            required
-            data-testid="budget-max-usd"
-          />
-        </Field>
-        <Field label="Period">
-          <select
-            className="input"
-            value={period}
-            onChange={(event) => setPeriod(event.target.value as BudgetPeriod)}
-            data-testid="budget-period"
-          >
-            <option value="monthly">Monthly</option>
-            <option value="daily">Daily</option>
-            <option value="one_time">One time</option>
-          </select>
-        </Field>
-        <div className="form-actions form-actions-end">
-          <button type="submit" className="button button-primary" disabled={action.pending} data-testid="budget-create">
-            Set budget
-          </button>
-        </div>
-      </form>
+      <ActionForm
+        action={action}
+        onSubmit={create}
+        className="form-grid form-grid-3"
+        actions={<SubmitButton pending={action.pending} label="Set budget" testId="budget-create" />}
+      >
+        <TextField
+          label="Limit (USD)"
+          {...draft.bind('maxUsd')}
+          prefix="$"
+          numeric="decimal"
+          placeholder="10.00"
+          required
+          testId="budget-max-usd"
+        />
+        <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-period" />
+      </ActionForm>
       <ActionFeedback action={action} testId="budget-create" />
     </>
   );

@@ -1,56 +1,62 @@
 // An existing budget: usage bar and figures, then top-up, limit/period edit, suspend and remove.
-import { type FormEvent, useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import type { Budget, BudgetPeriod } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { parseUsd } from '../format/format-usd';
 import { toAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
+import { ActionForm } from '../ui/action-form';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
-import { Field } from '../ui/field';
 import { Money } from '../ui/money';
+import { SelectField } from '../ui/select-field';
 import { Stat } from '../ui/stat';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
-
-const periodLabels: Record<BudgetPeriod, string> = { one_time: 'One time', daily: 'Daily', monthly: 'Monthly' };
+import { useDraft } from '../ui/use-draft';
+import { budgetPeriodLabel, budgetPeriodOptions } from './budget-periods';
 
 export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged: () => void }) {
   const { client, basePath } = usePlatform();
   const path = `${basePath}/end-users/${budget.end_user_id}/budget`;
   const action = useAction();
-  const [topUp, setTopUp] = useState('');
-  const [maxUsd, setMaxUsd] = useState(String(budget.max_usd));
-  const [period, setPeriod] = useState<BudgetPeriod>(budget.period);
+  const draft = useDraft<{ topUp: string; maxUsd: string; period: BudgetPeriod }>({
+    topUp: '',
+    maxUsd: String(budget.max_usd),
+    period: budget.period,
+  });
+  const { set } = draft;
   // Keep the edit fields in step with the budget after a top-up or another change.
-  useEffect(() => {
-    setMaxUsd(String(budget.max_usd));
-    setPeriod(budget.period);
-  }, [budget.max_usd, budget.period]);
+  useEffect(() => set({ maxUsd: String(budget.max_usd), period: budget.period }), [set, budget.max_usd, budget.period]);
   const max = parseUsd(budget.max_usd) ?? 0;
   const spent = (parseUsd(budget.used_usd) ?? 0) + (parseUsd(budget.reserved_usd) ?? 0);
   const percent = max > 0 ? Math.min(100, (spent / max) * 100) : 100;
 
+  const change = async (task: Promise<unknown>, done: string): Promise<string> => {
+    await task;
+    onChanged();
+    return done;
+  };
+  const topUp = async (): Promise<string> => {
+    const done = await change(
+      client.post(`${path}/topup`, { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' }),
+      'Budget topped up.',
+    );
+    set({ topUp: '' });
+    return done;
+  };
+  const edit = (): Promise<string> =>
+    change(client.patch(path, { max_usd: toAmount(draft.values.maxUsd), period: draft.values.period }), 'Budget updated.');
   const run = (task: () => Promise<unknown>, done: string): void => {
-    void action.run(async () => {
-      await task();
-      onChanged();
-      return done;
-    });
-  };
-  const onTopUp = (event: FormEvent): void => {
-    event.preventDefault();
-    run(() => client.post(`${path}/topup`, { amount: toAmount(topUp), reason: 'Dashboard top-up' }), 'Budget topped up.');
-  };
-  const onEdit = (event: FormEvent): void => {
-    event.preventDefault();
-    run(() => client.patch(path, { max_usd: toAmount(maxUsd), period }), 'Budget updated.');
+    void action.run(() => change(task(), done));
   };
 
   return (
     <div className="stack-tight">
       <div className="budget-head">
-        <Badge tone="blue">{periodLabels[budget.period]}</Badge>
+        <Badge tone="blue">{budgetPeriodLabel(budget.period)}</Badge>
         {budget.is_suspended ? <Badge tone="red">Suspended</Badge> : <Badge tone="green">Active</Badge>}
         {budget.period_start ? <span className="muted">Period started {formatDateTime(budget.period_start)}</span> : null}
       </div>
@@ -78,51 +84,31 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
           <Money value={budget.max_usd} testId="budget-max" />
         </Stat>
       </div>
-      <form className="form-grid form-grid-2" onSubmit={onTopUp}>
-        <Field label="Top up by (USD)">
-          <div className="input-affix">
-            <span className="input-prefix">$</span>
-            <input
-              className="input num-input"
-              inputMode="decimal"
-              placeholder="5.00"
-              value={topUp}
-              onChange={(event) => setTopUp(event.target.value)}
-              required
-              data-testid="budget-topup-amount"
-            />
-          </div>
-        </Field>
-        <div className="form-actions form-actions-end">
-          <button type="submit" className="button button-primary" disabled={action.pending} data-testid="budget-topup-submit">
-            Top up budget
-          </button>
-        </div>
-      </form>
-      <form className="form-grid form-grid-3" onSubmit={onEdit}>
-        <Field label="Limit (USD)">
-          <input
-            className="input num-input"
-            inputMode="decimal"
-            value={maxUsd}
-            onChange={(event) => setMaxUsd(event.target.value)}
-            required
-            data-testid="budget-edit-max"
-          />
-        </Field>
-        <Field label="Period">
-          <select className="input" value={period} onChange={(event) => setPeriod(event.target.value as BudgetPeriod)}>
-            <option value="monthly">Monthly</option>
-            <option value="daily">Daily</option>
-            <option value="one_time">One time</option>
-          </select>
-        </Field>
-        <div className="form-actions form-actions-end">
-          <button type="submit" className="button" disabled={action.pending} data-testid="budget-save">
-            Save changes
-          </button>
-        </div>
-      </form>
+      <ActionForm
+        action={action}
+        onSubmit={topUp}
+        className="form-grid form-grid-2"
+        actions={<SubmitButton pending={action.pending} label="Top up budget" testId="budget-topup-submit" />}
+      >
+        <TextField
+          label="Top up by (USD)"
+          {...draft.bind('topUp')}
+          prefix="$"
+          numeric="decimal"
+          placeholder="5.00"
+          required
+          testId="budget-topup-amount"
+        />
+      </ActionForm>
+      <ActionForm
+        action={action}
+        onSubmit={edit}
+        className="form-grid form-grid-3"
+        actions={<SubmitButton pending={action.pending} label="Save changes" tone="default" testId="budget-save" />}
+      >
+        <TextField label="Limit (USD)" {...draft.bind('maxUsd')} prefix="$" numeric="decimal" required testId="budget-edit-max" />
+        <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-edit-period" />
+      </ActionForm>
       <div className="form-actions card-footer-actions">
         <button
           type="button"

@@ -1,6 +1,7 @@
-// One end user: identity, activation, keys, budget and recent calls.
+// One end user: identity, activation, rate limits, keys, budget and recent calls.
 import type { EndUser } from '../api';
 import { formatDateTime } from '../format/format-date-time';
+import { EndUserRateLimitsCard } from '../rate-limits';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Badge } from '../ui/badge';
@@ -60,26 +61,29 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
             <ActionFeedback action={action} testId="end-user-status" />
             <div className="stack">
               <div className="grid-2">
-                <Card title="Details">
-                  <dl className="details">
-                    <dt>End-user ID</dt>
-                    <dd>
-                      <IdWithCopy id={data.id} testId="end-user-id" />
-                    </dd>
-                    <dt>Display name</dt>
-                    <dd>{data.display_name ?? <span className="muted">—</span>}</dd>
-                    <dt>Created</dt>
-                    <dd>{formatDateTime(data.created_at)}</dd>
-                    <dt>Metadata</dt>
-                    <dd>
-                      {data.metadata && Object.keys(data.metadata).length > 0 ? (
-                        <code className="mono small">{JSON.stringify(data.metadata)}</code>
-                      ) : (
-                        <span className="muted">None</span>
-                      )}
-                    </dd>
-                  </dl>
-                </Card>
+                <div className="stack">
+                  <Card title="Details">
+                    <dl className="details">
+                      <dt>End-user ID</dt>
+                      <dd>
+                        <IdWithCopy id={data.id} testId="end-user-id" />
+                      </dd>
+                      <dt>Display name</dt>
+                      <dd>{data.display_name ?? <span className="muted">—</span>}</dd>
+                      <dt>Created</dt>
+                      <dd>{formatDateTime(data.created_at)}</dd>
+                      <dt>Metadata</dt>
+                      <dd>
+                        {data.metadata && Object.keys(data.metadata).length > 0 ? (
+                          <code className="mono small">{JSON.stringify(data.metadata)}</code>
+                        ) : (
+                          <span className="muted">None</span>
+                        )}
+                      </dd>
+                    </dl>
+                  </Card>
+                  <EndUserRateLimitsCard endUserId={data.id} />
+                </div>
                 <BudgetCard endUserId={data.id} />
               </div>
               <EndUserKeysCard endUserId={data.id} />

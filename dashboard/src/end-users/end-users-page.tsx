@@ -6,6 +6,7 @@ import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
 import { Pagination } from '../ui/pagination';
 import { ResourceView } from '../ui/resource-view';
+import { TextInput } from '../ui/text-field';
 import { useResource } from '../ui/use-resource';
 import { EndUserCreateForm } from './end-user-create-form';
 import { EndUsersTable } from './end-users-table';
@@ -38,12 +39,13 @@ export function EndUsersPage() {
           flush
           actions={
             <form className="inline-form" onSubmit={onSearch}>
-              <input
-                className="input input-small"
-                placeholder="Exact external ID"
+              <TextInput
+                small
                 value={search}
-                onChange={(event) => setSearch(event.target.value)}
-                data-testid="end-user-search"
+                onChange={setSearch}
+                placeholder="Exact external ID"
+                ariaLabel="External ID"
+                testId="end-user-search"
               />
               <button type="submit" className="button button-small" data-testid="end-user-search-submit">
                 Search

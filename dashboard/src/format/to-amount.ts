@@ -6,3 +6,8 @@ export function toAmount(text: string): number | string {
   const amount = Number(trimmed);
   return trimmed !== '' && Number.isFinite(amount) ? amount : trimmed;
 }
+
+/** Like `toAmount`, but an empty input means "not set": null (unlimited, no alert, no default…). */
+export function toOptionalAmount(text: string): number | string | null {
+  return text.trim() === '' ? null : toAmount(text);
+}

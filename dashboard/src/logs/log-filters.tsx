@@ -1,70 +1,34 @@
 // The filter bar of the logs page: model, end user, status and a UTC date range.
-import { type FormEvent, useState } from 'react';
+import type { FormEvent } from 'react';
 import type { RequestLogStatus } from '../api';
-import { Field } from '../ui/field';
+import { SelectField, type SelectOption } from '../ui/select-field';
+import { TextField } from '../ui/text-field';
+import { useDraft } from '../ui/use-draft';
 import { emptyLogFilter, type LogFilter } from './log-filter';
 
+const statusOptions: ReadonlyArray<SelectOption<RequestLogStatus | ''>> = [
+  { value: '', label: 'Any' },
+  { value: 'success', label: 'Success' },
+  { value: 'error', label: 'Error' },
+  { value: 'cancelled', label: 'Cancelled' },
+  { value: 'rejected', label: 'Rejected' },
+];
+
 export function LogFilters({ onApply }: { onApply: (filter: LogFilter) => void }) {
-  const [draft, setDraft] = useState<LogFilter>(emptyLogFilter);
-  const set = (patch: Partial<LogFilter>): void => setDraft((current) => ({ ...current, ...patch }));
+  const draft = useDraft<LogFilter>(emptyLogFilter);
 
   const onSubmit = (event: FormEvent): void => {
     event.preventDefault();
-    onApply(draft);
+    onApply(draft.values);
   };
 
   return (
     <form className="filters" onSubmit={onSubmit} data-testid="log-filters">
-      <Field label="Model">
-        <input
-          className="input"
-          placeholder="gpt-4o-mini"
-          value={draft.model}
-          onChange={(event) => set({ model: event.target.value })}
-          data-testid="log-filter-model"
-        />
-      </Field>
-      <Field label="End user">
-        <input
-          className="input"
-          placeholder="ID or external ID"
-          value={draft.endUser}
-          onChange={(event) => set({ endUser: event.target.value })}
-          data-testid="log-filter-end-user"
-        />
-      </Field>
-      <Field label="Status">
-        <select
-          className="input"
-          value={draft.status}
-          onChange={(event) => set({ status: event.target.value as RequestLogStatus | '' })}
-          data-testid="log-filter-status"
-        >
-          <option value="">Any</option>
-          <option value="success">Success</option>
-          <option value="error">Error</option>
-          <option value="cancelled">Cancelled</option>
-          <option value="rejected">Rejected</option>
-        </select>
-      </Field>
-      <Field label="From (UTC)">
-        <input
-          className="input"
-          type="date"
-          value={draft.fromDay}
-          onChange={(event) => set({ fromDay: event.target.value })}
-          data-testid="log-filter-from"
-        />
-      </Field>
-      <Field label="To (UTC)">
-        <input
-          className="input"
-          type="date"
-          value={draft.toDay}
-          onChange={(event) => set({ toDay: event.target.value })}
-          data-testid="log-filter-to"
-        />
-      </Field>
+      <TextField label="Model" {...draft.bind('model')} placeholder="gpt-4o-mini" testId="log-filter-model" />
+      <TextField label="End user" {...draft.bind('endUser')} placeholder="ID or external ID" testId="log-filter-end-user" />
+      <SelectField label="Status" {...draft.bind('status')} options={statusOptions} testId="log-filter-status" />
+      <TextField label="From (UTC)" {...draft.bind('fromDay')} type="date" testId="log-filter-from" />
+      <TextField label="To (UTC)" {...draft.bind('toDay')} type="date" testId="log-filter-to" />
       <div className="form-actions form-actions-end">
         <button type="submit" className="button button-primary" data-testid="log-filter-apply">
           Apply
@@ -73,7 +37,7 @@ export function LogFilters({ onApply }: { onApply: (filter: LogFilter) => void }
           type="button"
           className="button button-ghost"
           onClick={() => {
-            setDraft(emptyLogFilter);
+            draft.reset();
             onApply(emptyLogFilter);
           }}
         >

@@ -1,9 +1,12 @@
 // Adds a provider key: provider, secret key, optional name, default flag.
-import { type FormEvent, useState } from 'react';
 import type { LlmConfig, Provider } from '../api';
 import { usePlatform } from '../session/session-context';
-import { Field } from '../ui/field';
+import { ActionForm } from '../ui/action-form';
+import { SelectField } from '../ui/select-field';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import type { Action } from '../ui/use-action';
+import { useDraft } from '../ui/use-draft';
 
 interface LlmConfigFormProps {
   providers: Provider[];
@@ -14,81 +17,52 @@ interface LlmConfigFormProps {
 export function LlmConfigForm({ providers, action, onAdded }: LlmConfigFormProps) {
   const { client, basePath } = usePlatform();
   const active = providers.filter((provider) => provider.is_active);
-  const [providerId, setProviderId] = useState(active[0]?.id ?? '');
-  const [apiKey, setApiKey] = useState('');
-  const [name, setName] = useState('');
-  const [isDefault, setIsDefault] = useState(true);
+  const draft = useDraft({ providerId: active[0]?.id ?? '', apiKey: '', name: '', isDefault: true });
+  const { providerId, apiKey, name, isDefault } = draft.values;
 
-  const onSubmit = (event: FormEvent): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      const provider = providers.find((candidate) => candidate.id === providerId);
-      const config = await client.post<LlmConfig>(`${basePath}/llm-configs`, {
-        provider_id: providerId,
-        api_key: apiKey,
-        is_default: isDefault,
-        ...(name.trim() ? { name: name.trim() } : {}),
-      });
-      setApiKey('');
-      setName('');
-      onAdded();
-      return `${provider?.name ?? 'Provider'} key …${config.key_hint ?? ''} added.`;
+  const add = async (): Promise<string> => {
+    const provider = providers.find((candidate) => candidate.id === providerId);
+    const config = await client.post<LlmConfig>(`${basePath}/llm-configs`, {
+      provider_id: providerId,
+      api_key: apiKey,
+      is_default: isDefault,
+      ...(name.trim() ? { name: name.trim() } : {}),
     });
+    draft.set({ apiKey: '', name: '' });
+    onAdded();
+    return `${provider?.name ?? 'Provider'} key …${config.key_hint ?? ''} added.`;
   };
 
   return (
-    <form className="form-grid form-grid-4" onSubmit={onSubmit} data-testid="llm-config-form">
-      <Field label="Provider">
-        <select
-          className="input"
-          value={providerId}
-          onChange={(event) => setProviderId(event.target.value)}
-          required
-          data-testid="llm-config-provider"
-        >
-          {active.map((provider) => (
-            <option key={provider.id} value={provider.id}>
-              {provider.name} ({provider.slug})
-            </option>
-          ))}
-        </select>
-      </Field>
-      <Field label="Provider API key" grow>
-        <input
-          className="input mono"
-          type="password"
-          autoComplete="off"
-          spellCheck={false}
-          placeholder="sk-…"
-          value={apiKey}
-          onChange={(event) => setApiKey(event.target.value)}
-          required
-          data-testid="llm-config-api-key"
-        />
-      </Field>
-      <Field label="Name (optional)">
-        <input
-          className="input"
-          placeholder="e.g. OpenAI production"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          data-testid="llm-config-name"
-        />
-      </Field>
-      <div className="form-actions form-actions-end">
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={isDefault}
-            onChange={(event) => setIsDefault(event.target.checked)}
-            data-testid="llm-config-default"
-          />
-          Default for this provider
-        </label>
-        <button type="submit" className="button button-primary" disabled={action.pending || !providerId} data-testid="llm-config-submit">
-          {action.pending ? 'Adding…' : 'Add key'}
-        </button>
-      </div>
-    </form>
+    <ActionForm
+      action={action}
+      onSubmit={add}
+      className="form-grid form-grid-4"
+      testId="llm-config-form"
+      actions={
+        <>
+          <label className="checkbox">
+            <input
+              type="checkbox"
+              checked={isDefault}
+              onChange={(event) => draft.set({ isDefault: event.target.checked })}
+              data-testid="llm-config-default"
+            />
+            Default for this provider
+          </label>
+          <SubmitButton pending={action.pending} disabled={!providerId} label="Add key" pendingLabel="Adding…" testId="llm-config-submit" />
+        </>
+      }
+    >
+      <SelectField
+        label="Provider"
+        {...draft.bind('providerId')}
+        options={active.map((provider) => ({ value: provider.id, label: `${provider.name} (${provider.slug})` }))}
+        required
+        testId="llm-config-provider"
+      />
+      <TextField label="Provider API key" {...draft.bind('apiKey')} secret placeholder="sk-…" required testId="llm-config-api-key" />
+      <TextField label="Name (optional)" {...draft.bind('name')} placeholder="e.g. OpenAI production" testId="llm-config-name" />
+    </ActionForm>
   );
 }

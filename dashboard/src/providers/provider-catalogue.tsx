@@ -1,5 +1,6 @@
 // The operator's providers as a table with copyable IDs.
 import type { Provider } from '../api';
+import { providerKindLabels } from '../format/provider-kind-label';
 import { Badge } from '../ui/badge';
 import { EmptyState } from '../ui/empty-state';
 import { IdWithCopy } from '../ui/id-with-copy';
@@ -24,11 +25,11 @@ export function ProviderCatalogue({ providers }: { providers: Provider[] }) {
             <td>
               <code className="mono">{provider.slug}</code>
             </td>
-            <td>{provider.kind}</td>
+            <td className="nowrap">{providerKindLabels[provider.kind]}</td>
             <td>
               <IdWithCopy id={provider.id} testId={`provider-id-${provider.slug}`} />
             </td>
-            <td>{provider.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Inactive</Badge>}</td>
+            <td>{provider.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Disabled</Badge>}</td>
           </tr>
         ))}
       </tbody>

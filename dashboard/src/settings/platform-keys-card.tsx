@@ -1,13 +1,16 @@
 // Platform API keys: create (raw key shown once), list with pagination, revoke.
-import { type FormEvent, useState } from 'react';
+import { useState } from 'react';
 import type { ApiKey, CreatedApiKey } from '../api';
 import { usePlatform, useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
+import { ActionForm } from '../ui/action-form';
 import { ApiKeysTable } from '../ui/api-keys-table';
 import { Card } from '../ui/card';
 import { Pagination } from '../ui/pagination';
 import { RawKeyBox } from '../ui/raw-key-box';
 import { ResourceView } from '../ui/resource-view';
+import { SubmitButton } from '../ui/submit-button';
+import { TextInput } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 
@@ -27,16 +30,13 @@ export function PlatformKeysCard() {
   );
   const ownPrefix = session.key.slice(0, 12);
 
-  const onCreate = (event: FormEvent): void => {
-    event.preventDefault();
+  const onCreate = async (): Promise<string> => {
     revoke.reset();
-    void create.run(async () => {
-      const created = await client.post<CreatedApiKey>(`${basePath}/api-keys`, name.trim() ? { name: name.trim() } : {});
-      setRawKey(created.raw_key);
-      setName('');
-      keys.reload();
-      return `Key ${created.key_prefix}… created.`;
-    });
+    const created = await client.post<CreatedApiKey>(`${basePath}/api-keys`, name.trim() ? { name: name.trim() } : {});
+    setRawKey(created.raw_key);
+    setName('');
+    keys.reload();
+    return `Key ${created.key_prefix}… created.`;
   };
 
   const onRevoke = (key: ApiKey): void => {
@@ -60,18 +60,21 @@ export function PlatformKeysCard() {
       flush
     >
       <div className="card-section">
-        <form className="inline-form" onSubmit={onCreate}>
-          <input
-            className="input"
-            placeholder="Key name (e.g. production server)"
+        <ActionForm
+          action={create}
+          onSubmit={onCreate}
+          className="inline-form"
+          actionsPlacement="inline"
+          actions={<SubmitButton pending={create.pending} label="Create key" pendingLabel="Creating…" testId="platform-key-create" />}
+        >
+          <TextInput
             value={name}
-            onChange={(event) => setName(event.target.value)}
-            data-testid="platform-key-name"
+            onChange={setName}
+            placeholder="Key name (e.g. production server)"
+            ariaLabel="Key name"
+            testId="platform-key-name"
           />
-          <button type="submit" className="button button-primary" disabled={create.pending} data-testid="platform-key-create">
-            {create.pending ? 'Creating…' : 'Create key'}
-          </button>
-        </form>
+        </ActionForm>
         <ActionFeedback action={create} testId="platform-key-create" />
         {rawKey ? <RawKeyBox rawKey={rawKey} title="Your new platform API key" onDismiss={() => setRawKey(null)} /> : null}
         <ActionFeedback action={revoke} testId="platform-key-revoke" />

@@ -1,12 +1,14 @@
 // Edits the platform's name, markup and default end-user budget (PATCH merges settings).
-import { type FormEvent, useState } from 'react';
 import type { Platform } from '../api';
-import { toAmount } from '../format/to-amount';
+import { toOptionalAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
+import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
-import { Field } from '../ui/field';
+import { SubmitButton } from '../ui/submit-button';
+import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
+import { useDraft } from '../ui/use-draft';
 
 function numberText(value: unknown): string {
   return typeof value === 'number' ? String(value) : '';
@@ -15,57 +17,52 @@ function numberText(value: unknown): string {
 export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform; onSaved: () => void }) {
   const { client, basePath } = usePlatform();
   const action = useAction();
-  const [name, setName] = useState(platform.name);
-  const [markup, setMarkup] = useState(numberText(platform.settings?.markup_percentage));
-  const [defaultBudget, setDefaultBudget] = useState(numberText(platform.settings?.default_budget_usd));
+  const draft = useDraft({
+    name: platform.name,
+    markup: numberText(platform.settings?.markup_percentage),
+    defaultBudget: numberText(platform.settings?.default_budget_usd),
+  });
 
-  const onSubmit = (event: FormEvent): void => {
-    event.preventDefault();
-    void action.run(async () => {
-      await client.patch<Platform>(basePath, {
-        name: name.trim(),
-        settings: {
-          markup_percentage: markup.trim() === '' ? null : toAmount(markup),
-          default_budget_usd: defaultBudget.trim() === '' ? null : toAmount(defaultBudget),
-        },
-      });
-      onSaved();
-      return 'Settings saved.';
+  const save = async (): Promise<string> => {
+    await client.patch<Platform>(basePath, {
+      name: draft.values.name.trim(),
+      settings: {
+        markup_percentage: toOptionalAmount(draft.values.markup),
+        default_budget_usd: toOptionalAmount(draft.values.defaultBudget),
+      },
     });
+    onSaved();
+    return 'Settings saved.';
   };
 
   return (
     <Card title="Billing settings" description="Applied to new requests and new end users immediately.">
-      <form className="form-grid form-grid-3" onSubmit={onSubmit}>
-        <Field label="Platform name">
-          <input className="input" value={name} onChange={(event) => setName(event.target.value)} required data-testid="settings-name" />
-        </Field>
-        <Field label="Markup (%)" hint="End-user budgets are charged cost × (1 + markup/100); the wallet pays the cost.">
-          <input
-            className="input num-input"
-            inputMode="decimal"
-            value={markup}
-            onChange={(event) => setMarkup(event.target.value)}
-            placeholder="0"
-            data-testid="settings-markup"
-          />
-        </Field>
-        <Field label="Default budget (USD)" hint="A monthly budget of this amount is created with each new end user. Leave empty for none.">
-          <input
-            className="input num-input"
-            inputMode="decimal"
-            value={defaultBudget}
-            onChange={(event) => setDefaultBudget(event.target.value)}
-            placeholder="No default"
-            data-testid="settings-default-budget"
-          />
-        </Field>
-        <div className="form-actions form-actions-row">
-          <button type="submit" className="button button-primary" disabled={action.pending} data-testid="settings-save">
-            {action.pending ? 'Saving…' : 'Save settings'}
-          </button>
-        </div>
-      </form>
+      <ActionForm
+        action={action}
+        onSubmit={save}
+        className="form-grid form-grid-3"
+        actionsPlacement="row"
+        actions={<SubmitButton pending={action.pending} label="Save settings" pendingLabel="Saving…" testId="settings-save" />}
+      >
+        <TextField label="Platform name" {...draft.bind('name')} required testId="settings-name" />
+        <TextField
+          label="Markup (%)"
+          hint="End-user budgets are charged cost × (1 + markup/100); the wallet pays the cost."
+          {...draft.bind('markup')}
+          numeric="decimal"
+          placeholder="0"
+          testId="settings-markup"
+        />
+        <TextField
+          label="Default budget (USD)"
+          hint="A monthly budget of this amount is created with each new end user. Leave empty for none."
+          {...draft.bind('defaultBudget')}
+          prefix="$"
+          numeric="decimal"
+          placeholder="No default"
+          testId="settings-default-budget"
+        />
+      </ActionForm>
       <ActionFeedback action={action} testId="settings" />
     </Card>
   );

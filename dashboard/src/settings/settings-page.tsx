@@ -1,5 +1,6 @@
-// Settings: platform info (ID to copy), editable settings, and platform API keys.
+// Settings: platform info (ID to copy), editable settings, default rate limits and platform API keys.
 import type { Platform } from '../api';
+import { RateLimitDefaultsCard } from '../rate-limits';
 import { usePlatform } from '../session/session-context';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
@@ -13,12 +14,13 @@ export function SettingsPage() {
   const platform = useResource(() => client.get<Platform>(basePath), [client, basePath]);
   return (
     <>
-      <PageHeader title="Settings" description="Your platform's identity, billing settings and API keys." />
+      <PageHeader title="Settings" description="Your platform's identity, billing settings, default rate limits and API keys." />
       <ResourceView resource={platform}>
         {(data) => (
           <div className="stack">
             <PlatformInfoCard platform={data} />
             <PlatformSettingsForm platform={data} onSaved={platform.reload} />
+            <RateLimitDefaultsCard />
             <PlatformKeysCard />
           </div>
         )}

@@ -11,8 +11,15 @@ interface SignInPageProps {
   endedReason: string | null;
 }
 
+type Mode = 'platform' | 'admin';
+
+const modes: ReadonlyArray<{ value: Mode; label: string }> = [
+  { value: 'platform', label: 'Platform' },
+  { value: 'admin', label: 'Operator' },
+];
+
 export function SignInPage({ onSignedIn, endedReason }: SignInPageProps) {
-  const [mode, setMode] = useState<'platform' | 'admin'>('platform');
+  const [mode, setMode] = useState<Mode>('platform');
   return (
     <div className="sign-in">
       <div className="sign-in-panel">
@@ -28,26 +35,19 @@ export function SignInPage({ onSignedIn, endedReason }: SignInPageProps) {
           </Notice>
         ) : null}
         <div className="tabs" role="tablist">
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'platform'}
-            className={mode === 'platform' ? 'tab tab-active' : 'tab'}
-            onClick={() => setMode('platform')}
-            data-testid="signin-tab-platform"
-          >
-            Platform
-          </button>
-          <button
-            type="button"
-            role="tab"
-            aria-selected={mode === 'admin'}
-            className={mode === 'admin' ? 'tab tab-active' : 'tab'}
-            onClick={() => setMode('admin')}
-            data-testid="signin-tab-admin"
-          >
-            Operator
-          </button>
+          {modes.map((tab) => (
+            <button
+              key={tab.value}
+              type="button"
+              role="tab"
+              aria-selected={mode === tab.value}
+              className={mode === tab.value ? 'tab tab-active' : 'tab'}
+              onClick={() => setMode(tab.value)}
+              data-testid={`signin-tab-${tab.value}`}
+            >
+              {tab.label}
+            </button>
+          ))}
         </div>
         {mode === 'platform' ? <PlatformSignInForm onSignedIn={onSignedIn} /> : <AdminSignInForm onSignedIn={onSignedIn} />}
         <p className="sign-in-foot muted">

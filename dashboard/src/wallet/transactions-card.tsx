@@ -1,19 +1,28 @@
 // The wallet ledger, newest first, with signed amounts and running balance; filter by type.
 import { useState } from 'react';
-import type { WalletTransaction } from '../api';
+import type { WalletTransaction, WalletTransactionType } from '../api';
 import { usePlatform } from '../session/session-context';
 import { Card } from '../ui/card';
 import { Pagination } from '../ui/pagination';
 import { ResourceView } from '../ui/resource-view';
+import { Select, type SelectOption } from '../ui/select-field';
 import { useResource } from '../ui/use-resource';
 import { TransactionsTable } from './transactions-table';
 
 const pageSize = 20;
 
+const typeOptions: ReadonlyArray<SelectOption<WalletTransactionType | ''>> = [
+  { value: '', label: 'All types' },
+  { value: 'top_up', label: 'Top-ups' },
+  { value: 'llm_usage', label: 'LLM usage' },
+  { value: 'adjustment', label: 'Adjustments' },
+  { value: 'refund', label: 'Refunds' },
+];
+
 export function TransactionsCard({ version }: { version: number }) {
   const { client, basePath } = usePlatform();
   const [page, setPage] = useState(1);
-  const [type, setType] = useState('');
+  const [type, setType] = useState<WalletTransactionType | ''>('');
   const transactions = useResource(
     () => client.list<WalletTransaction>(`${basePath}/wallet/transactions`, { page, limit: pageSize, type }),
     [client, basePath, page, type, version],
@@ -24,22 +33,17 @@ export function TransactionsCard({ version }: { version: number }) {
       flush
       testId="wallet-transactions"
       actions={
-        <select
-          className="input input-small"
+        <Select
+          small
           value={type}
-          onChange={(event) => {
+          onChange={(value) => {
             setPage(1);
-            setType(event.target.value);
+            setType(value);
           }}
-          aria-label="Transaction type"
-          data-testid="transactions-type"
-        >
-          <option value="">All types</option>
-          <option value="top_up">Top-ups</option>
-          <option value="llm_usage">LLM usage</option>
-          <option value="adjustment">Adjustments</option>
-          <option value="refund">Refunds</option>
-        </select>
+          options={typeOptions}
+          ariaLabel="Transaction type"
+          testId="transactions-type"
+        />
       }
     >
       <ResourceView resource={transactions}>
