@@ -200,7 +200,8 @@ async function failAll(
       errorCode: 'client_closed_request',
       errorMessage: 'The client closed the connection before the answer.',
     });
-    throw errors.invalidJson('client closed request');
+    // Nobody is listening any more; the error only ends the handler (nothing reaches the client).
+    throw new ApiError(400, 'client_closed_request', 'The client closed the connection before the answer.');
   }
   await deps.billing.release(admitted.reservation);
   if (admitted.ticket) deps.rateLimiter?.settle(admitted.ticket, 0);

@@ -161,6 +161,32 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
     expect((await wallet()).reserved).toBe(0);
   });
 
+  it('aborts a non-streaming upstream call when the client leaves and bills the prompt only', async () => {
+    await f.addRoute('slowjson', 'google', 'gemini-slow-headers-3000');
+    const controller = new AbortController();
+    const pending = fetch(`${f.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${f.endUserKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'slowjson', messages: [{ role: 'user', content: 'Hello there' }] }),
+      signal: controller.signal,
+    }).catch((e) => e);
+    await new Promise((r) => setTimeout(r, 150));
+    controller.abort();
+    await pending;
+    await new Promise((r) => setTimeout(r, 300));
+    expect(f.mocks.google.requests.at(-1)!.aborted).toBe(true);
+    const log = await lastLog();
+    expect(log).toMatchObject({
+      status: 'cancelled',
+      billing_status: 'billed',
+      completion_tokens: 0,
+      token_count_method: 'estimated',
+      model: 'slowjson',
+    });
+    expect(log.prompt_tokens).toBeGreaterThan(0);
+    expect((await wallet()).reserved).toBe(0);
+  });
+
   it('answers CORS preflights on inference routes for any origin', async () => {
     const res = await fetch(`${f.gw.url}/v1/chat/completions`, {
       method: 'OPTIONS',
