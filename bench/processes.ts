@@ -22,6 +22,11 @@ export function cpuMicros(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerS;
 }
 
+/** Write-type system calls (write, writev, pwrite…: sockets and files alike) the process has made so far. */
+export function writeSyscalls(pid: number): number {
+  return Number(/^syscw:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? 0);
+}
+
 /** Resident set size now and its peak so far (VmHWM), in MiB. */
 export function memoryMiB(pid: number): { rss: number; peak: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

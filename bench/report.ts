@@ -14,8 +14,17 @@ export type RunReport = {
   machine: { cpus: number; cpuModel: string; node: string; platform: string };
   secondsPerMeasurement: number;
   scenarios: ScenarioResult[];
+  /** Gateway req/s ÷ bare-proxy req/s, per scenario. */
   ratios: Partial<Record<ScenarioName, number>>;
-  addedLatencyMs: { overDirectP50?: number; overDirectP99?: number; bareOverDirectP50?: number; overBareP50?: number };
+  /** Bare-proxy CPU µs/req ÷ gateway CPU µs/req: the same comparison, less sensitive to other load on the machine. */
+  cpuRatios: Partial<Record<ScenarioName, number>>;
+  addedLatencyMs: {
+    overDirectP50?: number;
+    overDirectP99?: number;
+    bareOverDirectP50?: number;
+    bareOverDirectP99?: number;
+    overBareP50?: number;
+  };
   verdicts: Verdict[];
   billing: BillingCheck | null;
 };
@@ -33,12 +42,16 @@ function find(results: ScenarioResult[], scenario: ScenarioName, target: TargetN
   return results.find((r) => r.scenario.name === scenario)?.measurements.find((m) => m.target === target);
 }
 
-export function summarize(report: Omit<RunReport, 'ratios' | 'addedLatencyMs' | 'verdicts'>): RunReport {
+export function summarize(report: Omit<RunReport, 'ratios' | 'cpuRatios' | 'addedLatencyMs' | 'verdicts'>): RunReport {
   const ratios: RunReport['ratios'] = {};
+  const cpuRatios: RunReport['cpuRatios'] = {};
   for (const r of report.scenarios) {
     const gw = find(report.scenarios, r.scenario.name, 'gateway');
     const bare = find(report.scenarios, r.scenario.name, 'bare');
-    if (gw && bare) ratios[r.scenario.name] = gw.reqPerS / bare.reqPerS;
+    if (gw && bare) {
+      ratios[r.scenario.name] = gw.reqPerS / bare.reqPerS;
+      cpuRatios[r.scenario.name] = bare.cpuMicrosPerRequest / gw.cpuMicrosPerRequest;
+    }
   }
   const direct = find(report.scenarios, 'c1', 'direct');
   const bare = find(report.scenarios, 'c1', 'bare');
@@ -48,7 +61,10 @@ export function summarize(report: Omit<RunReport, 'ratios' | 'addedLatencyMs' | 
     added.overDirectP50 = gw.p50Ms - direct.p50Ms;
     added.overDirectP99 = gw.p99Ms - direct.p99Ms;
   }
-  if (direct && bare) added.bareOverDirectP50 = bare.p50Ms - direct.p50Ms;
+  if (direct && bare) {
+    added.bareOverDirectP50 = bare.p50Ms - direct.p50Ms;
+    added.bareOverDirectP99 = bare.p99Ms - direct.p99Ms;
+  }
   if (bare && gw) added.overBareP50 = gw.p50Ms - bare.p50Ms;
 
   const verdicts: Verdict[] = [];
@@ -73,7 +89,7 @@ export function summarize(report: Omit<RunReport, 'ratios' | 'addedLatencyMs' | 
       pass: report.billing.ok,
     });
   }
-  return { ...report, ratios, addedLatencyMs: added, verdicts };
+  return { ...report, ratios, cpuRatios, addedLatencyMs: added, verdicts };
 }
 
 const f = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
@@ -83,21 +99,23 @@ export function formatReport(r: RunReport): string {
   lines.push(
     `Assistiv Gateway benchmark: ${r.dialect}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ~${r.secondsPerMeasurement} s per measurement`,
     '',
-    '| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req | failed |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
+    '| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req | write syscalls/req | failed |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
   );
   for (const s of r.scenarios) {
     for (const m of s.measurements) {
       const server = m.target === 'direct' ? 'mock' : m.target;
       lines.push(
-        `| ${s.scenario.label} | ${m.target} | ${f(m.reqPerS, 0)} | ${f(m.p50Ms, 3)} | ${f(m.p99Ms, 3)} | ${f(m.cpuMicrosPerRequest, 0)} (${server}) | ${f(m.mockCpuMicrosPerRequest, 0)} | ${m.errors + m.non2xx} |`,
+        `| ${s.scenario.label} | ${m.target} | ${f(m.reqPerS, 0)} | ${f(m.p50Ms, 3)} | ${f(m.p99Ms, 3)} | ${f(m.cpuMicrosPerRequest, 0)} (${server}) | ${f(m.mockCpuMicrosPerRequest, 0)} | ${f(m.writesPerRequest, 1)} | ${m.errors + m.non2xx} |`,
       );
     }
   }
   const a = r.addedLatencyMs;
+  const cpu = Object.entries(r.cpuRatios).map(([name, v]) => `${name} ${f(v, 2)}×`);
+  if (cpu.length > 0) lines.push('', `CPU ratios (bare-proxy CPU µs/req ÷ gateway CPU µs/req): ${cpu.join(', ')}`);
   lines.push(
     '',
-    `Added latency at c=1: bare proxy over direct p50 ${f(a.bareOverDirectP50 ?? Number.NaN, 3)} ms; gateway over direct p50 ${f(a.overDirectP50 ?? Number.NaN, 3)} ms, p99 ${f(a.overDirectP99 ?? Number.NaN, 3)} ms; gateway over bare proxy p50 ${f(a.overBareP50 ?? Number.NaN, 3)} ms`,
+    `Added latency at c=1: bare proxy over direct p50 ${f(a.bareOverDirectP50 ?? Number.NaN, 3)} ms, p99 ${f(a.bareOverDirectP99 ?? Number.NaN, 3)} ms; gateway over direct p50 ${f(a.overDirectP50 ?? Number.NaN, 3)} ms, p99 ${f(a.overDirectP99 ?? Number.NaN, 3)} ms; gateway over bare proxy p50 ${f(a.overBareP50 ?? Number.NaN, 3)} ms`,
     '',
     '| target (issue 5) | this run | goal | |',
     '|---|---:|---|---|',

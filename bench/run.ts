@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: the mock upstream, the bare proxy and the gateway in three processes on 127.0.0.1,
  * driven side by side in one run (suite.ts), then the billing check (verify.ts). `--soak` runs the
- * 1,000-stream soak instead (soak.ts). Options: `--seconds N` measured per target and scenario
- * (default 9, in `--rounds` interleaved rounds, default 3), `--only
- * c1,c32,stream`, `--profile` (the gateway runs under `node --cpu-prof`; its top self-time functions are
- * printed), `--keep` (keep the gateway's data), `--streams N` (soak; default 1,000), `--gateway-node-flags="…"` (e.g. V8 heap flags). With DATABASE_URL set the gateway runs on PostgreSQL.
+ * 1,000-stream soak instead (soak.ts). Options: `--seconds N` measured per target and scenario (default 9,
+ * in `--rounds` interleaved rounds, default 3), `--only c1,c32,stream`, `--profile` (the gateway runs under
+ * `node --cpu-prof`; its top self-time functions are printed), `--keep` (keep the gateway's data),
+ * `--streams N` (soak; default 1,000), `--gateway-node-flags="…"` (e.g. V8 heap flags). With DATABASE_URL
+ * set the gateway runs on PostgreSQL, in a database created for the run. See BENCHMARKS.md.
  */
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
     if (opts.soak) {
       const soak = await runSoak(gateway, tenant.endUserKey, Number(opts.streams), say);
       await gateway.stop();
-      const billing = await checkBilling(gateway.env, tenant.platformId, soak.completeStreams);
+      const billing = await checkBilling(gateway.env, tenant.platformId, soak.completeStreams + soak.warmupRequests);
       const result = { kind: 'soak', startedAt: stamp, dialect: environment.dialect, machine: machine(), soak, billing };
       say(`Billing: ${billing.ok ? 'every stream billed' : billing.problems.join('; ')}`);
       say(`ledger verify (exit ${billing.ledgerVerify.code}): ${billing.ledgerVerify.output}`);
@@ -101,6 +102,9 @@ async function main(): Promise<number> {
     say(formatReport(report));
     say(`\nResult: ${writeResult(`bench-${environment.dialect}-${stamp}.json`, report)}`);
     return totals.failures === 0 && billing.ok ? 0 : 1;
+  } catch (err) {
+    if (gateway) process.stderr.write(`gateway output (last lines):\n${gateway.output().slice(-4000)}\n`);
+    throw err;
   } finally {
     await stopAll();
     if (profile.dir) {

@@ -1,20 +1,28 @@
 /**
  * `--soak`: N (default 1,000) concurrent slow streams through the gateway, each 300 chunks one every
  * 100 ms (30 s), all open at once. Every stream must end with `[DONE]`, carry every chunk and no error
- * frame; the gateway's resident memory is sampled throughout (and its VmHWM read at the end).
+ * frame; the gateway's resident memory is sampled throughout (and its VmHWM read at the end). A warm-up
+ * of ordinary calls runs first, so the streams meet warm code as they would in production.
  */
 import { Agent, request } from 'undici';
+import { drive } from './load.js';
 import { type GatewayProcess, memoryMiB } from './processes.js';
-import { SOAK_MODEL } from './provision.js';
+import { BENCH_MODEL, SOAK_MODEL } from './provision.js';
+import { bodyFor } from './suite.js';
 
 /** Content chunks each soak stream carries (the soak route's upstream model, provision.ts). */
 const CHUNKS_PER_STREAM = 300;
 const RSS_SAMPLE_MS = 250;
 
+/** Requests sent before the soak so its streams meet warm code (JIT, pools, caches), as in production. */
+const WARMUP_REQUESTS = 2_000;
+
 export type SoakResult = {
   ok: boolean;
   streams: number;
   completeStreams: number;
+  /** Successful warm-up requests (billed too). */
+  warmupRequests: number;
   errors: Record<string, number>;
   elapsedS: number;
   rssStartMiB: number;
@@ -65,7 +73,23 @@ async function oneStream(url: string, key: string, dispatcher: Agent): Promise<S
   }
 }
 
+async function warmUp(gateway: GatewayProcess, key: string): Promise<number> {
+  let ok = 0;
+  for (const stream of [false, true]) {
+    const run = await drive({
+      url: `${gateway.url}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: bodyFor({ stream }, BENCH_MODEL),
+      connections: 32,
+      amount: WARMUP_REQUESTS,
+    });
+    ok += run.ok;
+  }
+  return ok;
+}
+
 export async function runSoak(gateway: GatewayProcess, key: string, streams: number, say: (line: string) => void): Promise<SoakResult> {
+  const warmupRequests = await warmUp(gateway, key);
   const dispatcher = new Agent({ connections: streams, pipelining: 1, headersTimeout: 120_000, bodyTimeout: 120_000 });
   const start = memoryMiB(gateway.pid);
   let peak = start.rss;
@@ -100,6 +124,7 @@ export async function runSoak(gateway: GatewayProcess, key: string, streams: num
     ok: firstBytes.length === streams,
     streams,
     completeStreams: firstBytes.length,
+    warmupRequests,
     errors,
     elapsedS,
     rssStartMiB: start.rss,

@@ -4,7 +4,7 @@
  * time from /proc around the measured part only.
  */
 import { drive, type LoadResult, type LoadSpec, type RawRun, summarizeRuns } from './load.js';
-import { cpuMicros, type ServerProcess } from './processes.js';
+import { cpuMicros, type ServerProcess, writeSyscalls } from './processes.js';
 import { BENCH_MODEL, BENCH_UPSTREAM_MODEL } from './provision.js';
 
 export type TargetName = 'direct' | 'bare' | 'gateway';
@@ -29,11 +29,13 @@ export type Measurement = LoadResult & {
   cpuMicrosPerRequest: number;
   /** The mock's CPU per request in the same measurement (the upstream's share). */
   mockCpuMicrosPerRequest: number;
+  /** Write system calls of the process under test per request (socket writes, plus SQLite's for the gateway). */
+  writesPerRequest: number;
 };
 
 export type ScenarioResult = { scenario: Scenario; measurements: Measurement[] };
 
-function bodyFor(scenario: Scenario, model: string): string {
+export function bodyFor(scenario: Pick<Scenario, 'stream'>, model: string): string {
   return JSON.stringify({
     model,
     messages: [{ role: 'user', content: PROMPT }],
@@ -58,7 +60,15 @@ export type SuiteTotals = { gatewayOk: number; failures: number };
 /** Warm-up per target: at least this long (JIT, pools, caches), which also calibrates its request rate. */
 const WARMUP_S = 1.5;
 
-type Driven = { target: Target; spec: LoadSpec; ratePerS: number; runs: RawRun[]; cpuMicros: number; mockCpuMicros: number };
+type Driven = {
+  target: Target;
+  spec: LoadSpec;
+  ratePerS: number;
+  runs: RawRun[];
+  cpuMicros: number;
+  mockCpuMicros: number;
+  writes: number;
+};
 
 async function warmUp(target: Target, spec: LoadSpec, totals: SuiteTotals, firstAmount: number): Promise<number> {
   let amount = firstAmount;
@@ -101,7 +111,7 @@ export async function runScenario(
       amount: 0,
     };
     const ratePerS = await warmUp(target, spec, totals, scenario.warmupRequests);
-    driven.push({ target, spec, ratePerS, runs: [], cpuMicros: 0, mockCpuMicros: 0 });
+    driven.push({ target, spec, ratePerS, runs: [], cpuMicros: 0, mockCpuMicros: 0, writes: 0 });
   }
   for (let round = 0; round < opts.rounds; round++) {
     for (let i = 0; i < driven.length; i++) {
@@ -109,7 +119,9 @@ export async function runScenario(
       const amount = Math.max(scenario.connections * 10, Math.round((d.ratePerS * opts.seconds) / opts.rounds));
       const cpuBefore = cpuMicros(d.target.server.pid);
       const mockBefore = cpuMicros(mock.pid);
+      const writesBefore = writeSyscalls(d.target.server.pid);
       const run = await drive({ ...d.spec, amount });
+      d.writes += writeSyscalls(d.target.server.pid) - writesBefore;
       d.cpuMicros += cpuMicros(d.target.server.pid) - cpuBefore;
       d.mockCpuMicros += cpuMicros(mock.pid) - mockBefore;
       d.runs.push(run);
@@ -124,6 +136,7 @@ export async function runScenario(
       target: d.target.name,
       cpuMicrosPerRequest: d.cpuMicros / Math.max(1, pooled.ok),
       mockCpuMicrosPerRequest: d.mockCpuMicros / Math.max(1, pooled.ok),
+      writesPerRequest: d.writes / Math.max(1, pooled.ok),
     };
   });
   for (const m of measurements) {
