@@ -53,7 +53,7 @@ export async function streamToClient(
           if (typeof delta.content === 'string') generatedText += delta.content;
           for (const call of delta.tool_calls ?? []) generatedText += (call.function?.name ?? '') + (call.function?.arguments ?? '');
         }
-        await sse.data(JSON.stringify(event.chunk));
+        await sse.data(event.raw ?? JSON.stringify(event.chunk));
       } else if (event.type === 'usage') {
         usage = event.usage;
         wireUsage = event.wire ?? null;

@@ -121,7 +121,8 @@ export type UpstreamError = {
 
 /** What a stream translator yields; only the HTTP edge turns these into SSE text. */
 export type StreamEvent =
-  | { type: 'chunk'; chunk: ChatCompletionChunk }
+  /** `raw`: the upstream's own JSON text for this chunk when it can be forwarded byte for byte (saves a re-serialisation). */
+  | { type: 'chunk'; chunk: ChatCompletionChunk; raw?: string }
   /**
    * Sent once, after the last chunk, when the provider reported usage. `wire` is the same usage in
    * OpenAI's shape (the provider's own object for the openai kind, details included), ready for the

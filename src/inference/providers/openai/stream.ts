@@ -53,11 +53,13 @@ export function createOpenAiStreamTranslator(): StreamTranslator {
         return [usageEvent(usage)];
       }
       if (usage !== null) pendingUsage = usage;
+      // A chunk with no usage (or OpenAI's `"usage": null`) is forwarded as the provider wrote it.
+      const forwardable = usage === null;
       if ('usage' in payload) delete payload.usage;
       if (Array.isArray(choices)) {
         for (const choice of choices) if (isRecord(choice) && choice.finish_reason != null) sawFinish = true;
       }
-      return [{ type: 'chunk', chunk: payload as ChatCompletionChunk }];
+      return [{ type: 'chunk', chunk: payload as ChatCompletionChunk, ...(forwardable && { raw: event.data }) }];
     },
 
     onEnd(): StreamEvent[] {
