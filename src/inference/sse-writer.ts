@@ -9,11 +9,14 @@ export class SseWriter {
     return !this.res.destroyed && !this.res.writableEnded;
   }
 
-  /** Writes one `data:` frame; waits for the socket to drain when its buffer is full. */
-  async data(payload: string): Promise<void> {
-    if (!this.open) return;
-    if (this.res.write(`data: ${payload}\n\n`)) return;
-    await Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+  /**
+   * Writes one `data:` frame. Returns a promise only when the socket's buffer is full (await it: it settles
+   * on drain or close), so the common case costs no extra microtask per chunk.
+   */
+  data(payload: string): Promise<unknown> | undefined {
+    if (!this.open) return undefined;
+    if (this.res.write(`data: ${payload}\n\n`)) return undefined;
+    return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
   }
 
   end(): void {

@@ -53,7 +53,8 @@ export async function streamToClient(
           if (typeof delta.content === 'string') generatedText += delta.content;
           for (const call of delta.tool_calls ?? []) generatedText += (call.function?.name ?? '') + (call.function?.arguments ?? '');
         }
-        await sse.data(event.raw ?? JSON.stringify(event.chunk));
+        const full = sse.data(event.raw ?? JSON.stringify(event.chunk));
+        if (full) await full;
       } else if (event.type === 'usage') {
         usage = event.usage;
         wireUsage = event.wire ?? null;
