@@ -1,6 +1,8 @@
 /**
  * The money engine (design §4): reservations are pending transfers, resolved exactly once by settle
- * (post), release (void) or the sweeper (timeout). Picks the dialect's implementation and runs the sweeper.
+ * (post), release (void) or the sweeper (timeout). Picks the dialect's implementation and runs the sweeper
+ * on PostgreSQL. On SQLite holds live in the one serving process's memory: a crash loses them together with
+ * their requests, having debited nothing, so there is nothing to sweep (docs/decisions.md).
  */
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
@@ -31,10 +33,20 @@ const SWEEP_ROUNDS_MAX = 100;
 export type BillingEngineHandle = BillingEngine & {
   /** Voids a reservation by request id (the sweeper's path); false when it was already resolved. */
   releaseById(requestId: string): Promise<boolean>;
-  /** Releases every reservation whose expires_at has passed; returns how many. */
+  /** Releases every reservation whose expires_at has passed; returns how many (always 0 on SQLite). */
   sweep(): Promise<number>;
-  /** Sweeps now and then every sweepIntervalMs (unref'd: never keeps the process alive). */
+  /**
+   * Starts serving: on PostgreSQL sweeps now and then every sweepIntervalMs (unref'd: never keeps the
+   * process alive); on SQLite takes the database's owner lock (throws when another process bills it).
+   */
   startSweeper(): void;
+  /**
+   * µUSD this process holds in memory on the platform's wallet (SQLite; 0 on PostgreSQL, whose holds are
+   * in `wallets.reserved_micros`). Views add it to the row's reserved amount.
+   */
+  heldFor(q: { platformId: string }): number;
+  /** µUSD this process holds in memory on the budget (SQLite; 0 on PostgreSQL), like heldFor. */
+  heldForBudget(budgetId: string): number;
   /** Stops the sweeper and commits whatever is queued. */
   close(): Promise<void>;
 };
@@ -50,9 +62,8 @@ export function createBillingEngine(
     maxBatch: options.maxBatch ?? 1000,
     now: () => deps.clock.now(),
   };
-  const impl = deps.store.sqlite
-    ? new SqliteBillingEngine(deps.store.sqlite, markups, engineOpts)
-    : new PostgresBillingEngine(deps.store.db, markups, engineOpts);
+  const sqlite = deps.store.sqlite ? new SqliteBillingEngine(deps.store.sqlite, markups, engineOpts) : null;
+  const impl = sqlite ?? new PostgresBillingEngine(deps.store.db, markups, engineOpts);
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
 
@@ -75,6 +86,7 @@ export function createBillingEngine(
   };
 
   const sweep = () => {
+    if (sqlite) return Promise.resolve(0);
     // One sweep at a time: the interval and an explicit call never race each other.
     sweeping ??= sweepOnce().finally(() => {
       sweeping = null;
@@ -90,7 +102,10 @@ export function createBillingEngine(
     release: (reservation: Reservation) => impl.release(reservation),
     releaseById: (requestId: string) => impl.releaseById(requestId),
     sweep,
+    heldFor: ({ platformId }) => sqlite?.walletHeldMicros(platformId) ?? 0,
+    heldForBudget: (budgetId) => sqlite?.budgetHeldMicros(budgetId) ?? 0,
     startSweeper() {
+      if (sqlite) return sqlite.start();
       if (timer) return;
       sweep().catch(report);
       timer = setInterval(() => sweep().catch(report), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);

@@ -4,7 +4,8 @@
  * that transaction committed, so no response is released before its money is durable. Each operation makes
  * its own conditional checks and returns a refusal as a value, so one refusal never fails the others; an
  * unexpected exception rolls the batch back and its operations are retried one transaction each, so only
- * the faulty one fails.
+ * the faulty one fails. `onCommit` / `onRollback` run after each transaction, before any promise settles
+ * (the engine drops settled holds inside the transaction and restores them on a rollback).
  */
 import type SQLite from 'better-sqlite3';
 
@@ -24,6 +25,8 @@ export class GroupCommit<I, O> {
       /** Bounds one transaction's length (and so the wait of the requests queued behind it). */
       maxBatch: number;
       now: () => number;
+      onCommit?: () => void;
+      onRollback?: () => void;
     },
   ) {
     this.runBatch = db.transaction((items: Array<Pending<I, O>>, nowMs: number) => items.map((p) => apply(p.input, nowMs)));
@@ -71,18 +74,26 @@ export class GroupCommit<I, O> {
     this.queue = batch === this.queue ? [] : this.queue.slice(batch.length);
     const nowMs = this.opts.now();
     let results: O[];
+    const { onCommit, onRollback } = this.opts;
     try {
       results = this.runBatch.immediate(batch, nowMs);
     } catch {
+      onRollback?.();
       for (const p of batch) {
+        let result: O;
         try {
-          p.resolve(this.runOne.immediate(p.input, nowMs));
+          result = this.runOne.immediate(p.input, nowMs);
         } catch (err) {
+          onRollback?.();
           p.reject(err);
+          continue;
         }
+        onCommit?.();
+        p.resolve(result);
       }
       return;
     }
+    onCommit?.();
     for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The admission decision, shared by both dialects: given the end user's budget row and the platform's
- * wallet row as they are inside the transaction, what to hold, or which 402 to answer (spec §1 order:
+ * wallet row as they stand at admission (`reserved_micros` including the SQLite engine's in-memory holds),
+ * what to hold, or which 402 to answer (spec §1 order:
  * budget_suspended, budget_exhausted, wallet_insufficient). Pure: the callers apply the plan.
  */
 import { type BudgetPeriod, dueReset } from './budgets.js';

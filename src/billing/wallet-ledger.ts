@@ -15,9 +15,11 @@ export type WalletMove = {
   requestId?: string | null;
   endUserId?: string | null;
   nowIso: string;
+  /** What the engine holds in memory for requests in flight (billing.heldFor, SQLite): a debit keeps it covered too. */
+  heldMicros?: number;
 };
 
-/** Returns null when a debit would take the balance below what is reserved (nothing is written). */
+/** Returns null when a debit would take the balance below what is reserved or held (nothing is written). */
 export async function moveWallet(
   trx: Kysely<Database>,
   move: WalletMove,
@@ -26,7 +28,8 @@ export async function moveWallet(
     .updateTable('wallets')
     .set({ balance_micros: sql`balance_micros + ${move.amountMicros}`, updated_at: move.nowIso })
     .where('platform_id', '=', move.platformId);
-  if (move.amountMicros < 0) update = update.where(sql<boolean>`balance_micros + ${move.amountMicros} >= reserved_micros`);
+  if (move.amountMicros < 0)
+    update = update.where(sql<boolean>`balance_micros + ${move.amountMicros} >= reserved_micros + ${move.heldMicros ?? 0}`);
   const wallet = await update.returningAll().executeTakeFirst();
   if (!wallet) return null;
   const transaction: WalletTransactionsTable = {

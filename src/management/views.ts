@@ -107,12 +107,13 @@ export const endUserView = (u: EndUsersTable) => ({
   updated_at: u.updated_at,
 });
 
-export const walletView = (w: WalletsTable) => ({
+/** heldMicros: what the billing engine holds in memory for requests in flight (SQLite; billing.heldFor). */
+export const walletView = (w: WalletsTable, heldMicros = 0) => ({
   id: w.id,
   platform_id: w.platform_id,
   balance: microsToUsd(w.balance_micros),
-  reserved: microsToUsd(w.reserved_micros),
-  available: microsToUsd(w.balance_micros - w.reserved_micros),
+  reserved: microsToUsd(w.reserved_micros + heldMicros),
+  available: microsToUsd(w.balance_micros - w.reserved_micros - heldMicros),
   currency: 'usd' as const,
   low_balance_threshold: usdOrNull(w.low_balance_threshold_micros),
   is_active: bool(w.is_active),

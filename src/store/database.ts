@@ -5,6 +5,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
+import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,20 +14,30 @@ export type Store = {
   dialect: Dialect;
   /** The raw SQLite handle, for the synchronous money transactions of the hot path. */
   sqlite: SQLite.Database | null;
+  /** SQLite: the worker thread that checkpoints the WAL (null on PostgreSQL and for in-memory databases). */
+  walCheckpointer: WalCheckpointer | null;
   close(): Promise<void>;
 };
 
 // BIGINT columns hold µUSD; JS numbers are exact far beyond any real balance.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 
-export function openStore(opts: { databaseUrl?: string; dataDir: string; sqliteFile?: string }): Store {
+/** SQLite's own default, restored if the checkpoint worker fails. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+export function openStore(opts: {
+  databaseUrl?: string;
+  dataDir: string;
+  sqliteFile?: string;
+  walCheckpoints?: WalCheckpointOptions;
+}): Store {
   if (opts.databaseUrl) {
     const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 20 });
     // An idle connection the server closes (restart, failover, admin kill) must not crash the process:
     // the pool drops it and the next query opens a fresh one.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', sqlite: null, close: () => db.destroy() };
+    return { db, dialect: 'postgres', sqlite: null, walCheckpointer: null, close: () => db.destroy() };
   }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const file = opts.sqliteFile ?? join(opts.dataDir, 'assistiv.sqlite');
@@ -35,6 +46,27 @@ export function openStore(opts: { databaseUrl?: string; dataDir: string; sqliteF
   // NORMAL in WAL mode survives a process crash; only an OS crash may lose the last commits.
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
+  let walCheckpointer: WalCheckpointer | null = null;
+  if (!sqlite.memory) {
+    // Checkpoints (and their fsyncs) run in a worker thread, never inside a commit on the event loop.
+    sqlite.pragma('wal_autocheckpoint = 0');
+    walCheckpointer = new WalCheckpointer(file, opts.walCheckpoints ?? {}, (err) => {
+      if (sqlite.open) sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+      process.stderr.write(`assistiv: ${err.message}; SQLite checkpoints on commit again\n`);
+    });
+  }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    walCheckpointer,
+    async close() {
+      // The worker's connection closes first: the last one to close checkpoints and removes the WAL.
+      await walCheckpointer?.stop();
+      await db.destroy();
+      // Kysely closes the handle only if it ever ran a query.
+      if (sqlite.open) sqlite.close();
+    },
+  };
 }

@@ -2,7 +2,8 @@
  * Versioned migrations, run on start. Written with Kysely's schema builder so one definition serves
  * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
+import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions.js';
 
 type Db = Kysely<unknown>;
 
@@ -252,7 +253,19 @@ const oneDefaultLlmConfig: Migration = {
   },
 };
 
-const migrations: Record<string, Migration> = { '0001_initial': initial, '0002_one_default_llm_config': oneDefaultLlmConfig };
+/** PostgreSQL only: reserve, settle and release as one-statement functions (src/billing/pg-functions.ts). SQLite skips it. */
+const pgBillingFunctions: Migration = {
+  async up(db: Db) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql.raw(PG_BILLING_FUNCTIONS_V1).execute(db);
+  },
+};
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': initial,
+  '0002_one_default_llm_config': oneDefaultLlmConfig,
+  '0003_pg_billing_functions': pgBillingFunctions,
+};
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 

@@ -374,11 +374,17 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
           amountMicros: req.body.amount,
           description: req.body.description,
           nowIso: nowIso(ctx),
+          heldMicros: ctx.billing.heldFor({ platformId: req.params.platformId }),
         }),
       );
       if (!moved)
         throw errors.validation('amount', 'This adjustment would take the wallet below the amount reserved by in-flight requests.');
-      return reply.code(201).send({ data: { ...walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
+      return reply.code(201).send({
+        data: {
+          ...walletTransactionView(moved.transaction),
+          wallet: walletView(moved.wallet, ctx.billing.heldFor({ platformId: req.params.platformId })),
+        },
+      });
     },
   );
 }

@@ -12,6 +12,7 @@ import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
 import { isUniqueViolation } from '../../store/errors.js';
+import type { BudgetsTable } from '../../store/schema.js';
 import { boundedObject, usdAmount } from '../schemas.js';
 import { endUserOr404, moveBudget, patchBudget, withBudget } from './service.js';
 import { budgetTransactionView, budgetView } from './views.js';
@@ -54,6 +55,7 @@ const moveBody = z
 export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
+  const view = (b: BudgetsTable) => budgetView(b, ctx.billing.heldForBudget(b.id));
 
   app.post(
     '/end-users/:endUserId/budget',
@@ -84,14 +86,14 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
   );
 
   app.get('/end-users/:endUserId/budget', { schema: { tags, summary: "Get an end user's budget", params } }, async (req) => ({
-    data: budgetView(await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, budget) => budget)),
+    data: await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, budget) => view(budget)),
   }));
 
   app.patch(
     '/end-users/:endUserId/budget',
     { schema: { tags, summary: 'Change limits, period, replenishment or suspension', params, body: patchBody } },
     async (req) => ({
-      data: budgetView(await patchBudget(ctx, platformIdOf(req), req.params.endUserId, req.body)),
+      data: view(await patchBudget(ctx, platformIdOf(req), req.params.endUserId, req.body)),
     }),
   );
 
@@ -122,7 +124,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
         reason: req.body.reason ?? null,
         metadata: req.body.metadata,
       });
-      return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });
+      return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: view(moved.budget) } });
     });
   }
 
@@ -144,6 +146,10 @@ export function registerMeBudgetRoutes(scope: FastifyInstance, ctx: AppContext) 
   scope.get('/budget', { schema: { tags: ['Self-service'], summary: 'My budget (end-user key)' } }, async (req) => {
     const p = req.principal;
     if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
-    return { data: budgetView(await withBudget(ctx, p.platformId, p.endUserId, async (_trx, budget) => budget)) };
+    return {
+      data: await withBudget(ctx, p.platformId, p.endUserId, async (_trx, budget) =>
+        budgetView(budget, ctx.billing.heldForBudget(budget.id)),
+      ),
+    };
   });
 }

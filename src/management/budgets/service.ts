@@ -1,6 +1,6 @@
 /**
  * Budget changes made through the API. Each runs in one transaction on the budget row (locked on
- * PostgreSQL; serialized with the engine's group commit on SQLite), applies a due period reset first,
+ * PostgreSQL; on SQLite the engine neither reserves nor settles while it is open), applies a due period reset first,
  * and appends one ledger row per movement, so `ledger verify` can recompute max and used.
  */
 import type { Kysely, Transaction } from 'kysely';
@@ -95,17 +95,21 @@ export async function moveBudget(
   move: { type: 'top_up' | 'debit'; amountMicros: number; reason: string | null; metadata?: Record<string, unknown> },
 ): Promise<{ transaction: BudgetTransactionsTable; budget: BudgetsTable }> {
   return withBudget(ctx, platformId, endUserId, async (trx, budget, now) => {
+    // Holds the engine keeps in memory (SQLite) count as reserved; no reserve runs while this transaction is open.
+    const held = ctx.billing.heldForBudget(budget.id);
     let update = trx.updateTable('budgets').where('id', '=', budget.id);
     if (move.type === 'top_up') {
       update = update.set((eb) => ({ max_micros: eb('max_micros', '+', move.amountMicros), updated_at: now }));
     } else {
       update = update
         .set((eb) => ({ used_micros: eb('used_micros', '+', move.amountMicros), updated_at: now }))
-        .where((eb) => eb(eb(eb('max_micros', '-', eb.ref('used_micros')), '-', eb.ref('reserved_micros')), '>=', move.amountMicros));
+        .where((eb) =>
+          eb(eb(eb('max_micros', '-', eb.ref('used_micros')), '-', eb.ref('reserved_micros')), '>=', move.amountMicros + held),
+        );
     }
     const updated = await update.returningAll().executeTakeFirst();
     if (!updated) {
-      const remaining = budget.max_micros - budget.used_micros - budget.reserved_micros;
+      const remaining = budget.max_micros - budget.used_micros - budget.reserved_micros - held;
       throw new ApiError(
         402,
         'budget_exhausted',
@@ -141,9 +145,10 @@ export async function patchBudget(ctx: AppContext, platformId: string, endUserId
     const replenish = patch.replenish_amount !== undefined ? patch.replenish_amount : budget.replenish_amount_micros;
     if (autoReplenish && !replenish)
       throw errors.validation('replenish_amount', 'replenish_amount is required when auto_replenish is true.');
-    if (patch.max_usd !== undefined && patch.max_usd < budget.used_micros + budget.reserved_micros) {
+    const committed = budget.used_micros + budget.reserved_micros + ctx.billing.heldForBudget(budget.id);
+    if (patch.max_usd !== undefined && patch.max_usd < committed) {
       throw errors.conflict(
-        `max_usd cannot go below what is used and reserved (${microsToFixed(budget.used_micros + budget.reserved_micros)} USD); suspend the budget to stop spending at once.`,
+        `max_usd cannot go below what is used and reserved (${microsToFixed(committed)} USD); suspend the budget to stop spending at once.`,
       );
     }
     const updated = await trx

@@ -5,14 +5,15 @@ import { parseJsonObject } from '../views.js';
 
 const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));
 
-export const budgetView = (b: BudgetsTable) => ({
+/** heldMicros: what the billing engine holds in memory for requests in flight (SQLite; billing.heldForBudget). */
+export const budgetView = (b: BudgetsTable, heldMicros = 0) => ({
   id: b.id,
   platform_id: b.platform_id,
   end_user_id: b.end_user_id,
   max_usd: microsToUsd(b.max_micros),
   used_usd: microsToUsd(b.used_micros),
-  reserved_usd: microsToUsd(b.reserved_micros),
-  remaining_usd: microsToUsd(b.max_micros - b.used_micros - b.reserved_micros),
+  reserved_usd: microsToUsd(b.reserved_micros + heldMicros),
+  remaining_usd: microsToUsd(b.max_micros - b.used_micros - b.reserved_micros - heldMicros),
   period: b.period,
   period_start: b.period_start,
   auto_replenish: Number(b.auto_replenish) === 1,

@@ -24,7 +24,8 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
   };
 
   app.get('/wallet', { schema: { tags, summary: 'Get the wallet with its 5 newest transactions' } }, async (req) => {
-    const wallet = await walletOr404(platformIdOf(req));
+    const platformId = platformIdOf(req);
+    const wallet = await walletOr404(platformId);
     const recent = await db
       .selectFrom('wallet_transactions')
       .selectAll()
@@ -32,7 +33,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
       .orderBy('id', 'desc')
       .limit(5)
       .execute();
-    return { data: { ...walletView(wallet), recent_transactions: recent.map(walletTransactionView) } };
+    return { data: { ...walletView(wallet, ctx.billing.heldFor({ platformId })), recent_transactions: recent.map(walletTransactionView) } };
   });
 
   app.patch(
@@ -45,14 +46,15 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req) => {
+      const platformId = platformIdOf(req);
       const row = await db
         .updateTable('wallets')
         .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
-        .where('platform_id', '=', platformIdOf(req))
+        .where('platform_id', '=', platformId)
         .returningAll()
         .executeTakeFirst();
       if (!row) throw errors.notFound('Wallet');
-      return { data: walletView(row) };
+      return { data: walletView(row, ctx.billing.heldFor({ platformId })) };
     },
   );
 
@@ -78,7 +80,12 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
       );
       if (!moved) throw errors.notFound('Wallet');
       ctx.events.emit('wallet.changed', platformId);
-      return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
+      return reply.code(201).send({
+        data: {
+          transaction: walletTransactionView(moved.transaction),
+          wallet: walletView(moved.wallet, ctx.billing.heldFor({ platformId })),
+        },
+      });
     },
   );
 

@@ -41,6 +41,22 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
     for (let i = 0; i < 4; i++) users.push((await endUser(p, `budgeted-${i}`, { max_usd: 0.08 })).endUserId);
     users.push((await endUser(p, 'unbudgeted')).endUserId);
 
+    // SQLite holds live in memory: after every step, what is held must still be covered by the rows.
+    const sqlite = gw.ctx.store.sqlite;
+    const budgetIds = new Map<string, string>();
+    const expectHoldsCovered = () => {
+      if (!sqlite) return;
+      const balance = sqlite.prepare('SELECT balance_micros FROM wallets WHERE platform_id = ?').pluck().get(p.platformId) as number;
+      expect(balance - gw.ctx.billing.heldFor({ platformId: p.platformId })).toBeGreaterThanOrEqual(0);
+      for (const [, budgetId] of budgetIds) {
+        const b = sqlite.prepare('SELECT max_micros, used_micros FROM budgets WHERE id = ?').get(budgetId) as Record<string, number>;
+        expect(b.max_micros - b.used_micros - gw.ctx.billing.heldForBudget(budgetId)).toBeGreaterThanOrEqual(0);
+      }
+    };
+    for (const endUserId of users.slice(1, 5)) {
+      const b = await gw.ctx.store.db.selectFrom('budgets').select('id').where('end_user_id', '=', endUserId!).executeTakeFirstOrThrow();
+      budgetIds.set(endUserId!, b.id);
+    }
     const settledBy = new Map<string | null, number>();
     const results: Array<{ outcome: 'settled' | 'released' | 'refused'; settled?: Settled; code?: string }> = [];
     const chain = async (i: number) => {
@@ -53,6 +69,7 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
       const roll = rand();
       const delayMs = Math.floor(rand() * 4);
       const res = await gw.ctx.billing.reserve(req);
+      expectHoldsCovered();
       if (!res.ok) {
         results[i] = { outcome: 'refused', code: res.code };
         await writeLog(gw, req, null);
@@ -68,6 +85,7 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
       // 5% overrun the reservation (a provider ignoring max_tokens); the rest cost at most the worst case.
       const cost = roll > 0.95 ? worst * 3 : Math.floor(rand() * worst);
       const settled = await gw.ctx.billing.settle(res.reservation, { costMicros: cost, description: `chain ${i}` });
+      expectHoldsCovered();
       expect(settled.status).toBe('settled');
       if (!settled.cappedFromMicros) {
         expect(settled.walletMicros).toBe(cost);
@@ -106,6 +124,8 @@ describe.each(dialects)('billing under concurrency (%s)', (dialect) => {
       expect(b.used_micros).toBeLessThanOrEqual(b.max_micros);
     }
     expect(await db.selectFrom('reservations').selectAll().where('platform_id', '=', p.platformId).execute()).toEqual([]);
+    expect(gw.ctx.billing.heldFor({ platformId: p.platformId })).toBe(0);
+    for (const [, budgetId] of budgetIds) expect(gw.ctx.billing.heldForBudget(budgetId)).toBe(0);
     const report = await verifyLedger(gw.ctx.store);
     expect(report.differences).toEqual([]);
   });

@@ -166,6 +166,59 @@ describe.each(dialects)('billing engine (%s)', (dialect) => {
     await expectCleanLedger();
   });
 
+  // On PostgreSQL a failed settle leaves its reservation for the sweeper.
+  it.runIf(dialect === 'sqlite')(
+    'SQLite: a settle that fails rolls back alone: the others in its batch post, its hold is void',
+    async () => {
+      const p = await fundedPlatform(gw, { walletUsd: 1 });
+      const u = await endUser(p, 'ivan', { max_usd: 1 });
+      const first = reserveRequest(p.platformId, u.endUserId);
+      const done = await gw.ctx.billing.reserve(first);
+      if (!done.ok) throw new Error(done.message);
+      const settled = await gw.ctx.billing.settle(done.reservation, { costMicros: 100, description: 'first' });
+      await writeLog(gw, first, settled);
+      // The same request id reserved again: its second usage debit breaks the database's exactly-once index.
+      const dup = await gw.ctx.billing.reserve(first);
+      const other = reserveRequest(p.platformId, u.endUserId);
+      const ok = await gw.ctx.billing.reserve(other);
+      if (!dup.ok || !ok.ok) throw new Error('reserve refused');
+      const [bad, good] = await Promise.allSettled([
+        gw.ctx.billing.settle(dup.reservation, { costMicros: 100, description: 'again' }),
+        gw.ctx.billing.settle(ok.reservation, { costMicros: 200, description: 'other' }),
+      ]);
+      expect(bad.status).toBe('rejected');
+      expect(good).toMatchObject({ status: 'fulfilled', value: { walletMicros: 200, status: 'settled' } });
+      if (good.status === 'fulfilled') await writeLog(gw, other, good.value);
+      const b = await balances(gw, p.platformId, u.endUserId);
+      expect(b.wallet).toMatchObject({ balance_micros: 1_000_000 - 300, reserved_micros: 0 });
+      expect(b.budget).toMatchObject({ used_micros: 300, reserved_micros: 0 });
+      await expectCleanLedger();
+    },
+  );
+
+  it.runIf(dialect === 'sqlite')(
+    'SQLite: holds stay in memory (no reservation row, no reserved column) and count in the next check',
+    async () => {
+      const p = await fundedPlatform(gw, { walletUsd: 0.025 });
+      const u = await endUser(p, 'judy', { max_usd: 1 });
+      const a = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
+      const b = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
+      if (!a.ok || !b.ok) throw new Error('reserve refused');
+      const third = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
+      // $0.025 − 2 × 10,250 µUSD held = 4,500 µUSD available.
+      expect(third).toMatchObject({ ok: false, code: 'wallet_insufficient' });
+      expect(!third.ok && third.message).toContain('$0.004500 available');
+      const rows = await balances(gw, p.platformId, u.endUserId);
+      expect(rows.dbReserved).toEqual({ wallet: 0, budget: 0 });
+      expect(rows.wallet.reserved_micros).toBe(2 * WORST);
+      expect(await gw.ctx.store.db.selectFrom('reservations').selectAll().where('platform_id', '=', p.platformId).execute()).toEqual([]);
+      await gw.ctx.billing.release(a.reservation);
+      await gw.ctx.billing.release(b.reservation);
+      expect(gw.ctx.billing.heldFor({ platformId: p.platformId })).toBe(0);
+      await expectCleanLedger();
+    },
+  );
+
   it('ignores an inactive budget, and refuses a second reservation for one request id', async () => {
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     const u = await endUser(p, 'heidi', { max_usd: 0.000001 });

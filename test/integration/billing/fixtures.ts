@@ -99,10 +99,16 @@ export async function writeLog(
     .execute();
 }
 
+/**
+ * The wallet and budget rows with what is reserved on them: the row's `reserved_micros` plus what the engine
+ * holds in memory (SQLite keeps its holds there; `dbReserved` is the column alone, always 0 on SQLite).
+ */
 export async function balances(gw: TestGateway, platformId: string, endUserId?: string) {
-  const wallet = await gw.ctx.store.db.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirstOrThrow();
-  const budget = endUserId
+  const walletRow = await gw.ctx.store.db.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirstOrThrow();
+  const budgetRow = endUserId
     ? await gw.ctx.store.db.selectFrom('budgets').selectAll().where('end_user_id', '=', endUserId).executeTakeFirst()
     : undefined;
-  return { wallet, budget };
+  const wallet = { ...walletRow, reserved_micros: walletRow.reserved_micros + gw.ctx.billing.heldFor({ platformId }) };
+  const budget = budgetRow && { ...budgetRow, reserved_micros: budgetRow.reserved_micros + gw.ctx.billing.heldForBudget(budgetRow.id) };
+  return { wallet, budget, dbReserved: { wallet: walletRow.reserved_micros, budget: budgetRow?.reserved_micros } };
 }

@@ -181,7 +181,8 @@ describe('assistiv serve on the embedded default', () => {
     const dataDir = tempDir();
     const a = await serve({ ASSISTIV_DATA_DIR: dataDir });
     const port = new URL(a.url).port;
-    const res = await run(['serve'], { ASSISTIV_DATA_DIR: dataDir, PORT: port });
+    // Another data dir: a second server on the same SQLite file is refused before it listens.
+    const res = await run(['serve'], { ASSISTIV_DATA_DIR: tempDir(), PORT: port });
     expect(res.code).toBe(1);
     expect(res.stderr.trimEnd().split('\n')).toEqual([
       `assistiv: cannot listen on 127.0.0.1:${port} (set PORT or HOST): the address is already in use`,

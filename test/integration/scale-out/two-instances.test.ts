@@ -21,7 +21,7 @@ describe.skipIf(!postgresUrl)('two gateway instances on one PostgreSQL database'
     });
 
   beforeAll(async () => {
-    f = await startInferenceFixture({ dialect: 'postgres', walletUsd: 0.05, env: redisUrl ? { REDIS_URL: redisUrl } : {} });
+    f = await startInferenceFixture({ dialect: 'postgres', walletUsd: 0.01, env: redisUrl ? { REDIS_URL: redisUrl } : {} });
     b = await startTestGateway({ sameDatabaseAs: f.gw });
   });
   afterAll(async () => {
@@ -32,6 +32,7 @@ describe.skipIf(!postgresUrl)('two gateway instances on one PostgreSQL database'
   it('never overspends the wallet when concurrent calls land on both instances', async () => {
     const results = await Promise.all(Array.from({ length: 160 }, (_, i) => chatOn(i % 2 ? b.url : f.gw.url, f.endUserKey)));
     const statuses = results.map((r) => r.status);
+    // 160 calls cost more than the $0.01 wallet holds: some must be refused, none may overdraw it.
     expect(statuses.every((s) => s === 200 || s === 402)).toBe(true);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
     expect(statuses.filter((s) => s === 402).length).toBeGreaterThan(0);
@@ -44,7 +45,7 @@ describe.skipIf(!postgresUrl)('two gateway instances on one PostgreSQL database'
     const wallet = (await client(b.url, f.platformKey).get(`/v1/platforms/${f.platformId}/wallet`)).body.data;
     expect(wallet.reserved).toBe(0);
     expect(wallet.balance).toBeGreaterThanOrEqual(0);
-    expect(50_000 - Math.round(wallet.balance * 1e6)).toBe(costs);
+    expect(10_000 - Math.round(wallet.balance * 1e6)).toBe(costs);
     await f.gw.ctx.requestLogs.flush();
     await b.ctx.requestLogs.flush();
     expect((await verifyLedger(f.gw.ctx.store)).differences).toEqual([]);
