@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingEngine } from '../../../src/billing/engine.js';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
+import { itOnlyOn } from '../../helpers/only-on.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
 import { balances, endUser, fundedPlatform, manualClock, reserveRequest } from './fixtures.js';
@@ -53,7 +54,7 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
   });
   afterAll(() => gw?.close());
 
-  it.runIf(dialect === 'sqlite')('SQLite: a second `assistiv serve` on the same data dir refuses to start, in one line', async () => {
+  itOnlyOn(dialect, 'sqlite')('SQLite: a second `assistiv serve` on the same data dir refuses to start, in one line', async () => {
     const res = spawnSync(process.execPath, [cli, 'serve'], { env: { ...childEnv(gw), PORT: '0', HOST: '127.0.0.1' }, encoding: 'utf8' });
     expect(res.status).toBe(1);
     expect(res.stderr.trimEnd().split('\n')).toEqual([
@@ -61,7 +62,7 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
     ]);
   });
 
-  it.runIf(dialect === 'sqlite')('SQLite: a second process cannot bill the file; a crash leaves nothing held or debited', async () => {
+  itOnlyOn(dialect, 'sqlite')('SQLite: a second process cannot bill the file; a crash leaves nothing held or debited', async () => {
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     const u = await endUser(p, 'crashy-sqlite', { max_usd: 1 });
     // The gateway owns the database: another process's reserve is refused before it moves anything.
@@ -85,7 +86,7 @@ describe.each(dialects)('crash between reserve and settle (%s)', (dialect) => {
     await next.close();
   });
 
-  it.runIf(dialect === 'postgres')(
+  itOnlyOn(dialect, 'postgres')(
     "the sweeper releases the dead process's reservations after they expire, and the ledger verifies",
     async () => {
       const p = await fundedPlatform(gw, { walletUsd: 1 });

@@ -1,6 +1,7 @@
 /** The billing engine on each database: holds, posts, voids, exactly-once, 402 order, markup, periods. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
+import { itOnlyOn } from '../../helpers/only-on.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
 import { balances, endUser, fundedPlatform, manualClock, reserveRequest, writeLog } from './fixtures.js';
@@ -167,36 +168,33 @@ describe.each(dialects)('billing engine (%s)', (dialect) => {
   });
 
   // On PostgreSQL a failed settle leaves its reservation for the sweeper.
-  it.runIf(dialect === 'sqlite')(
-    'SQLite: a settle that fails rolls back alone: the others in its batch post, its hold is void',
-    async () => {
-      const p = await fundedPlatform(gw, { walletUsd: 1 });
-      const u = await endUser(p, 'ivan', { max_usd: 1 });
-      const first = reserveRequest(p.platformId, u.endUserId);
-      const done = await gw.ctx.billing.reserve(first);
-      if (!done.ok) throw new Error(done.message);
-      const settled = await gw.ctx.billing.settle(done.reservation, { costMicros: 100, description: 'first' });
-      await writeLog(gw, first, settled);
-      // The same request id reserved again: its second usage debit breaks the database's exactly-once index.
-      const dup = await gw.ctx.billing.reserve(first);
-      const other = reserveRequest(p.platformId, u.endUserId);
-      const ok = await gw.ctx.billing.reserve(other);
-      if (!dup.ok || !ok.ok) throw new Error('reserve refused');
-      const [bad, good] = await Promise.allSettled([
-        gw.ctx.billing.settle(dup.reservation, { costMicros: 100, description: 'again' }),
-        gw.ctx.billing.settle(ok.reservation, { costMicros: 200, description: 'other' }),
-      ]);
-      expect(bad.status).toBe('rejected');
-      expect(good).toMatchObject({ status: 'fulfilled', value: { walletMicros: 200, status: 'settled' } });
-      if (good.status === 'fulfilled') await writeLog(gw, other, good.value);
-      const b = await balances(gw, p.platformId, u.endUserId);
-      expect(b.wallet).toMatchObject({ balance_micros: 1_000_000 - 300, reserved_micros: 0 });
-      expect(b.budget).toMatchObject({ used_micros: 300, reserved_micros: 0 });
-      await expectCleanLedger();
-    },
-  );
+  itOnlyOn(dialect, 'sqlite')('SQLite: a settle that fails rolls back alone: the others in its batch post, its hold is void', async () => {
+    const p = await fundedPlatform(gw, { walletUsd: 1 });
+    const u = await endUser(p, 'ivan', { max_usd: 1 });
+    const first = reserveRequest(p.platformId, u.endUserId);
+    const done = await gw.ctx.billing.reserve(first);
+    if (!done.ok) throw new Error(done.message);
+    const settled = await gw.ctx.billing.settle(done.reservation, { costMicros: 100, description: 'first' });
+    await writeLog(gw, first, settled);
+    // The same request id reserved again: its second usage debit breaks the database's exactly-once index.
+    const dup = await gw.ctx.billing.reserve(first);
+    const other = reserveRequest(p.platformId, u.endUserId);
+    const ok = await gw.ctx.billing.reserve(other);
+    if (!dup.ok || !ok.ok) throw new Error('reserve refused');
+    const [bad, good] = await Promise.allSettled([
+      gw.ctx.billing.settle(dup.reservation, { costMicros: 100, description: 'again' }),
+      gw.ctx.billing.settle(ok.reservation, { costMicros: 200, description: 'other' }),
+    ]);
+    expect(bad.status).toBe('rejected');
+    expect(good).toMatchObject({ status: 'fulfilled', value: { walletMicros: 200, status: 'settled' } });
+    if (good.status === 'fulfilled') await writeLog(gw, other, good.value);
+    const b = await balances(gw, p.platformId, u.endUserId);
+    expect(b.wallet).toMatchObject({ balance_micros: 1_000_000 - 300, reserved_micros: 0 });
+    expect(b.budget).toMatchObject({ used_micros: 300, reserved_micros: 0 });
+    await expectCleanLedger();
+  });
 
-  it.runIf(dialect === 'sqlite')(
+  itOnlyOn(dialect, 'sqlite')(
     'SQLite: holds stay in memory (no reservation row, no reserved column) and count in the next check',
     async () => {
       const p = await fundedPlatform(gw, { walletUsd: 0.025 });
