@@ -9,19 +9,7 @@ import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { withMarkupMicros, worstCaseMicros } from '../../../src/billing/money.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
-import { endUser, fundedPlatform, reserveRequest, writeLog } from './fixtures.js';
-
-/** mulberry32: a tiny seeded PRNG, so a failing run replays from its seed. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { endUser, fundedPlatform, prng, reserveRequest, writeLog } from './fixtures.js';
 
 const CHAINS = 400;
 const seed = Number(process.env.BILLING_SEED ?? Date.now() % 1_000_000);

@@ -1,8 +1,22 @@
 /** Shared set-up for the billing suites: a funded platform, end users with budgets, log rows like the pipeline's. */
+import type { CompiledQuery } from 'kysely';
+import { vi } from 'vitest';
 import type { ReserveRequest, Settled } from '../../../src/billing/engine-types.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import type { TestGateway } from '../../helpers/server.js';
+
+/** mulberry32: a tiny seeded PRNG, so a failing run replays from its seed. */
+export function prng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** A clock tests move by hand. */
 export function manualClock(startIso = '2026-03-15T12:00:00.000Z') {
@@ -111,4 +125,30 @@ export async function balances(gw: TestGateway, platformId: string, endUserId?: 
   const wallet = { ...walletRow, reserved_micros: walletRow.reserved_micros + gw.ctx.billing.heldFor({ platformId }) };
   const budget = budgetRow && { ...budgetRow, reserved_micros: budgetRow.reserved_micros + gw.ctx.billing.heldForBudget(budgetRow.id) };
   return { wallet, budget, dbReserved: { wallet: walletRow.reserved_micros, budget: budgetRow?.reserved_micros } };
+}
+
+/** One call of the PostgreSQL money function: the operation kinds it carried (r, s, x), and its error if it failed. */
+export type BillingCall = { kinds: string[]; error?: string };
+
+/**
+ * Records every `assistiv_billing` call this gateway's PostgreSQL engine makes (it runs on the store's
+ * executor), so a test can see how operations were batched and that no call failed as a whole (a failed
+ * batch is retried one operation at a time, which would otherwise hide a deadlock). Call `stop` when done.
+ */
+export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; stop(): void } {
+  const executor = gw.ctx.store.db.getExecutor();
+  const original = executor.executeQuery.bind(executor);
+  const calls: BillingCall[] = [];
+  const spy = vi.spyOn(executor, 'executeQuery').mockImplementation(async (query: CompiledQuery) => {
+    if (!query.sql.includes('assistiv_billing(')) return original(query);
+    const call: BillingCall = { kinds: (JSON.parse(String(query.parameters[1])) as Array<{ k: string }>).map((op) => op.k) };
+    calls.push(call);
+    try {
+      return await original(query);
+    } catch (err) {
+      call.error = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`.trim();
+      throw err;
+    }
+  });
+  return { calls, stop: () => spy.mockRestore() };
 }
