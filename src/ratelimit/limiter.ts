@@ -39,14 +39,22 @@ export class SlidingWindowRateLimiter implements RateLimiter {
     const tokens = wholeTokens(request.estimatedTokens);
     const entryId = randomUUID();
     const nowMs = this.deps.now();
-    const result = await this.deps.store.admit({
-      key: userKey(request.platformId, request.endUserId),
-      entryId,
-      nowMs,
-      tokens,
-      limits,
-      windows,
-    });
+    let result: StoreAdmitResult;
+    try {
+      result = await this.deps.store.admit({
+        key: userKey(request.platformId, request.endUserId),
+        entryId,
+        nowMs,
+        tokens,
+        limits,
+        windows,
+      });
+    } catch (err) {
+      // Fail open: a shared store (Redis) that cannot answer must not stop all traffic. Money stays
+      // protected by the reservations; the outage is reported, and the call is not counted.
+      this.deps.onError(err);
+      return { ok: true, ticket: null, headers: {} };
+    }
     const headers = rateLimitHeaders(limits, result.state, nowMs);
     if (!result.ok) {
       return {
