@@ -3,9 +3,9 @@
  * adapter and the platform's decrypted provider key (decrypted once per load, never logged). Entries live
  * `ttlMs` (other instances' changes) and are dropped at once on local catalogue or config changes.
  */
+import { markupFromSettings } from '../billing/markup-cache.js';
 import type { AppContext } from '../context.js';
 import { llmConfigAad } from '../management/llm-configs/routes.js';
-import { parseJsonObject } from '../management/views.js';
 import { adapterFor } from './providers/index.js';
 import type { ProviderAdapter, ProviderKind } from './providers/types.js';
 
@@ -152,8 +152,6 @@ export class RouteCache {
       });
       byModel.set(r.slug, list);
     }
-    const settings = parseJsonObject(platform?.settings ?? null);
-    const markup = typeof settings.markup_percentage === 'number' && settings.markup_percentage > 0 ? settings.markup_percentage : 0;
-    return { isActive: Number(platform?.is_active) === 1, markupPercentage: markup, byModel, loadedAtMs };
+    return { isActive: Number(platform?.is_active) === 1, markupPercentage: markupFromSettings(platform?.settings), byModel, loadedAtMs };
   }
 }
