@@ -173,6 +173,27 @@ describe.each(dialects)('routing, translation and logs (%s)', (dialect) => {
     expect(mgmt.headers.get('x-request-id')).toBe('client-abc-1');
   });
 
+  it('charges the end user budget cost plus the platform markup, and the wallet the cost', async () => {
+    const api = platformApi();
+    expect((await api.patch(`/v1/platforms/${f.platformId}`, { settings: { markup_percentage: 20 } })).status).toBe(200);
+    const user = await f.newEndUser('markup-user');
+    expect((await api.post(`/v1/platforms/${f.platformId}/end-users/${user.id}/budget`, { max_usd: 5 })).status).toBe(201);
+    const res = await client(f.gw.url, user.key).post('/v1/chat/completions', {
+      model: 'gpt-4o',
+      messages: [{ role: 'user', content: 'markup please' }],
+    });
+    expect(res.status).toBe(200);
+    const costMicros = Math.round(Number(res.headers.get('x-assistiv-cost-usd')) * 1e6);
+    expect(costMicros).toBeGreaterThan(0);
+    const endUserMicros = Math.floor((costMicros * 120 + 50) / 100); // cost × 1.2, half-up
+    const log = (await api.get(`/v1/platforms/${f.platformId}/logs?end_user_id=${user.id}`)).body.data[0];
+    expect(log.estimated_cost_usd).toBe((costMicros / 1e6).toFixed(6));
+    expect(log.end_user_cost_usd).toBe((endUserMicros / 1e6).toFixed(6));
+    const budget = (await api.get(`/v1/platforms/${f.platformId}/end-users/${user.id}/budget`)).body.data;
+    expect(Math.round(budget.used_usd * 1e6)).toBe(endUserMicros);
+    expect((await api.patch(`/v1/platforms/${f.platformId}`, { settings: { markup_percentage: null } })).status).toBe(200);
+  });
+
   it('never stores prompts or outputs in logs', async () => {
     await client(f.gw.url, f.endUserKey).post('/v1/chat/completions', {
       model: 'gpt-4o',
