@@ -62,14 +62,7 @@ export async function createGateway(config: Config, opts: { clock?: Clock; logge
   const store = await prepareStore(config);
   const clock = opts.clock ?? systemClock;
   const ctx = createContext(config, store, secrets, clock);
-  const inference: InferenceDeps = {
-    ctx,
-    routes: new RouteCache(ctx, config.limits.authCacheTtlMs),
-    billing: ctx.billing,
-    rateLimiter: ctx.rateLimiter,
-    logs: ctx.requestLogs,
-    timeouts: config.upstreamTimeouts,
-  };
+  const inference: InferenceDeps = { ctx, routes: new RouteCache(ctx, config.limits.authCacheTtlMs) };
   const app = await buildApp(ctx, {
     logger: opts.logger,
     role: opts.role,

@@ -70,7 +70,11 @@ export async function handleChatCompletion(deps: InferenceDeps, req: FastifyRequ
       upstreamModel: candidate.providerModelId,
       maxOutputTokens: candidate.maxOutputTokens,
     };
-    const result = await sendChat(candidate.adapter, target, body, { stream, signal: abort.signal, timeouts: deps.timeouts });
+    const result = await sendChat(candidate.adapter, target, body, {
+      stream,
+      signal: abort.signal,
+      timeouts: deps.ctx.config.upstreamTimeouts,
+    });
     if (result.ok && result.kind === 'json') {
       return answerJson(deps, reply, admitted, candidate, fallbackFrom, result.completion, result.usage);
     }
@@ -102,8 +106,9 @@ async function admit(
 
   let ticket: RateTicket | null = null;
   let rateHeaders: Record<string, string> = {};
-  if (base.endUserId && deps.rateLimiter) {
-    const admitted = await deps.rateLimiter.admit({
+  const { billing, rateLimiter } = deps.ctx;
+  if (base.endUserId) {
+    const admitted = await rateLimiter.admit({
       requestId: base.requestId,
       platformId: base.platformId,
       endUserId: base.endUserId,
@@ -122,7 +127,7 @@ async function admit(
     rateHeaders = admitted.headers;
   }
 
-  const reserved = await deps.billing.reserve({
+  const reserved = await billing.reserve({
     requestId: base.requestId,
     platformId: base.platformId,
     endUserId: base.endUserId,
@@ -133,14 +138,14 @@ async function admit(
     markupPercentage,
   });
   if (!reserved.ok) {
-    if (ticket) deps.rateLimiter?.release(ticket);
+    if (ticket) rateLimiter.release(ticket);
     rejectAndThrow(deps, base, new ApiError(402, reserved.code, reserved.message, { headers: rateHeaders }));
   }
   return { base, reservation: reserved.reservation, ticket, promptEstimate, rateHeaders };
 }
 
 function rejectAndThrow(deps: InferenceDeps, base: LogBase, err: ApiError): never {
-  deps.logs.add(
+  deps.ctx.requestLogs.add(
     logRow(base, { status: 'rejected', latency_ms: elapsedMs(base.startedAtMs), error_code: err.code, error_message: err.message }),
   );
   throw err;
@@ -203,10 +208,10 @@ async function failAll(
     // Nobody is listening any more; the error only ends the handler (nothing reaches the client).
     throw new ApiError(400, 'client_closed_request', 'The client closed the connection before the answer.');
   }
-  await deps.billing.release(admitted.reservation);
-  if (admitted.ticket) deps.rateLimiter?.settle(admitted.ticket, 0);
+  await deps.ctx.billing.release(admitted.reservation);
+  if (admitted.ticket) deps.ctx.rateLimiter.settle(admitted.ticket, 0);
   const err = lastError ? toApiError(lastError, candidate.providerSlug) : errors.internal();
-  deps.logs.add(
+  deps.ctx.requestLogs.add(
     logRow(admitted.base, {
       status: 'error',
       latency_ms: elapsedMs(admitted.base.startedAtMs),

@@ -29,7 +29,6 @@ export type Candidate = {
 };
 
 export type PlatformRouting = {
-  isActive: boolean;
   markupPercentage: number;
   byModel: Map<string, Candidate[]>;
   loadedAtMs: number;
@@ -80,7 +79,7 @@ export class RouteCache {
     const db = this.ctx.store.db;
     const loadedAtMs = this.ctx.clock.now();
     const [platform, routes, configs] = await Promise.all([
-      db.selectFrom('platforms').select(['is_active', 'settings']).where('id', '=', platformId).executeTakeFirst(),
+      db.selectFrom('platforms').select('settings').where('id', '=', platformId).executeTakeFirst(),
       db
         .selectFrom('model_routes as m')
         .innerJoin('providers as p', 'p.id', 'm.provider_id')
@@ -152,6 +151,6 @@ export class RouteCache {
       });
       byModel.set(r.slug, list);
     }
-    return { isActive: Number(platform?.is_active) === 1, markupPercentage: markupFromSettings(platform?.settings), byModel, loadedAtMs };
+    return { markupPercentage: markupFromSettings(platform?.settings), byModel, loadedAtMs };
   }
 }

@@ -4,15 +4,16 @@ import type { Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { authenticate } from '../http/hooks.js';
 import { handleChatCompletion, type InferenceDeps } from './pipeline.js';
-import type { PlatformRouting } from './route-cache.js';
+import type { Candidate } from './route-cache.js';
 
 const tags = ['Inference'];
 
-function modelObjects(routing: PlatformRouting) {
-  return [...routing.byModel.entries()]
-    .map(([id, candidates]) => ({ id, object: 'model' as const, created: candidates[0].createdAtS, owned_by: candidates[0].providerSlug }))
-    .sort((a, b) => a.id.localeCompare(b.id));
-}
+const modelObject = (id: string, candidates: Candidate[]) => ({
+  id,
+  object: 'model' as const,
+  created: candidates[0].createdAtS,
+  owned_by: candidates[0].providerSlug,
+});
 
 export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDeps) {
   const auth = authenticate(deps.ctx, ['end_user', 'platform'], { xApiKey: true });
@@ -37,7 +38,8 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
     { onRequest: auth, schema: { tags, summary: "Models the caller's platform can route (OpenAI list shape)" } },
     async (req) => {
       const routing = await deps.routes.forPlatform(platformOf(req.principal));
-      return { object: 'list', data: modelObjects(routing) };
+      const data = [...routing.byModel].map(([id, candidates]) => modelObject(id, candidates)).sort((a, b) => a.id.localeCompare(b.id));
+      return { object: 'list', data };
     },
   );
 
@@ -47,12 +49,12 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
     async (req) => {
       const id = req.params['*'];
       const routing = await deps.routes.forPlatform(platformOf(req.principal));
-      const model = modelObjects(routing).find((m) => m.id === id);
-      if (!model)
+      const candidates = routing.byModel.get(id);
+      if (!candidates)
         throw new ApiError(404, 'model_not_found', `The model \`${id}\` does not exist or your platform cannot route it.`, {
           param: 'model',
         });
-      return model;
+      return modelObject(id, candidates);
     },
   );
 }

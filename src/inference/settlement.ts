@@ -1,22 +1,17 @@
 /** Settlement of one admitted call: the actual cost replaces the reservation once, then the log row. */
-import type { BillingEngine, Reservation } from '../billing/engine-types.js';
+import type { Reservation } from '../billing/engine-types.js';
 import { costMicros } from '../billing/money.js';
 import type { AppContext } from '../context.js';
-import type { RateLimiter, RateTicket } from '../ratelimit/types.js';
+import type { RateTicket } from '../ratelimit/types.js';
 import type { RequestLogsTable } from '../store/schema.js';
 import { type LogBase, logRow } from './log-row.js';
-import type { LogWriter } from './log-writer.js';
 import type { Usage } from './providers/types.js';
 import type { Candidate, RouteCache } from './route-cache.js';
-import type { UpstreamTimeouts } from './upstream/index.js';
 
+/** The pipeline's own state (its routing cache); billing, rate limits, logs and timeouts are the context's. */
 export type InferenceDeps = {
   ctx: AppContext;
   routes: RouteCache;
-  billing: BillingEngine;
-  rateLimiter: RateLimiter | null;
-  logs: LogWriter;
-  timeouts?: Partial<UpstreamTimeouts>;
 };
 
 /** What one admitted call carries from admission to settlement. */
@@ -45,20 +40,15 @@ export async function settleAndLog(
     errorMessage?: string;
   },
 ): Promise<number> {
-  const cost = costMicros(
-    {
-      inputMicrosPerMtok: candidate.inputMicrosPerMtok,
-      outputMicrosPerMtok: candidate.outputMicrosPerMtok,
-      cachedInputMicrosPerMtok: candidate.cachedInputMicrosPerMtok,
-    },
-    outcome.usage,
-  );
-  const settled = await deps.billing.settle(admitted.reservation, {
-    costMicros: cost,
+  const { billing, rateLimiter, requestLogs } = deps.ctx;
+  const settled = await billing.settle(admitted.reservation, {
+    costMicros: costMicros(candidate, outcome.usage),
     description: `${admitted.base.model} via ${candidate.providerSlug}`,
   });
-  if (admitted.ticket) deps.rateLimiter?.settle(admitted.ticket, outcome.usage.promptTokens + outcome.usage.completionTokens);
-  deps.logs.add(
+  // An expired reservation was voided by the sweeper: nothing was debited for this call.
+  const billed = settled.status !== 'expired';
+  if (admitted.ticket) rateLimiter.settle(admitted.ticket, outcome.usage.promptTokens + outcome.usage.completionTokens);
+  requestLogs.add(
     logRow(admitted.base, {
       status: outcome.status,
       latency_ms: elapsedMs(admitted.base.startedAtMs),
@@ -68,11 +58,10 @@ export async function settleAndLog(
       prompt_tokens: outcome.usage.promptTokens,
       completion_tokens: outcome.usage.completionTokens,
       cached_tokens: outcome.usage.cachedTokens,
-      cost_micros: settled.status === 'expired' ? 0 : settled.walletMicros,
-      end_user_cost_micros: settled.status === 'expired' ? 0 : settled.endUserMicros,
+      cost_micros: billed ? settled.walletMicros : 0,
+      end_user_cost_micros: billed ? settled.endUserMicros : 0,
       token_count_method: outcome.tokenCountMethod,
-      // An expired reservation was voided by the sweeper: nothing was debited for this call.
-      billing_status: settled.status === 'expired' ? 'not_billed' : 'billed',
+      billing_status: billed ? 'billed' : 'not_billed',
       fallback_from: outcome.fallbackFrom,
       error_code: outcome.errorCode ?? null,
       error_message: outcome.errorMessage ?? null,
