@@ -157,7 +157,9 @@ describe.each(dialects)('upstream failures (%s)', (dialect) => {
     await new Promise((r) => setTimeout(r, 300));
     expect(f.mocks.anthropic.requests.at(-1)!.aborted).toBe(true);
     const log = await lastLog();
-    expect(log).toMatchObject({ status: 'cancelled', billing_status: 'billed', model: 'slowstream' });
+    expect(log).toMatchObject({ status: 'cancelled', billing_status: 'billed', model: 'slowstream', token_count_method: 'estimated' });
+    expect(log.completion_tokens).toBeGreaterThan(0);
+    expect(Number(log.estimated_cost_usd)).toBeGreaterThan(0);
     expect((await wallet()).reserved).toBe(0);
   });
 
