@@ -5,8 +5,7 @@ import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { Select } from '../ui/select-field';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
@@ -75,23 +74,20 @@ export function AdminModelsPage() {
           <div className="card-section card-section-tight">
             <ActionFeedback action={change} testId="model-change" />
           </div>
-          <ResourceView resource={routes}>
-            {(result) => (
-              <>
-                <ModelRoutesTable
-                  routes={result.data}
-                  providers={providerList}
-                  busy={change.pending}
-                  onSavePrices={(route, prices) => update(route, prices, `Prices of ${route.slug} updated.`)}
-                  onToggle={(route) =>
-                    void update(route, { is_enabled: !route.is_enabled }, `${route.slug} ${route.is_enabled ? 'disabled' : 'enabled'}.`)
-                  }
-                  onDelete={remove}
-                />
-                <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} />
-              </>
+          <PagedView resource={routes} onPage={setPage}>
+            {(rows) => (
+              <ModelRoutesTable
+                routes={rows}
+                providers={providerList}
+                busy={change.pending}
+                onSavePrices={(route, prices) => update(route, prices, `Prices of ${route.slug} updated.`)}
+                onToggle={(route) =>
+                  void update(route, { is_enabled: !route.is_enabled }, `${route.slug} ${route.is_enabled ? 'disabled' : 'enabled'}.`)
+                }
+                onDelete={remove}
+              />
             )}
-          </ResourceView>
+          </PagedView>
         </Card>
       </div>
     </>

@@ -6,6 +6,7 @@ import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
 import { Money } from '../ui/money';
+import { type FieldBinding, useDraft } from '../ui/use-draft';
 import type { RoutePrices } from './route-prices';
 
 interface ModelRouteRowProps {
@@ -23,17 +24,18 @@ function text(value: number | string | null): string {
 
 export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggle, onDelete }: ModelRouteRowProps) {
   const [editing, setEditing] = useState(false);
-  const [input, setInput] = useState('');
-  const [output, setOutput] = useState('');
-  const [cached, setCached] = useState('');
+  const draft = useDraft({ input: '', output: '', cached: '' });
 
   const startEditing = (): void => {
-    setInput(text(route.input_usd_per_mtok));
-    setOutput(text(route.output_usd_per_mtok));
-    setCached(text(route.cached_input_usd_per_mtok));
+    draft.set({
+      input: text(route.input_usd_per_mtok),
+      output: text(route.output_usd_per_mtok),
+      cached: text(route.cached_input_usd_per_mtok),
+    });
     setEditing(true);
   };
   const save = (): void => {
+    const { input, output, cached } = draft.values;
     const prices: RoutePrices = {
       input_usd_per_mtok: toAmount(input),
       output_usd_per_mtok: toAmount(output),
@@ -43,12 +45,12 @@ export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggl
       if (saved) setEditing(false);
     });
   };
-  const priceCell = (value: string, set: (next: string) => void, testId: string) => (
+  const priceCell = ({ value, onChange }: FieldBinding<string>, testId: string) => (
     <input
       className="input input-small num-input price-input"
       inputMode="decimal"
       value={value}
-      onChange={(event) => set(event.target.value)}
+      onChange={(event) => onChange(event.target.value)}
       data-testid={testId}
     />
   );
@@ -66,9 +68,9 @@ export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggl
       <td className="nowrap">{providerName}</td>
       {editing ? (
         <>
-          <td className="num">{priceCell(input, setInput, 'price-input')}</td>
-          <td className="num">{priceCell(output, setOutput, 'price-output')}</td>
-          <td className="num">{priceCell(cached, setCached, 'price-cached')}</td>
+          <td className="num">{priceCell(draft.bind('input'), 'price-input')}</td>
+          <td className="num">{priceCell(draft.bind('output'), 'price-output')}</td>
+          <td className="num">{priceCell(draft.bind('cached'), 'price-cached')}</td>
         </>
       ) : (
         <>

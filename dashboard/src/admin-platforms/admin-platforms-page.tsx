@@ -5,8 +5,7 @@ import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 import { PlatformCreateForm } from './platform-create-form';
@@ -42,20 +41,9 @@ export function AdminPlatformsPage() {
           <div className="card-section card-section-tight">
             <ActionFeedback action={toggle} testId="platform-toggle" />
           </div>
-          <ResourceView resource={platforms}>
-            {(result) => (
-              <>
-                <PlatformsTable platforms={result.data} busy={toggle.pending} onToggle={onToggle} />
-                <Pagination
-                  page={result.page}
-                  limit={result.limit}
-                  total={result.total}
-                  onPage={setPage}
-                  testId="admin-platforms-pagination"
-                />
-              </>
-            )}
-          </ResourceView>
+          <PagedView resource={platforms} onPage={setPage} testId="admin-platforms-pagination">
+            {(rows) => <PlatformsTable platforms={rows} busy={toggle.pending} onToggle={onToggle} />}
+          </PagedView>
         </Card>
       </div>
     </>

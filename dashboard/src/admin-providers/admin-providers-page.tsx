@@ -5,8 +5,7 @@ import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 import { ProviderCreateForm } from './provider-create-form';
@@ -39,25 +38,22 @@ export function AdminProvidersPage() {
           <div className="card-section card-section-tight">
             <ActionFeedback action={change} testId="provider-change" />
           </div>
-          <ResourceView resource={providers}>
-            {(result) => (
-              <>
-                <ProvidersTable
-                  providers={result.data}
-                  busy={change.pending}
-                  onSaveBaseUrl={(provider, baseUrl) => update(provider, { base_url: baseUrl }, `${provider.name} now calls ${baseUrl}.`)}
-                  onToggle={(provider) =>
-                    void update(
-                      provider,
-                      { is_active: !provider.is_active },
-                      `${provider.name} ${provider.is_active ? 'disabled' : 'enabled'}.`,
-                    )
-                  }
-                />
-                <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} />
-              </>
+          <PagedView resource={providers} onPage={setPage}>
+            {(rows) => (
+              <ProvidersTable
+                providers={rows}
+                busy={change.pending}
+                onSaveBaseUrl={(provider, baseUrl) => update(provider, { base_url: baseUrl }, `${provider.name} now calls ${baseUrl}.`)}
+                onToggle={(provider) =>
+                  void update(
+                    provider,
+                    { is_active: !provider.is_active },
+                    `${provider.name} ${provider.is_active ? 'disabled' : 'enabled'}.`,
+                  )
+                }
+              />
             )}
-          </ResourceView>
+          </PagedView>
         </Card>
       </div>
     </>

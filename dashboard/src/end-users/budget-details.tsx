@@ -1,5 +1,4 @@
 // An existing budget: usage bar and figures, then top-up, limit/period edit, suspend and remove.
-import { useEffect } from 'react';
 import type { Budget, BudgetPeriod } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { parseUsd } from '../format/format-usd';
@@ -14,7 +13,7 @@ import { SelectField } from '../ui/select-field';
 import { Stat } from '../ui/stat';
 import { SubmitButton } from '../ui/submit-button';
 import { TextField } from '../ui/text-field';
-import { useAction } from '../ui/use-action';
+import { type Action, useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 import { budgetPeriodLabel, budgetPeriodOptions } from './budget-periods';
 
@@ -22,14 +21,7 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
   const { client, basePath } = usePlatform();
   const path = `${basePath}/end-users/${budget.end_user_id}/budget`;
   const action = useAction();
-  const draft = useDraft<{ topUp: string; maxUsd: string; period: BudgetPeriod }>({
-    topUp: '',
-    maxUsd: String(budget.max_usd),
-    period: budget.period,
-  });
-  const { set } = draft;
-  // Keep the edit fields in step with the budget after a top-up or another change.
-  useEffect(() => set({ maxUsd: String(budget.max_usd), period: budget.period }), [set, budget.max_usd, budget.period]);
+  const draft = useDraft({ topUp: '' });
   const max = parseUsd(budget.max_usd) ?? 0;
   const spent = (parseUsd(budget.used_usd) ?? 0) + (parseUsd(budget.reserved_usd) ?? 0);
   const percent = max > 0 ? Math.min(100, (spent / max) * 100) : 100;
@@ -44,11 +36,9 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
       client.post(`${path}/topup`, { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' }),
       'Budget topped up.',
     );
-    set({ topUp: '' });
+    draft.reset();
     return done;
   };
-  const edit = (): Promise<string> =>
-    change(client.patch(path, { max_usd: toAmount(draft.values.maxUsd), period: draft.values.period }), 'Budget updated.');
   const run = (task: () => Promise<unknown>, done: string): void => {
     void action.run(() => change(task(), done));
   };
@@ -100,15 +90,13 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
           testId="budget-topup-amount"
         />
       </ActionForm>
-      <ActionForm
+      {/* Keyed by the saved limit and period, so the inputs start again from them after each change. */}
+      <BudgetEditForm
+        key={`${budget.max_usd}|${budget.period}`}
+        budget={budget}
         action={action}
-        onSubmit={edit}
-        className="form-grid form-grid-3"
-        actions={<SubmitButton pending={action.pending} label="Save changes" tone="default" testId="budget-save" />}
-      >
-        <TextField label="Limit (USD)" {...draft.bind('maxUsd')} prefix="$" numeric="decimal" required testId="budget-edit-max" />
-        <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-edit-period" />
-      </ActionForm>
+        onSave={(body) => change(client.patch(path, body), 'Budget updated.')}
+      />
       <div className="form-actions card-footer-actions">
         <button
           type="button"
@@ -134,5 +122,26 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
       </div>
       <ActionFeedback action={action} testId="budget" />
     </div>
+  );
+}
+
+interface BudgetEditFormProps {
+  budget: Budget;
+  action: Action;
+  onSave: (body: { max_usd: number | string; period: BudgetPeriod }) => Promise<string>;
+}
+
+function BudgetEditForm({ budget, action, onSave }: BudgetEditFormProps) {
+  const draft = useDraft({ maxUsd: String(budget.max_usd), period: budget.period });
+  return (
+    <ActionForm
+      action={action}
+      onSubmit={() => onSave({ max_usd: toAmount(draft.values.maxUsd), period: draft.values.period })}
+      className="form-grid form-grid-3"
+      actions={<SubmitButton pending={action.pending} label="Save changes" tone="default" testId="budget-save" />}
+    >
+      <TextField label="Limit (USD)" {...draft.bind('maxUsd')} prefix="$" numeric="decimal" required testId="budget-edit-max" />
+      <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-edit-period" />
+    </ActionForm>
   );
 }

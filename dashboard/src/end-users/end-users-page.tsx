@@ -4,8 +4,7 @@ import type { EndUser } from '../api';
 import { usePlatform } from '../session/session-context';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { TextInput } from '../ui/text-field';
 import { useResource } from '../ui/use-resource';
 import { EndUserCreateForm } from './end-user-create-form';
@@ -66,14 +65,9 @@ export function EndUsersPage() {
             </form>
           }
         >
-          <ResourceView resource={users}>
-            {(result) => (
-              <>
-                <EndUsersTable users={result.data} searched={externalId} />
-                <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} testId="end-users-pagination" />
-              </>
-            )}
-          </ResourceView>
+          <PagedView resource={users} onPage={setPage} testId="end-users-pagination">
+            {(rows) => <EndUsersTable users={rows} searched={externalId} />}
+          </PagedView>
         </Card>
       </div>
     </>

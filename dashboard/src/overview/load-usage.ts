@@ -1,5 +1,5 @@
 // Loads the three 30-day usage breakdowns of the overview, plus the names of the top end users.
-import type { ApiClient, EndUser, UsageGroupBy, UsageRow } from '../api';
+import { type ApiClient, loadEndUserNames, type UsageGroupBy, type UsageRow } from '../api';
 import { lastDays } from './usage-window';
 
 /** Usage of the last 30 days; `endUserNames` maps end-user IDs to external IDs. */
@@ -23,8 +23,6 @@ export async function loadUsage(client: ApiClient, basePath: string, now: Date):
     .map((row) => row.key)
     .filter((key): key is string => Boolean(key))
     .slice(0, namedEndUsers);
-  const users = await Promise.all(topIds.map((id) => client.get<EndUser>(`${basePath}/end-users/${id}`).catch(() => null)));
-  const endUserNames = new Map<string, string>();
-  for (const user of users) if (user) endUserNames.set(user.id, user.external_id);
+  const endUserNames = await loadEndUserNames(client, basePath, topIds);
   return { byDay, byModel, byEndUser, endUserNames, days: range.days };
 }

@@ -1,7 +1,7 @@
 // The last 30 UTC days as the `from`/`to` of `GET /usage`, and the list of day keys to chart.
 
 /** Days shown on the overview chart. */
-export const usageWindowDays = 30;
+const usageWindowDays = 30;
 
 /** ISO bounds: `from` = 00:00 UTC 29 days ago, `to` = now. */
 export interface UsageWindow {

@@ -4,8 +4,7 @@ import type { LlmConfig, Provider } from '../api';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 import { LlmConfigForm } from './llm-config-form';
@@ -57,27 +56,24 @@ export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
         <ActionFeedback action={add} testId="llm-config-add" />
         <ActionFeedback action={change} testId="llm-config-change" />
       </div>
-      <ResourceView resource={configs}>
-        {(result) => (
-          <>
-            <LlmConfigTable
-              configs={result.data}
-              providers={providers}
-              busy={change.pending}
-              onSetDefault={(config) => update(config, { is_default: true }, `Key …${config.key_hint ?? ''} is now the default.`)}
-              onToggleActive={(config) =>
-                update(
-                  config,
-                  { is_active: !config.is_active },
-                  `Key …${config.key_hint ?? ''} ${config.is_active ? 'deactivated' : 'activated'}.`,
-                )
-              }
-              onDelete={remove}
-            />
-            <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} />
-          </>
+      <PagedView resource={configs} onPage={setPage}>
+        {(rows) => (
+          <LlmConfigTable
+            configs={rows}
+            providers={providers}
+            busy={change.pending}
+            onSetDefault={(config) => update(config, { is_default: true }, `Key …${config.key_hint ?? ''} is now the default.`)}
+            onToggleActive={(config) =>
+              update(
+                config,
+                { is_active: !config.is_active },
+                `Key …${config.key_hint ?? ''} ${config.is_active ? 'deactivated' : 'activated'}.`,
+              )
+            }
+            onDelete={remove}
+          />
         )}
-      </ResourceView>
+      </PagedView>
     </Card>
   );
 }

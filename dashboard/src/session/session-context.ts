@@ -20,13 +20,8 @@ export function useSession(): SessionValue {
 }
 
 /** The signed-in platform's client and API path prefix (`/v1/platforms/{id}`). */
-export function usePlatform(): { client: ApiClient; platformId: string; basePath: string; platformName: string } {
+export function usePlatform(): { client: ApiClient; basePath: string } {
   const { session, client } = useSession();
   if (session.kind !== 'platform') throw new Error('usePlatform used in an operator session');
-  return {
-    client,
-    platformId: session.platformId,
-    basePath: `/v1/platforms/${encodeURIComponent(session.platformId)}`,
-    platformName: session.platformName,
-  };
+  return { client, basePath: `/v1/platforms/${encodeURIComponent(session.platformId)}` };
 }

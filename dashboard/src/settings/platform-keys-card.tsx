@@ -6,9 +6,8 @@ import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { ApiKeysTable } from '../ui/api-keys-table';
 import { Card } from '../ui/card';
-import { Pagination } from '../ui/pagination';
+import { PagedView } from '../ui/paged-view';
 import { RawKeyBox } from '../ui/raw-key-box';
-import { ResourceView } from '../ui/resource-view';
 import { SubmitButton } from '../ui/submit-button';
 import { TextInput } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
@@ -79,21 +78,18 @@ export function PlatformKeysCard() {
         {rawKey ? <RawKeyBox rawKey={rawKey} title="Your new platform API key" onDismiss={() => setRawKey(null)} /> : null}
         <ActionFeedback action={revoke} testId="platform-key-revoke" />
       </div>
-      <ResourceView resource={keys}>
-        {(result) => (
-          <>
-            <ApiKeysTable
-              keys={result.data}
-              currentPrefix={ownPrefix}
-              onRevoke={onRevoke}
-              busy={revoke.pending}
-              emptyTitle="No platform keys. Create one to call the API from your server."
-              testId="platform-keys-table"
-            />
-            <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} testId="platform-keys-pagination" />
-          </>
+      <PagedView resource={keys} onPage={setPage} testId="platform-keys-pagination">
+        {(rows) => (
+          <ApiKeysTable
+            keys={rows}
+            currentPrefix={ownPrefix}
+            onRevoke={onRevoke}
+            busy={revoke.pending}
+            emptyTitle="No platform keys. Create one to call the API from your server."
+            testId="platform-keys-table"
+          />
         )}
-      </ResourceView>
+      </PagedView>
     </Card>
   );
 }

@@ -3,8 +3,7 @@ import { useState } from 'react';
 import type { WalletTransaction, WalletTransactionType } from '../api';
 import { usePlatform } from '../session/session-context';
 import { Card } from '../ui/card';
-import { Pagination } from '../ui/pagination';
-import { ResourceView } from '../ui/resource-view';
+import { PagedView } from '../ui/paged-view';
 import { Select, type SelectOption } from '../ui/select-field';
 import { useResource } from '../ui/use-resource';
 import { TransactionsTable } from './transactions-table';
@@ -46,14 +45,9 @@ export function TransactionsCard({ version }: { version: number }) {
         />
       }
     >
-      <ResourceView resource={transactions}>
-        {(result) => (
-          <>
-            <TransactionsTable transactions={result.data} />
-            <Pagination page={result.page} limit={result.limit} total={result.total} onPage={setPage} testId="transactions-pagination" />
-          </>
-        )}
-      </ResourceView>
+      <PagedView resource={transactions} onPage={setPage} testId="transactions-pagination">
+        {(rows) => <TransactionsTable transactions={rows} />}
+      </PagedView>
     </Card>
   );
 }
