@@ -35,7 +35,12 @@ const envSchema = z.object({
   ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(600_000),
   ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
-  ASSISTIV_RESERVATION_TTL_MS: z.coerce.number().int().min(60_000).max(7 * 86_400_000).default(3_600_000),
+  ASSISTIV_RESERVATION_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .max(7 * 86_400_000)
+    .default(3_600_000),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 

@@ -8,7 +8,9 @@ import { optionalSuites } from './helpers/suites.js';
 
 // biome-ignore lint/style/noDefaultExport: vitest globalSetup contract
 export default function setup() {
-  execFileSync(process.execPath, [new URL('../scripts/build-server.mjs', import.meta.url).pathname], { stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(process.execPath, [new URL('../scripts/build-server.mjs', import.meta.url).pathname], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   const skipped = optionalSuites.filter((s) => !s.enabled);
   if (skipped.length === 0) {
     process.stdout.write('\n[assistiv] all optional suites enabled\n');

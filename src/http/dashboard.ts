@@ -14,9 +14,6 @@ export async function registerDashboard(app: FastifyInstance) {
         503,
         'dashboard_not_built',
         'The dashboard is not built: run `npm run build:dashboard` (npm start does it).',
-        {
-          type: 'server_error',
-        },
       );
       return reply.code(503).send(errorBody(err, req.id));
     });

@@ -98,12 +98,14 @@ export function idempotencyStore(ctx: AppContext) {
     const idem = req.idempotency;
     if (!idem) return payload;
     req.idempotency = null;
-    const where = ctx.store.db.updateTable('idempotency_keys').where('scope', '=', idem.scope).where('key', '=', idem.key);
     if (reply.statusCode >= 500 || (payload !== undefined && typeof payload !== 'string')) {
       await ctx.store.db.deleteFrom('idempotency_keys').where('scope', '=', idem.scope).where('key', '=', idem.key).execute();
       return payload;
     }
-    await where
+    await ctx.store.db
+      .updateTable('idempotency_keys')
+      .where('scope', '=', idem.scope)
+      .where('key', '=', idem.key)
       .set({
         state: 'done',
         response_status: reply.statusCode,

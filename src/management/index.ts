@@ -15,30 +15,39 @@ import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limit
 import { registerWalletRoutes } from './wallet/routes.js';
 
 export async function registerManagementRoutes(app: FastifyInstance, ctx: AppContext) {
-  await app.register(async (admin) => {
-    admin.addHook('preHandler', idempotencyCheck(ctx));
-    admin.addHook('onSend', idempotencyStore(ctx));
-    registerAdminRoutes(admin, ctx);
-  }, { prefix: '/admin' });
+  await app.register(
+    async (admin) => {
+      admin.addHook('preHandler', idempotencyCheck(ctx));
+      admin.addHook('onSend', idempotencyStore(ctx));
+      registerAdminRoutes(admin, ctx);
+    },
+    { prefix: '/admin' },
+  );
 
-  await app.register(async (platform) => {
-    platform.addHook('onRequest', platformScope(ctx));
-    platform.addHook('preHandler', idempotencyCheck(ctx));
-    platform.addHook('onSend', idempotencyStore(ctx));
-    registerPlatformRoutes(platform, ctx);
-    registerApiKeyRoutes(platform, ctx);
-    registerLlmConfigRoutes(platform, ctx);
-    registerEndUserRoutes(platform, ctx);
-    registerWalletRoutes(platform, ctx);
-    registerBudgetRoutes(platform, ctx);
-    registerRateLimitRoutes(platform, ctx);
-    registerLogRoutes(platform, ctx);
-  }, { prefix: '/platforms/:platformId' });
+  await app.register(
+    async (platform) => {
+      platform.addHook('onRequest', platformScope(ctx));
+      platform.addHook('preHandler', idempotencyCheck(ctx));
+      platform.addHook('onSend', idempotencyStore(ctx));
+      registerPlatformRoutes(platform, ctx);
+      registerApiKeyRoutes(platform, ctx);
+      registerLlmConfigRoutes(platform, ctx);
+      registerEndUserRoutes(platform, ctx);
+      registerWalletRoutes(platform, ctx);
+      registerBudgetRoutes(platform, ctx);
+      registerRateLimitRoutes(platform, ctx);
+      registerLogRoutes(platform, ctx);
+    },
+    { prefix: '/platforms/:platformId' },
+  );
 
-  await app.register(async (me) => {
-    me.addHook('onRequest', authenticate(ctx, ['end_user']));
-    registerMeRoutes(me, ctx);
-    registerMeBudgetRoutes(me, ctx);
-    registerMeRateLimitRoutes(me, ctx);
-  }, { prefix: '/me' });
+  await app.register(
+    async (me) => {
+      me.addHook('onRequest', authenticate(ctx, ['end_user']));
+      registerMeRoutes(me, ctx);
+      registerMeBudgetRoutes(me, ctx);
+      registerMeRateLimitRoutes(me, ctx);
+    },
+    { prefix: '/me' },
+  );
 }

@@ -7,7 +7,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
 import { authenticate } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import { issuedKeyView } from '../api-keys/service.js';
 import { createPlatform, getPlatformOr404 } from '../platforms/service.js';
 import { mergeSettings, platformSettings, slugSchema, usdAmount } from '../schemas.js';
@@ -51,19 +51,8 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
       schema: { tags, summary: 'List providers', querystring: pageQuery },
     },
     async (req) => {
-      const rows = await db
-        .selectFrom('providers')
-        .selectAll()
-        .orderBy('slug')
-        .limit(req.query.limit)
-        .offset(offsetOf(req.query))
-        .execute();
-      const { n } = await db
-        .selectFrom('providers')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow();
       const view = req.principal?.kind === 'admin' ? providerView : providerPublicView;
-      return listEnvelope(rows.map(view), Number(n), req.query);
+      return listPage(db.selectFrom('providers'), req.query, (q) => q.selectAll().orderBy('slug'), view);
     },
   );
 
@@ -181,9 +170,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
       let q = db.selectFrom('model_routes');
       if (req.query.provider_id) q = q.where('provider_id', '=', req.query.provider_id);
       if (req.query.slug) q = q.where('slug', '=', req.query.slug);
-      const rows = await q.selectAll().orderBy('slug').orderBy('priority').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(modelRouteView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('slug').orderBy('priority'), modelRouteView);
     },
   );
 
@@ -298,18 +285,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
   );
 
   app.get('/platforms', { onRequest: adminOnly, schema: { tags, summary: 'List platforms', querystring: pageQuery } }, async (req) => {
-    const rows = await db
-      .selectFrom('platforms')
-      .selectAll()
-      .orderBy('id', 'desc')
-      .limit(req.query.limit)
-      .offset(offsetOf(req.query))
-      .execute();
-    const { n } = await db
-      .selectFrom('platforms')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    return listEnvelope(rows.map(platformView), Number(n), req.query);
+    return listPage(db.selectFrom('platforms'), req.query, (q) => q.selectAll().orderBy('id', 'desc'), platformView);
   });
 
   app.get('/platforms/:platformId', { onRequest: adminOnly, schema: { tags, params: idParam('platformId') } }, async (req) => {

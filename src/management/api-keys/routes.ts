@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import { expiresAt, platformParams } from '../schemas.js';
 import { apiKeyView } from '../views.js';
 import { issueKey } from './service.js';
@@ -28,9 +28,7 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       let q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('kind', '=', req.query.type);
       if (req.query.end_user_id) q = q.where('end_user_id', '=', req.query.end_user_id);
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), apiKeyView);
     },
   );
 

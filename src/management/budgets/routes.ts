@@ -10,11 +10,12 @@ import type { AppContext } from '../../context.js';
 import { nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import type { BudgetsTable } from '../../store/schema.js';
+import { getEndUserOr404 } from '../end-users/routes.js';
 import { boundedObject, usdAmount } from '../schemas.js';
-import { endUserOr404, moveBudget, patchBudget, withBudget } from './service.js';
+import { moveBudget, patchBudget, withBudget } from './service.js';
 import { budgetTransactionView, budgetView } from './views.js';
 
 const tags = ['Budgets'];
@@ -52,17 +53,20 @@ const moveBody = z
   .object({ amount: usdAmount('positive'), reason: z.string().trim().max(1000).optional(), metadata: boundedObject(16 * 1024).optional() })
   .strict();
 
+/** The budget as it stands, counting what the engine holds in memory for requests in flight (SQLite). */
+const heldBudgetView = (ctx: AppContext, b: BudgetsTable) => budgetView(b, ctx.billing.heldForBudget(b.id));
+
 export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const view = (b: BudgetsTable) => budgetView(b, ctx.billing.heldForBudget(b.id));
+  const view = (b: BudgetsTable) => heldBudgetView(ctx, b);
 
   app.post(
     '/end-users/:endUserId/budget',
     { schema: { tags, summary: "Open an end user's budget", params, body: createBody } },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      await endUserOr404(db, platformId, req.params.endUserId);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
       const b = req.body;
       try {
         const budget = await db.transaction().execute((trx) =>
@@ -102,7 +106,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     { schema: { tags, summary: 'Delete the budget (the user is then bounded by the wallet only)', params } },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      await endUserOr404(db, platformId, req.params.endUserId);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
       const deleted = await db
         .deleteFrom('budgets')
         .where('platform_id', '=', platformId)
@@ -134,9 +138,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       const budget = await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, b) => b);
       const q = db.selectFrom('budget_transactions').where('budget_id', '=', budget.id);
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(budgetTransactionView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), budgetTransactionView);
     },
   );
 }
@@ -147,9 +149,7 @@ export function registerMeBudgetRoutes(scope: FastifyInstance, ctx: AppContext) 
     const p = req.principal;
     if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
     return {
-      data: await withBudget(ctx, p.platformId, p.endUserId, async (_trx, budget) =>
-        budgetView(budget, ctx.billing.heldForBudget(budget.id)),
-      ),
+      data: await withBudget(ctx, p.platformId, p.endUserId, async (_trx, budget) => heldBudgetView(ctx, budget)),
     };
   });
 }

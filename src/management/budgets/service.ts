@@ -10,18 +10,9 @@ import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { ApiError, errors } from '../../http/errors.js';
 import type { BudgetsTable, BudgetTransactionsTable, Database } from '../../store/schema.js';
+import { getEndUserOr404 } from '../end-users/routes.js';
 
 type Trx = Transaction<Database>;
-
-export async function endUserOr404(db: Kysely<Database>, platformId: string, endUserId: string): Promise<void> {
-  const row = await db
-    .selectFrom('end_users')
-    .select('id')
-    .where('platform_id', '=', platformId)
-    .where('id', '=', endUserId)
-    .executeTakeFirst();
-  if (!row) throw errors.notFound('End user');
-}
 
 export async function appendBudgetTx(
   trx: Kysely<Database>,
@@ -62,7 +53,7 @@ export async function withBudget<T>(
   endUserId: string,
   fn: (trx: Trx, budget: BudgetsTable, now: string) => Promise<T>,
 ): Promise<T> {
-  await endUserOr404(ctx.store.db, platformId, endUserId);
+  await getEndUserOr404(ctx, platformId, endUserId);
   return ctx.store.db.transaction().execute(async (trx) => {
     let q = trx.selectFrom('budgets').selectAll().where('platform_id', '=', platformId).where('end_user_id', '=', endUserId);
     if (ctx.store.dialect === 'postgres') q = q.forUpdate();

@@ -11,7 +11,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import { isUniqueViolation } from '../../store/errors.js';
 import type { EndUsersTable } from '../../store/schema.js';
 import { issuedKeyView, issueKey } from '../api-keys/service.js';
@@ -45,9 +45,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       let q = db.selectFrom('end_users').where('platform_id', '=', platformIdOf(req));
       if (req.query.external_id !== undefined) q = q.where('external_id', '=', req.query.external_id);
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(endUserView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), endUserView);
     },
   );
 
@@ -179,9 +177,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
       const q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('end_user_id', '=', req.params.endUserId);
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(apiKeyView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), apiKeyView);
     },
   );
 

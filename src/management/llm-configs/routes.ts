@@ -10,7 +10,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import type { Database } from '../../store/schema.js';
 import { llmConfigView } from '../views.js';
 
@@ -46,9 +46,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
     { schema: { tags, summary: "List the platform's provider keys (never the key)", querystring: pageQuery } },
     async (req) => {
       const q = db.selectFrom('llm_configs').where('platform_id', '=', platformIdOf(req));
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(llmConfigView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), llmConfigView);
     },
   );
 

@@ -7,7 +7,7 @@ import { microsToFixed, microsToUsd } from '../../billing/money.js';
 import type { AppContext } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import type { RequestLogsTable } from '../../store/schema.js';
 import { parseJsonObject } from '../views.js';
 
@@ -70,9 +70,7 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
       if (f.status) q = q.where('status', '=', f.status);
       if (f.from) q = q.where('created_at', '>=', f.from);
       if (f.to) q = q.where('created_at', '<', f.to);
-      const rows = await q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(f.limit).offset(offsetOf(f)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(logView), Number(n), f);
+      return listPage(q, f, (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'), logView);
     },
   );
 

@@ -3,9 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { type AppContext, nowIso } from '../../context.js';
-import { errors } from '../../http/errors.js';
+import { conflictOnUnique, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { isUniqueViolation } from '../../store/errors.js';
 import { mergeSettings, platformSettings, slugSchema } from '../schemas.js';
 import { parseJsonObject, platformView } from '../views.js';
 import { deletePlatform, getPlatformOr404 } from './service.js';
@@ -53,10 +52,7 @@ export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) 
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow()
-        .catch((err) => {
-          if (isUniqueViolation(err)) throw errors.conflict(`A platform with slug "${b.slug}" already exists.`);
-          throw err;
-        });
+        .catch(conflictOnUnique(`A platform with slug "${b.slug}" already exists.`));
       ctx.events.emit('platform.changed', row.id);
       return { data: platformView(row) };
     },

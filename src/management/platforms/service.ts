@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
-import { errors } from '../../http/errors.js';
-import { isUniqueViolation } from '../../store/errors.js';
+import { conflictOnUnique, errors } from '../../http/errors.js';
 import type { PlatformsTable } from '../../store/schema.js';
 import { type IssuedKey, issueKey } from '../api-keys/service.js';
 import { mergeSettings } from '../schemas.js';
@@ -58,10 +57,7 @@ export async function createPlatform(
       return { platform, key };
     });
   // Two concurrent creates may pick the same slug: the loser is a 409, never a 500.
-  return create().catch((err) => {
-    if (isUniqueViolation(err)) throw errors.conflict(`A platform with slug "${slug}" already exists.`);
-    throw err;
-  });
+  return create().catch(conflictOnUnique(`A platform with slug "${slug}" already exists.`));
 }
 
 /** Deletes every row of a platform in one transaction; its keys stop working at once. */

@@ -6,7 +6,7 @@ import { moveWallet } from '../../billing/wallet-ledger.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
-import { listEnvelope, offsetOf, pageQuery } from '../../http/pagination.js';
+import { listPage, pageQuery } from '../../http/pagination.js';
 import type { WalletsTable } from '../../store/schema.js';
 import { usdAmount } from '../schemas.js';
 import { walletTransactionView, walletView } from '../views.js';
@@ -101,9 +101,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       let q = db.selectFrom('wallet_transactions').where('platform_id', '=', platformIdOf(req));
       if (req.query.type) q = q.where('type', '=', req.query.type);
-      const rows = await q.selectAll().orderBy('id', 'desc').limit(req.query.limit).offset(offsetOf(req.query)).execute();
-      const { n } = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      return listEnvelope(rows.map(walletTransactionView), Number(n), req.query);
+      return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), walletTransactionView);
     },
   );
 }

@@ -33,6 +33,7 @@ describe.each(dialects)('operator API (%s)', (dialect) => {
       const p = await createPlatform(gw.url, gw.adminKey, 'Viewer Co');
       const res = await client(gw.url, p.platformKey).get('/v1/admin/providers?limit=2&page=2');
       expect(res.body).toMatchObject({ total: 4, page: 2, limit: 2 });
+      expect(res.body.data.map((p: { slug: string }) => p.slug)).toEqual(['openai', 'xai']);
       for (const row of res.body.data) expect(Object.keys(row).sort()).toEqual(['id', 'is_active', 'kind', 'name', 'slug']);
       const body = { slug: 'groq', name: 'Groq', kind: 'openai', base_url: 'https://api.groq.com/openai/v1' };
       expectApiError(await client(gw.url, p.platformKey).post('/v1/admin/providers', body), 403, 'forbidden');
@@ -209,6 +210,7 @@ describe.each(dialects)('operator API (%s)', (dialect) => {
       expect(got.body.data).not.toHaveProperty('api_key');
       expect(got.body.data.name).toBe('Made By Admin');
       const list = await admin.get('/v1/admin/platforms?limit=1');
+      expect(list.body.data).toHaveLength(1);
       expect(list.body.data[0].id).toBe(id);
       expect(list.body.total).toBeGreaterThanOrEqual(1);
       const again = await admin.post('/v1/admin/platforms', { name: 'Made By Admin' });

@@ -1,4 +1,5 @@
 /** Idempotency-Key on management POST/PATCH (spec §0): replay, reuse, concurrency, per-platform scope, 24 h. */
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from '../../helpers/errors.js';
 import { client, createPlatform } from '../../helpers/http.js';
@@ -122,6 +123,33 @@ describe.each(dialects)('Idempotency-Key (%s)', (dialect) => {
     expect(first.status).toBe(201);
     const replay = await client(gw.url, platformKey).post(`${base()}/wallet/topup`, { amount: 2 }, idem('admin-topup'));
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+  });
+
+  it('a key left in progress by a dead process is taken over after the lock time, not before', async () => {
+    const api = client(gw.url, platformKey);
+    // The row a request leaves when its process dies between taking the key and answering.
+    const stuck = (key: string, body: unknown, ageMs: number) =>
+      gw.ctx.store.db
+        .insertInto('idempotency_keys')
+        .values({
+          scope: `platform:${platformId}`,
+          key,
+          route: `POST ${base()}/api-keys`,
+          body_hash: createHash('sha256').update(JSON.stringify(body)).digest('hex'),
+          state: 'in_progress',
+          response_status: null,
+          response_sealed: null,
+          created_at: new Date(clock.now() - ageMs).toISOString(),
+        })
+        .execute();
+    await stuck('stuck-fresh', { name: 'fresh' }, 1000);
+    expectApiError(await api.post(`${base()}/api-keys`, { name: 'fresh' }, idem('stuck-fresh')), 409, 'idempotency_in_progress');
+    await stuck('stuck-old', { name: 'taken over' }, gw.ctx.config.limits.idempotencyLockMs + 1000);
+    const taken = await api.post(`${base()}/api-keys`, { name: 'taken over' }, idem('stuck-old'));
+    expect(taken.status).toBe(201);
+    expect(taken.headers.get('idempotent-replayed')).toBeNull();
+    expect(taken.body.data.name).toBe('taken over');
   });
 
   it('errors other than 5xx are replayed too; validation errors are not kept', async () => {

@@ -153,6 +153,8 @@ describe.each(dialects)('tenant isolation on every route (%s)', (dialect) => {
     for (const list of ['end-users', 'llm-configs', 'api-keys', 'api-keys?type=end_user', 'wallet/transactions']) {
       const res = await api.get(`/v1/platforms/${a.platformId}/${list}`);
       expect(res.status).toBe(200);
+      // A's own rows are there (so the checks below run) and B's are not.
+      expect(res.body.data.length, list).toBeGreaterThan(0);
       for (const row of res.body.data) {
         expect(JSON.stringify(row)).not.toContain(b.platformId);
         expect([b.endUserId, b.configId, b.keyId]).not.toContain(row.id);

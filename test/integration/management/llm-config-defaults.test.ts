@@ -22,7 +22,9 @@ describe.each(dialects)('llm-config defaults under concurrency (%s)', (dialect) 
 
   it('ten concurrent creates asking to be the default leave exactly one default', async () => {
     const results = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => api.post(`/v1/platforms/${platformId}/llm-configs`, { provider_id: providerId, api_key: `sk-ant-${i}-abcd`, is_default: true })),
+      Array.from({ length: 10 }, (_, i) =>
+        api.post(`/v1/platforms/${platformId}/llm-configs`, { provider_id: providerId, api_key: `sk-ant-${i}-abcd`, is_default: true }),
+      ),
     );
     expect(results.map((r) => r.status)).toEqual(Array(10).fill(201));
     const list = await api.get(`/v1/platforms/${platformId}/llm-configs?limit=100`);

@@ -88,7 +88,12 @@ describe.each(dialects)('llm-configs (%s)', (dialect) => {
     const tables = await db.introspection.getTables();
     expect(tables.length).toBeGreaterThanOrEqual(10);
     for (const table of tables) {
-      const dump = JSON.stringify(await db.selectFrom(table.name as never).selectAll().execute());
+      const dump = JSON.stringify(
+        await db
+          .selectFrom(table.name as never)
+          .selectAll()
+          .execute(),
+      );
       for (const secret of secrets) expect(dump, table.name).not.toContain(secret);
     }
     if (gw.dialect === 'sqlite') {
