@@ -54,33 +54,25 @@ export class PgBatcher<Op, Result> {
   }
 
   private async run(key: string, batch: Pending<Op, Result>[]): Promise<void> {
-    if (batch.length === 1) {
-      const [p] = batch;
+    if (batch.length > 1) {
+      try {
+        const results = await this.flushMany(
+          key,
+          batch.map((p) => p.op),
+        );
+        if (results.length !== batch.length) throw new Error(`billing batch: ${results.length} results for ${batch.length} operations`);
+        for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
+        return;
+      } catch {
+        // The whole transaction rolled back: nothing of it happened. Each operation alone, in order.
+      }
+    }
+    for (const p of batch) {
       try {
         p.resolve(await this.runOne(key, p.op));
       } catch (err) {
         p.reject(err);
       }
-      return;
     }
-    let results: Result[];
-    try {
-      results = await this.flushMany(
-        key,
-        batch.map((p) => p.op),
-      );
-      if (results.length !== batch.length) throw new Error(`billing batch: ${results.length} results for ${batch.length} operations`);
-    } catch {
-      // The whole transaction rolled back: nothing of it happened. Each operation alone, in order.
-      for (const p of batch) {
-        try {
-          p.resolve(await this.runOne(key, p.op));
-        } catch (err) {
-          p.reject(err);
-        }
-      }
-      return;
-    }
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(results[i]);
   }
 }

@@ -36,7 +36,7 @@ export type ReservePlan = {
 };
 
 /** An inactive budget is not enforced (the user is bounded by the wallet only), like a deleted one. */
-export function enforcedBudget<T extends { is_active: number }>(budget: T | undefined | null): T | null {
+function enforcedBudget<T extends { is_active: number }>(budget: T | undefined | null): T | null {
   return budget && Number(budget.is_active) === 1 ? budget : null;
 }
 

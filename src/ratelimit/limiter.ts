@@ -21,7 +21,7 @@ export type LimiterDeps = {
 
 const names: Record<Dimension, string> = { rpm: 'requests per minute', tpm: 'tokens per minute', rpd: 'requests per day' };
 
-export const windowsFor = (l: Limits): Windows => ({ minute: l.rpm_limit !== null || l.tpm_limit !== null, day: l.rpd_limit !== null });
+const windowsFor = (l: Limits): Windows => ({ minute: l.rpm_limit !== null || l.tpm_limit !== null, day: l.rpd_limit !== null });
 
 /** Token counts are whole and non-negative (the Redis store keeps integers). */
 const wholeTokens = (n: number) => (Number.isFinite(n) && n > 0 ? Math.ceil(n) : 0);

@@ -10,7 +10,7 @@ import type { Limits } from './types.js';
 export type Resolution = 'explicit' | 'default' | 'none';
 export type ResolvedLimits = { limits: Limits; resolution: Resolution };
 
-export const noLimits: Limits = { rpm_limit: null, tpm_limit: null, rpd_limit: null };
+const noLimits: Limits = { rpm_limit: null, tpm_limit: null, rpd_limit: null };
 
 /** The event the management routes emit after a change; payload: { platformId, endUserId? }. */
 export const limitsChangedEvent = 'rate_limits.changed';
@@ -19,7 +19,7 @@ export type LimitsChanged = { platformId: string; endUserId?: string };
 const pick = (r: Limits): Limits => ({ rpm_limit: r.rpm_limit, tpm_limit: r.tpm_limit, rpd_limit: r.rpd_limit });
 
 /** One row per subject: a deterministic id makes concurrent PUTs an upsert on the primary key. */
-export const rateLimitRowId = (platformId: string, endUserId: string | null) => `rl:${platformId}:${endUserId ?? '*'}`;
+const rateLimitRowId = (platformId: string, endUserId: string | null) => `rl:${platformId}:${endUserId ?? '*'}`;
 
 /** The effective limits for one user, read from the database (no cache). */
 export async function readLimits(db: Kysely<Database>, platformId: string, endUserId: string): Promise<ResolvedLimits> {

@@ -57,10 +57,6 @@ export class SlidingWindow {
     return this.size === 0 ? null : this.atMs[this.head];
   }
 
-  newestAtMs(): number | null {
-    return this.size === 0 ? null : this.atMs[this.index(this.size - 1)];
-  }
-
   /** Records calls at `atMs` (not before the newest slot). */
   push(atMs: number, requests: number, tokens: number): void {
     if (this.size === this.atMs.length) {
