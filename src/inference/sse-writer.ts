@@ -3,6 +3,9 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 
 export class SseWriter {
+  /** One shared wait for 'close': a listener per backpressure wait would pile up on a slow reader. */
+  private closed: Promise<unknown> | null = null;
+
   constructor(private readonly res: ServerResponse) {}
 
   get open(): boolean {
@@ -16,7 +19,8 @@ export class SseWriter {
   data(payload: string): Promise<unknown> | undefined {
     if (!this.open) return undefined;
     if (this.res.write(`data: ${payload}\n\n`)) return undefined;
-    return Promise.race([once(this.res, 'drain'), once(this.res, 'close')]);
+    this.closed ??= once(this.res, 'close').catch(() => undefined);
+    return Promise.race([once(this.res, 'drain'), this.closed]);
   }
 
   end(): void {

@@ -1,14 +1,16 @@
 /**
  * Streams a translated answer to the client as `chat.completion.chunk` SSE frames (spec §5 streaming
- * rules): chunks as they arrive, the usage chunk only when asked, `[DONE]`; a provider failure mid-stream
- * becomes a final `data: {"error": …}` frame. Whatever happens, what was generated is settled once.
+ * rules): chunks as they arrive, the usage chunk only when asked, `[DONE]`; a provider failure mid-stream,
+ * or an exception in the gateway's own code, becomes a final `data: {"error": …}` frame. What was
+ * generated is settled once, before the last frame; when the settlement cannot commit, the stream ends
+ * with an error frame instead of `[DONE]` and the Admission's `finally` releases the hold.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { errorBody } from '../http/errors.js';
+import { type ApiError, errorBody, errors } from '../http/errors.js';
+import type { Admission } from './admission.js';
 import { clientWantsUsage } from './chat-request.js';
 import type { ChatCompletionChunk, ChatRequest, OpenAiUsage, StreamEvent, UpstreamError, Usage } from './providers/types.js';
 import type { Candidate } from './route-cache.js';
-import { type Admitted, type InferenceDeps, settleAndLog } from './settlement.js';
 import { SseWriter } from './sse-writer.js';
 import { countText } from './tokens.js';
 import { toApiError } from './upstream-errors.js';
@@ -16,10 +18,9 @@ import { toApiError } from './upstream-errors.js';
 type StreamResult = { events: AsyncIterable<StreamEvent>; abort(): void };
 
 export async function streamToClient(
-  deps: InferenceDeps,
   req: FastifyRequest,
   reply: FastifyReply,
-  admitted: Admitted,
+  admission: Admission,
   candidate: Candidate,
   fallbackFrom: string | null,
   body: ChatRequest,
@@ -28,17 +29,35 @@ export async function streamToClient(
 ): Promise<void> {
   reply.hijack();
   const res = reply.raw;
-  res.writeHead(200, {
-    ...(reply.getHeaders() as Record<string, string>),
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
   const sse = new SseWriter(res);
+  try {
+    res.writeHead(200, {
+      ...(reply.getHeaders() as Record<string, string>),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    await relay(req, sse, admission, candidate, fallbackFrom, body, upstream, clientGone);
+  } finally {
+    sse.end();
+  }
+}
+
+async function relay(
+  req: FastifyRequest,
+  sse: SseWriter,
+  admission: Admission,
+  candidate: Candidate,
+  fallbackFrom: string | null,
+  body: ChatRequest,
+  upstream: StreamResult,
+  clientGone: AbortSignal,
+): Promise<void> {
+  const startedAtMs = admission.base.startedAtMs;
   let usage: Usage | null = null;
   let wireUsage: OpenAiUsage | null = null;
-  let failure: UpstreamError | null = null;
+  let failure: ApiError | null = null;
   let ttftMs: number | null = null;
   let generatedText = '';
   let last: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | null = null;
@@ -46,70 +65,89 @@ export async function streamToClient(
   try {
     for await (const event of upstream.events) {
       if (event.type === 'chunk') {
-        if (ttftMs === null) ttftMs = Math.round(performance.now() - admitted.base.startedAtMs);
+        if (ttftMs === null) ttftMs = Math.round(performance.now() - startedAtMs);
         last = event.chunk;
-        for (const choice of event.chunk.choices) {
-          const delta = choice.delta;
-          if (typeof delta.content === 'string') generatedText += delta.content;
-          for (const call of delta.tool_calls ?? []) generatedText += (call.function?.name ?? '') + (call.function?.arguments ?? '');
-        }
+        generatedText += chunkText(event.chunk);
         const full = sse.data(event.raw ?? JSON.stringify(event.chunk));
         if (full) await full;
       } else if (event.type === 'usage') {
         usage = event.usage;
         wireUsage = event.wire ?? null;
       } else {
-        failure = event.error;
+        failure = toApiError(event.error as UpstreamError, candidate.providerSlug);
         break;
       }
       if (clientGone.aborted) break;
     }
+  } catch (err) {
+    // A bug of ours mid-stream: the client gets an error frame, and what was delivered is still billed.
+    req.log.error({ err, requestId: req.id }, 'streaming failed inside the gateway');
+    failure = errors.internal();
   } finally {
     if (clientGone.aborted || failure) upstream.abort();
   }
 
-  // Settle before the stream's last frame: the money is committed before the request is finished.
   const cancelled = clientGone.aborted;
-  const failureError = failure ? toApiError(failure, candidate.providerSlug) : null;
-  const finalUsage = usage ?? estimated(admitted, generatedText);
-  await settleAndLog(deps, admitted, candidate, {
-    usage: finalUsage,
-    tokenCountMethod: usage ? 'reported' : 'estimated',
-    status: cancelled ? 'cancelled' : failure ? 'error' : 'success',
-    fallbackFrom,
-    ttftMs,
-    errorCode: cancelled ? 'client_closed_request' : failureError?.code,
-    errorMessage: cancelled ? 'The client closed the connection mid-stream.' : failureError?.message,
-  }).catch((err) => req.log.error({ err, requestId: req.id }, 'settlement failed; the sweeper will release the reservation'));
-
-  if (!cancelled) {
-    if (failureError) {
-      await sse.data(JSON.stringify(errorBody(failureError, req.id)));
-    } else {
-      if (clientWantsUsage(body) && last) {
-        const chunk = {
-          id: last.id,
-          object: 'chat.completion.chunk',
-          created: last.created,
-          model: last.model,
-          choices: [],
-          // The provider's own usage object when it speaks OpenAI (details included), else ours.
-          usage: wireUsage ?? {
-            prompt_tokens: finalUsage.promptTokens,
-            completion_tokens: finalUsage.completionTokens,
-            total_tokens: finalUsage.promptTokens + finalUsage.completionTokens,
-            ...(finalUsage.cachedTokens > 0 && { prompt_tokens_details: { cached_tokens: finalUsage.cachedTokens } }),
-          },
-        };
-        await sse.data(JSON.stringify(chunk));
-      }
-      await sse.data('[DONE]');
-    }
+  const finalUsage = usage ?? {
+    promptTokens: admission.request.promptEstimate,
+    completionTokens: countText(generatedText),
+    cachedTokens: 0,
+  };
+  try {
+    await admission.settle(candidate, {
+      usage: finalUsage,
+      tokenCountMethod: usage ? 'reported' : 'estimated',
+      status: cancelled ? 'cancelled' : failure ? 'error' : 'success',
+      fallbackFrom,
+      ttftMs,
+      errorCode: cancelled ? 'client_closed_request' : failure?.code,
+      errorMessage: cancelled ? 'The client closed the connection mid-stream.' : failure?.message,
+    });
+  } catch (err) {
+    // Unbilled output must not end as a success: no usage chunk, no [DONE]; the finally releases the hold.
+    req.log.error({ err, requestId: req.id }, 'settlement failed at the end of a stream');
+    failure = errors.internal();
+    if (!cancelled) await sse.data(JSON.stringify(errorBody(failure, req.id)));
+    return;
   }
-  sse.end();
+
+  if (cancelled) return;
+  if (failure) {
+    await sse.data(JSON.stringify(errorBody(failure, req.id)));
+    return;
+  }
+  if (clientWantsUsage(body) && last) {
+    const chunk = {
+      id: last.id,
+      object: 'chat.completion.chunk',
+      created: last.created,
+      model: last.model,
+      choices: [],
+      // The provider's own usage object when it speaks OpenAI (details included), else ours.
+      usage: wireUsage ?? {
+        prompt_tokens: finalUsage.promptTokens,
+        completion_tokens: finalUsage.completionTokens,
+        total_tokens: finalUsage.promptTokens + finalUsage.completionTokens,
+        ...(finalUsage.cachedTokens > 0 && { prompt_tokens_details: { cached_tokens: finalUsage.cachedTokens } }),
+      },
+    };
+    await sse.data(JSON.stringify(chunk));
+  }
+  await sse.data('[DONE]');
 }
 
-/** Usage counted with the tokenizer when the provider reported none (or the stream was cut before it). */
-function estimated(admitted: Admitted, generatedText: string): Usage {
-  return { promptTokens: admitted.promptEstimate, completionTokens: countText(generatedText), cachedTokens: 0 };
+/** The text a chunk delivered (content and tool-call fragments), for estimating usage no provider reported. */
+function chunkText(chunk: ChatCompletionChunk): string {
+  let text = '';
+  for (const choice of chunk.choices) {
+    const delta = choice?.delta;
+    if (!delta) continue;
+    if (typeof delta.content === 'string') text += delta.content;
+    for (const call of Array.isArray(delta.tool_calls) ? delta.tool_calls : []) {
+      const fn = call?.function;
+      if (typeof fn?.name === 'string') text += fn.name;
+      if (typeof fn?.arguments === 'string') text += fn.arguments;
+    }
+  }
+  return text;
 }

@@ -1,0 +1,266 @@
+/**
+ * One admitted inference request (spec §5c). admit() takes the rate-limit slot and the hold and returns
+ * an Admission; from then on the Admission owns them and resolves them exactly once:
+ *   - settle(): the provider answered (fully, partly, or the client left): bill what was generated;
+ *   - fail():   nothing billable happened (every candidate failed, or nothing reached the provider);
+ *   - close():  called by the ingress in a `finally`: resolves whatever is still open (an exception in our
+ *               own code, a rejected promise, a settlement that threw) by releasing the hold and the slot.
+ * Each path writes the request's one log row. The ingress formats (chat today; responses and messages
+ * next) share this object unchanged.
+ */
+import type { Reservation, Settled } from '../billing/engine-types.js';
+import { costMicros } from '../billing/money.js';
+import type { AppContext } from '../context.js';
+import { ApiError } from '../http/errors.js';
+import type { RateTicket } from '../ratelimit/types.js';
+import type { RequestLogsTable } from '../store/schema.js';
+import { type LogBase, logRow } from './log-row.js';
+import type { Usage } from './providers/types.js';
+import type { Candidate } from './route-cache.js';
+
+export const elapsedMs = (startedAtMs: number) => Math.max(0, Math.round(performance.now() - startedAtMs));
+
+/** What admission needs to know about the request, whatever its ingress format. */
+export type AdmissionRequest = {
+  base: LogBase;
+  /** Best estimate of the prompt (used as usage when the provider reports none). */
+  promptEstimate: number;
+  /** The prompt estimate with its safety margin (reservation and tpm). */
+  reservePromptTokens: number;
+  /** Output tokens the request may produce in all: per-choice maximum × choices. */
+  maxOutputTokens: number;
+};
+
+export type AdmitOutcome = { ok: true; admission: Admission } | { ok: false; error: ApiError };
+
+/**
+ * Rate limits, then the reservation (spec §5 steps 3–4). A refusal gets its `rejected` log row here and
+ * leaves nothing held; success hands everything held to the returned Admission.
+ */
+export async function admit(
+  ctx: AppContext,
+  request: AdmissionRequest,
+  candidates: Candidate[],
+  markupPercentage: number,
+  onError: (err: unknown) => void,
+): Promise<AdmitOutcome> {
+  const { base } = request;
+  const { billing, rateLimiter } = ctx;
+  let ticket: RateTicket | null = null;
+  let rateHeaders: Record<string, string> = {};
+  if (base.endUserId) {
+    const limited = await rateLimiter.admit({
+      requestId: base.requestId,
+      platformId: base.platformId,
+      endUserId: base.endUserId,
+      estimatedTokens: request.reservePromptTokens + request.maxOutputTokens,
+    });
+    if (!limited.ok) {
+      return refuse(
+        ctx,
+        base,
+        new ApiError(429, 'rate_limit_exceeded', limited.message, {
+          headers: { ...limited.headers, 'retry-after': String(limited.retryAfterSeconds) },
+        }),
+      );
+    }
+    ticket = limited.ticket;
+    rateHeaders = limited.headers;
+  }
+
+  let reserved: Awaited<ReturnType<typeof billing.reserve>>;
+  try {
+    reserved = await billing.reserve({
+      requestId: base.requestId,
+      platformId: base.platformId,
+      endUserId: base.endUserId,
+      promptTokens: request.reservePromptTokens,
+      maxOutputTokens: request.maxOutputTokens,
+      inputMicrosPerMtok: Math.max(...candidates.map((c) => c.inputMicrosPerMtok)),
+      outputMicrosPerMtok: Math.max(...candidates.map((c) => c.outputMicrosPerMtok)),
+      // Platform-key calls are billed to no end user, so no end-user markup applies (spec §5).
+      markupPercentage: base.endUserId ? markupPercentage : 0,
+    });
+  } catch (err) {
+    if (ticket) rateLimiter.release(ticket);
+    throw err;
+  }
+  if (!reserved.ok) {
+    // The slot is returned, so the headers counted at admission would be stale: a 402 carries none.
+    if (ticket) rateLimiter.release(ticket);
+    return refuse(ctx, base, new ApiError(402, reserved.code, reserved.message));
+  }
+  return { ok: true, admission: new Admission(ctx, request, reserved.reservation, ticket, rateHeaders, onError) };
+}
+
+function refuse(ctx: AppContext, base: LogBase, error: ApiError): AdmitOutcome {
+  ctx.requestLogs.add(
+    logRow(base, { status: 'rejected', latency_ms: elapsedMs(base.startedAtMs), error_code: error.code, error_message: error.message }),
+  );
+  return { ok: false, error };
+}
+
+/** How a call that reached a provider ended, for settle(). */
+export type SettleOutcome = {
+  usage: Usage;
+  tokenCountMethod: 'reported' | 'estimated';
+  status: 'success' | 'error' | 'cancelled';
+  fallbackFrom: string | null;
+  ttftMs: number | null;
+  errorCode?: string;
+  errorMessage?: string;
+};
+
+/** How a call that produced nothing billable ended, for fail(). */
+export type FailOutcome = {
+  status: 'error' | 'cancelled';
+  errorCode: string;
+  errorMessage: string;
+  fallbackFrom: string | null;
+  /** true when a provider may have run the request (its rate-limit slot then counts, with 0 tokens). */
+  reachedProvider: boolean;
+};
+
+type State = 'open' | 'resolving' | 'resolved';
+
+export class Admission {
+  private state: State = 'open';
+  /** The route that last handled the call (for the log row of a failure). */
+  private candidate: Candidate | null = null;
+
+  constructor(
+    private readonly ctx: AppContext,
+    readonly request: AdmissionRequest,
+    readonly reservation: Reservation,
+    private readonly ticket: RateTicket | null,
+    /** x-ratelimit-* headers for the answer. */
+    readonly rateHeaders: Record<string, string>,
+    /** Where failures of bookkeeping that must not interrupt a resolution are reported. */
+    private readonly onError: (err: unknown) => void,
+  ) {}
+
+  get base(): LogBase {
+    return this.request.base;
+  }
+
+  get isOpen(): boolean {
+    return this.state === 'open';
+  }
+
+  /** Records which candidate route is being tried (for the log row, whatever ends the call). */
+  trying(candidate: Candidate): void {
+    this.candidate = candidate;
+  }
+
+  /**
+   * Bills the actual cost at the answering route's prices, in one transaction that replaces the hold,
+   * settles the rate-limit slot and writes the log row. Throws when the engine cannot commit: the
+   * admission then stays open and close() releases it (nothing was billed, so nothing may be delivered).
+   */
+  async settle(candidate: Candidate, outcome: SettleOutcome): Promise<Settled> {
+    this.begin();
+    this.candidate = candidate;
+    let settled: Settled;
+    try {
+      settled = await this.ctx.billing.settle(this.reservation, {
+        costMicros: costMicros(candidate, outcome.usage),
+        description: `${this.base.model} via ${candidate.providerSlug}`,
+      });
+    } catch (err) {
+      this.state = 'open';
+      throw err;
+    }
+    this.state = 'resolved';
+    // An expired reservation was voided by the sweeper: nothing was debited for this call.
+    const billed = settled.status !== 'expired';
+    // The money is committed: nothing after this line may throw past the log row.
+    const ticket = this.ticket;
+    if (ticket) this.guard(() => this.ctx.rateLimiter.settle(ticket, outcome.usage.promptTokens + outcome.usage.completionTokens));
+    this.ctx.requestLogs.add(
+      logRow(this.base, {
+        status: outcome.status,
+        latency_ms: elapsedMs(this.base.startedAtMs),
+        ttft_ms: outcome.ttftMs,
+        provider_id: candidate.providerId,
+        provider_model_id: candidate.providerModelId,
+        prompt_tokens: outcome.usage.promptTokens,
+        completion_tokens: outcome.usage.completionTokens,
+        cached_tokens: outcome.usage.cachedTokens,
+        cost_micros: billed ? settled.walletMicros : 0,
+        end_user_cost_micros: billed ? settled.endUserMicros : 0,
+        token_count_method: outcome.tokenCountMethod,
+        billing_status: billed ? 'billed' : 'not_billed',
+        fallback_from: outcome.fallbackFrom,
+        error_code: outcome.errorCode ?? null,
+        error_message: outcome.errorMessage ?? null,
+      }),
+    );
+    return settled;
+  }
+
+  /** Nothing billable happened: voids the hold, settles or returns the slot, logs the failure. */
+  async fail(outcome: FailOutcome): Promise<void> {
+    this.begin();
+    await this.releaseAll(outcome.reachedProvider, {
+      status: outcome.status,
+      error_code: outcome.errorCode,
+      error_message: outcome.errorMessage,
+      fallback_from: outcome.fallbackFrom,
+    });
+  }
+
+  /**
+   * The ingress's `finally`: resolves an admission nobody resolved (an exception in the gateway's own code,
+   * a settlement that could not commit). Never throws: a failure here is reported to `onError`, and the
+   * PostgreSQL sweeper releases what could not be (SQLite holds end with the process).
+   */
+  async close(cause: unknown): Promise<void> {
+    if (this.state !== 'open') return;
+    this.begin();
+    const internal = cause instanceof ApiError ? cause : null;
+    try {
+      await this.releaseAll(false, {
+        status: 'error',
+        error_code: internal?.code ?? 'internal_error',
+        error_message: internal?.message ?? 'The gateway failed while handling this request; nothing was billed.',
+        fallback_from: null,
+      });
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /** Runs a bookkeeping step that must not stop the resolution (its failure is only reported). */
+  private guard(step: () => void): void {
+    try {
+      step();
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private begin(): void {
+    if (this.state !== 'open') throw new Error(`admission ${this.base.requestId} resolved twice`);
+    this.state = 'resolving';
+  }
+
+  private async releaseAll(
+    reachedProvider: boolean,
+    fields: Pick<RequestLogsTable, 'status' | 'error_code' | 'error_message' | 'fallback_from'>,
+  ): Promise<void> {
+    // The slot and the log row first: neither can fail the way a database call can.
+    const ticket = this.ticket;
+    if (ticket) this.guard(() => (reachedProvider ? this.ctx.rateLimiter.settle(ticket, 0) : this.ctx.rateLimiter.release(ticket)));
+    const candidate = this.candidate;
+    this.ctx.requestLogs.add(
+      logRow(this.base, {
+        ...fields,
+        latency_ms: elapsedMs(this.base.startedAtMs),
+        provider_id: candidate?.providerId ?? null,
+        provider_model_id: candidate?.providerModelId ?? null,
+      }),
+    );
+    this.state = 'resolved';
+    await this.ctx.billing.release(this.reservation);
+  }
+}
