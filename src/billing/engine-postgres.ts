@@ -10,7 +10,7 @@
 import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from '../crypto/ids.js';
 import { isUniqueViolation } from '../store/errors.js';
-import type { Database } from '../store/schema.js';
+import type { Database, RequestLogsTable } from '../store/schema.js';
 import { periodStartOf } from './budgets.js';
 import type { EngineOptions } from './engine-sqlite.js';
 import type { Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
@@ -23,10 +23,10 @@ import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals
 type Op =
   /** reserve: end user, wallet and budget holds (µUSD), expiry, ledger ids for a period reset and a replenish. */
   | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string }
-  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids. */
-  | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string }
-  /** release */
-  | { k: 'x'; id: string };
+  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row. */
+  | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable }
+  /** release, with the log row to write not_billed */
+  | { k: 'x'; id: string; l?: RequestLogsTable };
 
 /** assistiv_billing's row for one operation (the columns that do not apply are null). */
 type Row = {
@@ -48,6 +48,23 @@ const NONE = {
   o_end_user_micros: null,
   o_capped: null,
 } as const;
+
+/** A NUL character or half a surrogate pair: PostgreSQL text and jsonb refuse both. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters PostgreSQL refuses.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/**
+ * The log row as jsonb can carry it: text from a client or a provider (metadata, an error message) could
+ * hold characters PostgreSQL refuses, and one such row must not fail the whole batch of debits.
+ */
+function storableRow(row: RequestLogsTable): RequestLogsTable {
+  let out = row;
+  for (const [key, value] of Object.entries(row)) {
+    if (typeof value === 'string' && UNSTORABLE.test(value)) out = { ...out, [key]: value.replace(UNSTORABLE_ALL, '\ufffd') };
+  }
+  return out;
+}
 
 /** Bounds one transaction's work (and so how long it holds the wallet's row lock). */
 const MAX_BATCH = 200;
@@ -143,6 +160,7 @@ export class PostgresBillingEngine {
       d: input.description,
       t1: uuidv7(),
       t2: uuidv7(),
+      ...(input.logRow && { l: storableRow(input.logRow) }),
     });
     const walletMicros = row.o_wallet_micros ?? 0;
     if (row.o_status === 'expired') return { walletMicros: 0, endUserMicros: 0, status: 'expired' };
@@ -159,8 +177,8 @@ export class PostgresBillingEngine {
     };
   }
 
-  async release(reservation: Reservation): Promise<void> {
-    await this.batcher.submit(reservation.platformId, { k: 'x', id: reservation.requestId });
+  async release(reservation: Reservation, logRow?: RequestLogsTable): Promise<void> {
+    await this.batcher.submit(reservation.platformId, { k: 'x', id: reservation.requestId, ...(logRow && { l: storableRow(logRow) }) });
   }
 
   /** The sweeper's path (the platform is not known here): one call of its own. */

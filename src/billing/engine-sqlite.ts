@@ -1,13 +1,15 @@
 /**
  * The billing engine on SQLite, the embedded single-process database (docs/decisions.md): reservations are
  * held in memory (holds.ts), so reserve is a synchronous check of the wallet and budget rows minus the
- * process's holds, with no write; settle posts the ledger rows in a group-commit transaction
- * (group-commit.ts) and drops the hold in it; release drops the hold. Only this engine moves money in the
+ * process's holds, with no write; settle posts the ledger rows and the request's log row in a group-commit
+ * transaction (group-commit.ts) and drops the hold in it; release drops the hold (and commits its log row). Only this engine moves money in the
  * file while it runs (sqlite-owner-lock.ts), and every read-check-hold runs synchronously, so nothing
  * interleaves between a check and its hold.
  */
 import type SQLite from 'better-sqlite3';
 import { uuidv7 } from '../crypto/ids.js';
+import type { RequestLogsTable } from '../store/schema.js';
+import { chargedLogRow } from './charged-log-row.js';
 import type { Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { GroupCommit } from './group-commit.js';
 import { type Hold, Holds } from './holds.js';
@@ -25,13 +27,16 @@ export type EngineOptions = {
   now: () => number;
 };
 
-type SettleOp = { hold: Hold; costMicros: number; markup: number; description: string };
+/** What one group-commit transaction applies: a settlement, or the log row of a call that moved no money. */
+type MoneyOp =
+  | { kind: 'settle'; hold: Hold; costMicros: number; markup: number; description: string; logRow?: RequestLogsTable }
+  | { kind: 'log'; logRow: RequestLogsTable };
 
 const EXPIRED: Settled = { walletMicros: 0, endUserMicros: 0, status: 'expired' };
 
 export class SqliteBillingEngine {
   private readonly st: ReturnType<typeof sqliteStatements>;
-  private readonly commits: GroupCommit<SettleOp, Settled>;
+  private readonly commits: GroupCommit<MoneyOp, Settled>;
   private readonly holds = new Holds();
   /** Settlements claimed and not yet committed: a second settle of the same request waits for the first. */
   private readonly settling = new Map<string, Promise<Settled>>();
@@ -50,7 +55,7 @@ export class SqliteBillingEngine {
   ) {
     this.st = sqliteStatements(db);
     this.owner = db.memory ? null : new SqliteOwnerLock(db.name);
-    this.commits = new GroupCommit<SettleOp, Settled>(db, (op, nowMs) => this.applySettle(op, nowMs), {
+    this.commits = new GroupCommit<MoneyOp, Settled>(db, (op, nowMs) => this.apply(op, nowMs), {
       maxBatch: opts.maxBatch,
       now: opts.now,
       onCommit: () => {
@@ -89,28 +94,34 @@ export class SqliteBillingEngine {
       return Promise.reject(new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`));
     const requestId = reservation.requestId;
     const hold = this.holds.claim(requestId);
-    if (!hold) return this.alreadyResolved(requestId, reservation.markupPercentage);
-    const settled = this.commits
-      .submit({ hold, costMicros: input.costMicros, markup: reservation.markupPercentage, description: input.description })
-      .then(
-        (result) => {
-          this.settling.delete(requestId);
-          return result;
-        },
-        (err: unknown) => {
-          this.settling.delete(requestId);
-          // Nothing was posted: the hold is void (on PostgreSQL the sweeper would release it later).
-          this.holds.drop(hold);
-          throw err;
-        },
-      );
+    if (!hold) return this.alreadyResolved(requestId, reservation.markupPercentage, input.logRow);
+    const op: MoneyOp = {
+      kind: 'settle',
+      hold,
+      costMicros: input.costMicros,
+      markup: reservation.markupPercentage,
+      description: input.description,
+      logRow: input.logRow,
+    };
+    const settled = this.commits.submit(op).then(
+      (result) => {
+        this.settling.delete(requestId);
+        return result;
+      },
+      (err: unknown) => {
+        this.settling.delete(requestId);
+        // Nothing was posted: the hold is void (on PostgreSQL the sweeper would release it later).
+        this.holds.drop(hold);
+        throw err;
+      },
+    );
     this.settling.set(requestId, settled);
     return settled;
   }
 
-  release(reservation: Reservation): Promise<void> {
+  release(reservation: Reservation, logRow?: RequestLogsTable): Promise<void> {
     this.releaseNow(reservation.requestId);
-    return Promise.resolve();
+    return logRow ? this.writeUnbilled(logRow) : Promise.resolve();
   }
 
   releaseById(requestId: string): Promise<boolean> {
@@ -221,16 +232,25 @@ export class SqliteBillingEngine {
     }
   }
 
-  /** A settle whose hold is gone: an earlier settle posted it (report its amounts) or it was released (nothing billed). */
-  private alreadyResolved(requestId: string, markup: number): Promise<Settled> {
+  /** Commits the log row of a call that moved no money (released, or settled after its hold was voided). */
+  private writeUnbilled(logRow: RequestLogsTable): Promise<void> {
+    return this.commits.submit({ kind: 'log', logRow: chargedLogRow(logRow, null) }).then(() => undefined);
+  }
+
+  /**
+   * A settle whose hold is gone: an earlier settle posted it (report its amounts; its row is the log row) or
+   * it was released (nothing billed: the row given is written not_billed).
+   */
+  private alreadyResolved(requestId: string, markup: number, logRow: RequestLogsTable | undefined): Promise<Settled> {
+    const expired = () => (logRow ? this.writeUnbilled(logRow).then(() => EXPIRED) : EXPIRED);
     const pending = this.settling.get(requestId);
     if (pending)
       return pending.then(
-        (first) => (first.status === 'settled' ? { ...first, status: 'already_settled' } : first),
-        () => EXPIRED,
+        (first): Settled | Promise<Settled> => (first.status === 'settled' ? { ...first, status: 'already_settled' } : first),
+        expired,
       );
     const wallet = this.st.walletUsageOf.get(requestId);
-    if (wallet === undefined) return Promise.resolve(EXPIRED);
+    if (wallet === undefined) return Promise.resolve(expired());
     return Promise.resolve({
       walletMicros: wallet,
       endUserMicros: this.st.budgetUsageOf.get(requestId) ?? withMarkupMicros(wallet, markup),
@@ -238,11 +258,18 @@ export class SqliteBillingEngine {
     });
   }
 
+  private apply(op: MoneyOp, nowMs: number): Settled {
+    if (op.kind === 'settle') return this.applySettle(op, nowMs);
+    this.st.insertLog(op.logRow);
+    return EXPIRED;
+  }
+
   /**
-   * Posts one settlement inside the group-commit transaction. A charge fits when it is within what the
-   * balance has beyond the OTHER requests' holds; a provider overrun beyond that is capped, never below zero.
+   * Posts one settlement and its log row inside the group-commit transaction. A charge fits when it is within
+   * what the balance has beyond the OTHER requests' holds; a provider overrun beyond that is capped, never
+   * below zero.
    */
-  private applySettle(op: SettleOp, nowMs: number): Settled {
+  private applySettle(op: Extract<MoneyOp, { kind: 'settle' }>, nowMs: number): Settled {
     const { hold } = op;
     const nowIso = this.isoOf(nowMs);
     const cost = op.costMicros;
@@ -307,6 +334,7 @@ export class SqliteBillingEngine {
     } else {
       charge = 0;
     }
+    if (op.logRow) this.st.insertLog(chargedLogRow(op.logRow, wallet ? { walletMicros: charge, endUserMicros } : null));
     // Posted inside this transaction: the hold stops counting now (restored if the transaction rolls back).
     this.holds.drop(hold);
     this.droppedInTx.push(hold);

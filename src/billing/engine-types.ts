@@ -3,6 +3,7 @@
  * A reservation is a pending transfer: it resolves exactly once, by settle (post the actual cost,
  * release the rest) or release (void), or by the sweeper when its request never came back.
  */
+import type { RequestLogsTable } from '../store/schema.js';
 
 /** What the pipeline knows before the upstream call, at the most expensive candidate route's prices. */
 export type ReserveRequest = {
@@ -45,6 +46,13 @@ export type SettleInput = {
   costMicros: number;
   /** Why this log row exists: the ledger rows reference the request id. */
   description: string;
+  /**
+   * The request's log row, written in the same transaction as the debit (a crash keeps both or neither).
+   * The engine fills `cost_micros`, `end_user_cost_micros` and `billing_status` from what it charged
+   * (0 and not_billed when the reservation had expired); on `already_settled` no second row is written,
+   * and a request id that already has a row keeps it (the debit still commits).
+   */
+  logRow?: RequestLogsTable;
 };
 
 /**
@@ -68,6 +76,6 @@ export interface BillingEngine {
   reserve(request: ReserveRequest): Promise<ReserveResult>;
   /** Replaces the hold by the actual cost, in one transaction, exactly once per request id. */
   settle(reservation: Reservation, input: SettleInput): Promise<Settled>;
-  /** Voids the hold: nothing is billed. */
-  release(reservation: Reservation): Promise<void>;
+  /** Voids the hold: nothing is billed. A log row given is written not_billed, in the release's transaction. */
+  release(reservation: Reservation, logRow?: RequestLogsTable): Promise<void>;
 }

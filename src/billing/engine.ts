@@ -7,6 +7,7 @@
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
 import type { Store } from '../store/database.js';
+import type { RequestLogsTable } from '../store/schema.js';
 import { PostgresBillingEngine } from './engine-postgres.js';
 import { SqliteBillingEngine } from './engine-sqlite.js';
 import type { BillingEngine, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
@@ -99,7 +100,7 @@ export function createBillingEngine(
   return {
     reserve: (req: ReserveRequest): Promise<ReserveResult> => impl.reserve(req),
     settle: (reservation: Reservation, input: SettleInput): Promise<Settled> => impl.settle(reservation, input),
-    release: (reservation: Reservation) => impl.release(reservation),
+    release: (reservation: Reservation, logRow?: RequestLogsTable) => impl.release(reservation, logRow),
     releaseById: (requestId: string) => impl.releaseById(requestId),
     sweep,
     heldFor: ({ platformId }) => sqlite?.walletHeldMicros(platformId) ?? 0,

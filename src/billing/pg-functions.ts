@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL money function (migration 0003, PostgreSQL only). Reserve, settle and release all go
+ * The PostgreSQL money function (migrations 0003 and 0004, PostgreSQL only). Reserve, settle and release all go
  * through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
  * round trip and one short implicit transaction, for one operation or for the batch one gateway instance
  * queued on one wallet while its previous call ran (group commit: one commit and one hand-over of the
@@ -15,18 +15,23 @@
  *
  * ops is a JSON array, one object per operation (jsonb_to_recordset):
  *   reserve  {k:'r', id, eu (end user or null), w (wallet hold), b (budget hold, with markup), exp, t1, t2 (ledger ids: reset, replenish)}
- *   settle   {k:'s', id, c (cost), ec (end-user cost, with markup), d (description), t1, t2 (ledger ids: wallet, budget)}
- *   release  {k:'x', id}
+ *   settle   {k:'s', id, c (cost), ec (end-user cost, with markup), d (description), t1, t2 (ledger ids: wallet, budget), l?}
+ *   release  {k:'x', id, l?}
+ * l is the request's log row (request_logs columns). A settle that posts writes it with the amounts it
+ * charged (billed); a settle that finds its reservation voided (expired) and a release write it not_billed;
+ * a settle that finds an earlier settlement (already_settled) writes none. All rows of a call are inserted
+ * by one statement at its end, ON CONFLICT DO NOTHING: a request id that already has its row keeps it.
  * One result row per operation, in order: o_status is ok | budget_suspended | budget_exhausted |
  * wallet_insufficient | duplicate (reserve), settled | already_settled | expired (settle), released |
  * not_found (release). o_available is what fell short on a refusal; o_end_user_micros is null when no
  * budget row was charged.
  *
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
- * a new migration that runs it (`CREATE OR REPLACE`).
+ * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts; V2
+ * (migration 0004) added the log rows.
  */
 
-export const PG_BILLING_FUNCTIONS_V1 = `
+export const PG_BILLING_FUNCTIONS_V2 = `
 CREATE OR REPLACE FUNCTION assistiv_billing(p_platform_id text, p_ops jsonb, p_now text, p_daily_start text, p_monthly_start text)
 RETURNS TABLE (o_status text, o_budget_id text, o_budget_hold bigint, o_available bigint,
                o_wallet_micros bigint, o_end_user_micros bigint, o_capped boolean)
@@ -59,6 +64,8 @@ DECLARE
   v_reserved bigint;
   v_balance bigint;
   v_charge bigint;
+  v_debited boolean;
+  v_logs jsonb := '[]';
 BEGIN
   v_ids := ARRAY(SELECT DISTINCT x.id FROM jsonb_to_recordset(p_ops) AS x(k text, id text) WHERE x.k <> 'r');
   v_users := ARRAY(SELECT DISTINCT x.eu FROM jsonb_to_recordset(p_ops) AS x(k text, eu text) WHERE x.k = 'r' AND x.eu IS NOT NULL);
@@ -74,9 +81,10 @@ BEGIN
   PERFORM 1 FROM wallets WHERE platform_id = p_platform_id OR platform_id = ANY(d_platforms) ORDER BY id FOR UPDATE;
 
   FOR op IN SELECT * FROM jsonb_to_recordset(p_ops)
-      AS x(k text, id text, eu text, w bigint, b bigint, exp text, t1 text, t2 text, c bigint, ec bigint, d text) LOOP
+      AS x(k text, id text, eu text, w bigint, b bigint, exp text, t1 text, t2 text, c bigint, ec bigint, d text, l jsonb) LOOP
     o_status := NULL; o_budget_id := NULL; o_budget_hold := NULL; o_available := NULL;
     o_wallet_micros := NULL; o_end_user_micros := NULL; o_capped := NULL;
+    v_debited := false;
     <<one>>
     BEGIN
       IF op.k = 'r' THEN
@@ -254,6 +262,7 @@ BEGIN
         INSERT INTO wallet_transactions (id, wallet_id, platform_id, type, amount_micros, balance_after_micros, description,
                                          request_id, end_user_id, created_at)
         VALUES (op.t1, v_wallet_id, v_platform, 'llm_usage', -op.c, v_balance, op.d, op.id, v_user, p_now);
+        v_debited := true;
         EXIT one;
       END IF;
       SELECT id, balance_micros, reserved_micros INTO v_wallet_id, v_balance, v_reserved FROM wallets WHERE platform_id = v_platform;
@@ -272,11 +281,32 @@ BEGIN
                 THEN op.d || ' (capped: the cost of ' || op.c || ' µUSD exceeded the available balance)'
                 ELSE op.d END,
               op.id, v_user, p_now);
+      v_debited := true;
       o_wallet_micros := v_charge;
       o_capped := o_capped OR v_charge < op.c;
     END one;
+    -- The request's log row, with what was actually charged; none beside an earlier settlement's.
+    IF op.l IS NOT NULL AND (op.k = 'x' OR o_status IN ('settled', 'expired')) THEN
+      v_logs := v_logs || jsonb_build_array(op.l || jsonb_build_object(
+        'cost_micros', CASE WHEN v_debited THEN o_wallet_micros ELSE 0 END,
+        'end_user_cost_micros', CASE WHEN v_debited THEN coalesce(o_end_user_micros, op.ec) ELSE 0 END,
+        'billing_status', CASE WHEN v_debited THEN 'billed' ELSE 'not_billed' END));
+    END IF;
     RETURN NEXT;
   END LOOP;
+  IF jsonb_array_length(v_logs) > 0 THEN
+    -- Same statement, same transaction as the debits. A request id that already has its row keeps it.
+    WITH cols AS (SELECT * FROM jsonb_populate_recordset(NULL::request_logs, v_logs))
+    INSERT INTO request_logs (id, request_id, platform_id, end_user_id, request_type, provider_id, model, provider_model_id,
+                              stream, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, cost_micros,
+                              end_user_cost_micros, status, error_code, error_message, token_count_method, billing_status,
+                              fallback_from, metadata, created_at)
+    SELECT id, request_id, platform_id, end_user_id, request_type, provider_id, model, provider_model_id,
+           stream, prompt_tokens, completion_tokens, cached_tokens, latency_ms, ttft_ms, cost_micros,
+           end_user_cost_micros, status, error_code, error_message, token_count_method, billing_status,
+           fallback_from, metadata, created_at FROM cols
+    ON CONFLICT DO NOTHING;
+  END IF;
 END
 $fn$;
 `;

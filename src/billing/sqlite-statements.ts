@@ -4,6 +4,8 @@
  */
 import type SQLite from 'better-sqlite3';
 import { uuidv7 } from '../crypto/ids.js';
+import type { RequestLogsTable } from '../store/schema.js';
+import { LOG_COLUMNS } from './charged-log-row.js';
 import type { BudgetRow, WalletRow } from './reserve-plan.js';
 
 const BUDGET_COLUMNS =
@@ -16,7 +18,15 @@ export function sqliteStatements(db: SQLite.Database) {
   const insertBudgetTx = db.prepare(
     'INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, amount_micros, max_after_micros, used_after_micros, reason, metadata, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  // A request id that already has its row keeps it: the debit beside it still commits (docs/billing.md).
+  const insertLog = db.prepare(
+    `INSERT INTO request_logs (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
+  );
   return {
+    /** Writes a request's log row unless one exists for its request id (or its id). */
+    insertLog(row: RequestLogsTable): void {
+      insertLog.run(LOG_COLUMNS.map((c) => row[c]));
+    },
     budgetOfUser: db.prepare<[string], BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM budgets WHERE end_user_id = ?`),
     wallet: db.prepare<[string], WalletRow>('SELECT balance_micros, reserved_micros FROM wallets WHERE platform_id = ?'),
     settings: db.prepare<[string], string>('SELECT settings FROM platforms WHERE id = ?').pluck(),

@@ -3,7 +3,8 @@
  * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions-v1.js';
 
 type Db = Kysely<unknown>;
 
@@ -261,10 +262,19 @@ const pgBillingFunctions: Migration = {
   },
 };
 
+/** PostgreSQL only: the money function also writes each request's log row in the debit's transaction. */
+const pgBillingLogRows: Migration = {
+  async up(db: Db) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    await sql.raw(PG_BILLING_FUNCTIONS_V2).execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
   '0003_pg_billing_functions': pgBillingFunctions,
+  '0004_pg_billing_log_rows': pgBillingLogRows,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
