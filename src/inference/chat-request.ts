@@ -1,55 +1,161 @@
 /**
- * Validates an OpenAI Chat Completions body at the edge. Hand-written rather than a zod schema on the
- * route: it runs on every call, checks only what the gateway relies on, and keeps unknown fields for
- * pass-through providers (spec §5).
+ * Validates an OpenAI Chat Completions body at the edge, before admission (spec §5c): every field an
+ * adapter reads is checked here, so a body this accepts never makes an adapter throw, and every value is
+ * bounded in depth and size so nothing downstream (JSON.stringify of the upstream body or the log row,
+ * schema conversion, token counting) can overflow. Hand-written rather than a zod schema: it runs on
+ * every call. A valid body is returned as it came, unknown fields included (spec §5: they pass through
+ * to OpenAI-kind providers). What OpenAI refuses is refused; see docs/decisions.md for the open cases.
  */
 import { errors } from '../http/errors.js';
+import {
+  invalidType,
+  isAbsent,
+  missing,
+  optionalBoolean,
+  optionalNumber,
+  optionalObject,
+  optionalString,
+  requireObject,
+} from './chat-checks.js';
+import { checkMessages } from './chat-messages.js';
+import { checkResponseFormat, checkTools } from './chat-tools.js';
+import { isRecord } from './providers/json.js';
+import { jsonSize, MAX_JSON_LEVELS } from './providers/json-bounds.js';
 import type { ChatRequest } from './providers/types.js';
 
-const roles = new Set(['system', 'developer', 'user', 'assistant', 'tool', 'function']);
+/** Any one top-level field other than `messages` (tools and their schemas, pass-through fields). */
+const MAX_FIELD_CHARS = 4 * 1024 * 1024;
+/** OpenAI's metadata rules. */
+const METADATA_MAX_KEYS = 16;
+const METADATA_KEY_MAX_CHARS = 64;
+const METADATA_VALUE_MAX_CHARS = 512;
+/** OpenAI accepts up to 4 stop sequences. */
+const MAX_STOP_SEQUENCES = 4;
+/** Upper bound on output tokens: far above any model, low enough for exact integer money arithmetic. */
+const MAX_OUTPUT_TOKENS = 10_000_000;
+/** OpenAI's seed is an int64. */
+const INT64 = 2 ** 63;
 
-function positiveInt(body: Record<string, unknown>, field: string, max: number): void {
-  const v = body[field];
-  if (v === undefined || v === null) return;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
-    throw errors.validation(field, `"${field}" must be an integer from 1 to ${max}.`);
-  }
-}
+type NumberRule = readonly [min: number, max: number, integer: boolean];
+
+/** Ranges as OpenAI documents them. */
+const NUMBERS: Readonly<Record<string, NumberRule>> = {
+  temperature: [0, 2, false],
+  top_p: [0, 1, false],
+  presence_penalty: [-2, 2, false],
+  frequency_penalty: [-2, 2, false],
+  n: [1, 128, true],
+  max_tokens: [1, MAX_OUTPUT_TOKENS, true],
+  max_completion_tokens: [1, MAX_OUTPUT_TOKENS, true],
+  top_logprobs: [0, 20, true],
+  seed: [-INT64, INT64, true],
+};
+
+const BOOLEANS = ['stream', 'logprobs', 'parallel_tool_calls', 'store'] as const;
+/** Enumerations OpenAI keeps extending (service tiers, effort levels) are passed on as any string. */
+const STRINGS = ['user', 'service_tier', 'reasoning_effort', 'verbosity', 'safety_identifier', 'prompt_cache_key'] as const;
+const OBJECTS = ['audio', 'prediction', 'web_search_options'] as const;
 
 export function parseChatRequest(raw: unknown): ChatRequest {
   if (raw === undefined) throw errors.invalidJson('The request body is empty: send a JSON chat completion request.');
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw errors.invalidJson('The request body must be a JSON object.');
-  const body = raw as Record<string, unknown>;
-  if (typeof body.model !== 'string' || body.model.length === 0) throw errors.validation('model', 'You must provide a model parameter.');
-  if (!Array.isArray(body.messages) || body.messages.length === 0) {
-    throw errors.validation('messages', '"messages" must be a non-empty array.');
-  }
-  body.messages.forEach((m, i) => {
-    if (typeof m !== 'object' || m === null || !roles.has((m as { role?: unknown }).role as string)) {
-      throw errors.validation(`messages[${i}].role`, `messages[${i}] must be an object with a role of ${[...roles].join(', ')}.`);
-    }
-    const content = (m as { content?: unknown }).content;
-    if (content !== undefined && content !== null && typeof content !== 'string' && !Array.isArray(content)) {
-      throw errors.validation(`messages[${i}].content`, `messages[${i}].content must be a string or an array of content parts.`);
-    }
-  });
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== 'boolean') {
-    throw errors.validation('stream', '"stream" must be a boolean.');
-  }
-  positiveInt(body, 'max_tokens', 10_000_000);
-  positiveInt(body, 'max_completion_tokens', 10_000_000);
-  positiveInt(body, 'n', 128);
-  if (body.tools !== undefined && body.tools !== null && !Array.isArray(body.tools))
-    throw errors.validation('tools', '"tools" must be an array.');
-  for (const f of ['temperature', 'top_p', 'presence_penalty', 'frequency_penalty'] as const) {
-    const v = body[f];
-    if (v !== undefined && v !== null && (typeof v !== 'number' || !Number.isFinite(v)))
-      throw errors.validation(f, `"${f}" must be a number.`);
-  }
-  return body as ChatRequest;
+  if (!isRecord(raw)) throw errors.invalidJson('The request body must be a JSON object.');
+  checkBounds(raw);
+  if (raw.model === undefined) throw missing('model');
+  if (typeof raw.model !== 'string' || raw.model.length === 0) throw errors.validation('model', 'You must provide a model parameter.');
+  checkMessages(raw.messages);
+  checkTools(raw);
+  checkResponseFormat(raw.response_format);
+  for (const [field, [min, max, integer]] of Object.entries(NUMBERS)) optionalNumber(raw[field], field, min, max, integer);
+  for (const field of BOOLEANS) optionalBoolean(raw[field], field);
+  for (const field of STRINGS) optionalString(raw[field], field);
+  for (const field of OBJECTS) optionalObject(raw[field], field);
+  checkStop(raw.stop);
+  checkStreamOptions(raw.stream_options);
+  checkMetadata(raw.metadata);
+  checkLogitBias(raw.logit_bias);
+  checkModalities(raw.modalities);
+  return raw as ChatRequest;
 }
 
 /** Whether the client asked for the usage chunk in a stream. */
 export function clientWantsUsage(body: ChatRequest): boolean {
   return body.stream_options?.include_usage === true;
+}
+
+/** The body itself is level 1, so a top-level value may nest MAX_JSON_LEVELS - 1 levels. */
+function checkBounds(body: Readonly<Record<string, unknown>>): void {
+  for (const [field, value] of Object.entries(body)) {
+    if (field === 'messages' && Array.isArray(value)) {
+      // Prompts may be as large as the body limit allows; only their depth is bounded.
+      for (let i = 0; i < value.length; i++) {
+        if (jsonSize(value[i], MAX_JSON_LEVELS - 2) < 0) throw tooDeep(`messages[${i}]`);
+      }
+      continue;
+    }
+    const size = jsonSize(value, MAX_JSON_LEVELS - 1);
+    if (size < 0) throw tooDeep(field);
+    if (size > MAX_FIELD_CHARS) {
+      throw errors.validation(field, `Invalid '${field}': the value is larger than ${MAX_FIELD_CHARS} characters of JSON.`);
+    }
+  }
+}
+
+function tooDeep(param: string) {
+  return errors.validation(param, `Invalid '${param}': objects and arrays may be nested at most ${MAX_JSON_LEVELS} levels deep.`);
+}
+
+function checkStop(stop: unknown): void {
+  if (isAbsent(stop) || typeof stop === 'string') return;
+  if (!Array.isArray(stop)) throw invalidType('stop', 'a string or an array of strings', stop);
+  if (stop.length > MAX_STOP_SEQUENCES) {
+    throw errors.validation('stop', `Invalid 'stop': at most ${MAX_STOP_SEQUENCES} stop sequences, but got ${stop.length}.`);
+  }
+  stop.forEach((s, i) => {
+    if (typeof s !== 'string') throw invalidType(`stop[${i}]`, 'a string', s);
+  });
+}
+
+function checkStreamOptions(value: unknown): void {
+  if (isAbsent(value)) return;
+  const options = requireObject(value, 'stream_options');
+  optionalBoolean(options.include_usage, 'stream_options.include_usage');
+  optionalBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
+}
+
+function checkMetadata(value: unknown): void {
+  if (isAbsent(value)) return;
+  const metadata = requireObject(value, 'metadata');
+  const keys = Object.keys(metadata);
+  if (keys.length > METADATA_MAX_KEYS) {
+    throw errors.validation('metadata', `Invalid 'metadata': at most ${METADATA_MAX_KEYS} keys, but got ${keys.length}.`);
+  }
+  for (const key of keys) {
+    const param = `metadata.${key.slice(0, METADATA_KEY_MAX_CHARS)}`;
+    if (key.length > METADATA_KEY_MAX_CHARS) {
+      throw errors.validation(param, `Invalid 'metadata': keys may be at most ${METADATA_KEY_MAX_CHARS} characters long.`);
+    }
+    const entry = metadata[key];
+    if (typeof entry !== 'string') throw invalidType(param, 'a string', entry);
+    if (entry.length > METADATA_VALUE_MAX_CHARS) {
+      throw errors.validation(param, `Invalid '${param}': values may be at most ${METADATA_VALUE_MAX_CHARS} characters long.`);
+    }
+  }
+}
+
+/** Token ids (as strings of digits) to biases from -100 to 100. */
+function checkLogitBias(value: unknown): void {
+  if (isAbsent(value)) return;
+  const bias = requireObject(value, 'logit_bias');
+  for (const [token, entry] of Object.entries(bias)) {
+    if (!/^\d{1,10}$/.test(token)) throw errors.validation('logit_bias', `Invalid 'logit_bias': keys must be token ids.`);
+    optionalNumber(entry, `logit_bias.${token}`, -100, 100, false);
+  }
+}
+
+function checkModalities(value: unknown): void {
+  if (isAbsent(value)) return;
+  if (!Array.isArray(value)) throw invalidType('modalities', 'an array of strings', value);
+  value.forEach((m, i) => {
+    if (typeof m !== 'string') throw invalidType(`modalities[${i}]`, 'a string', m);
+  });
 }

@@ -4,7 +4,7 @@
  * Other providers' tokenizers differ by a few per cent: the reservation's safety margin covers that.
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import type { ChatMessage, ChatRequest } from './providers/types.js';
+import type { ChatContentPart, ChatMessage, ChatRequest } from './providers/types.js';
 
 /** Per-message framing tokens in OpenAI's chat format (role, separators). */
 const TOKENS_PER_MESSAGE = 4;
@@ -19,19 +19,61 @@ export function countText(text: string): number {
   return text.length === 0 ? 0 : countTokens(text);
 }
 
+/**
+ * Top-level fields that reach no model as prompt text. Every other field is counted, unknown ones
+ * included: tools and their schemas, response_format, legacy functions, prediction, and whatever an
+ * OpenAI-kind provider may read from a pass-through field.
+ */
+const NON_PROMPT_FIELDS: ReadonlySet<string> = new Set([
+  'model',
+  'messages',
+  'stream',
+  'stream_options',
+  'max_tokens',
+  'max_completion_tokens',
+  'temperature',
+  'top_p',
+  'n',
+  'stop',
+  'seed',
+  'logprobs',
+  'top_logprobs',
+  'presence_penalty',
+  'frequency_penalty',
+  'logit_bias',
+  'user',
+  'metadata',
+  'store',
+  'service_tier',
+  'reasoning_effort',
+  'parallel_tool_calls',
+  'modalities',
+  'safety_identifier',
+  'prompt_cache_key',
+  'verbosity',
+]);
+
+/** A free-form value's tokens: its text, or its JSON (the body was bounded in depth at the edge). */
+function valueTokens(value: unknown): number {
+  if (value === undefined || value === null) return 0;
+  return countText(typeof value === 'string' ? value : JSON.stringify(value));
+}
+
+function partTokens(part: ChatContentPart): number {
+  if (part.type === 'text' && typeof part.text === 'string') return countText(part.text);
+  if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') return TOKENS_PER_IMAGE;
+  return valueTokens(part);
+}
+
+/** Content plus every other field of the message (name, tool_calls, tool_call_id, refusal…), role aside. */
 function messageTokens(message: ChatMessage): number {
   let tokens = TOKENS_PER_MESSAGE;
-  const content = message.content;
-  if (typeof content === 'string') tokens += countText(content);
-  else if (Array.isArray(content)) {
-    for (const part of content) {
-      if (part.type === 'text' && typeof part.text === 'string') tokens += countText(part.text);
-      else if (part.type === 'image_url' || part.type === 'input_image' || part.type === 'image') tokens += TOKENS_PER_IMAGE;
-      else tokens += countText(JSON.stringify(part));
-    }
+  for (const [field, value] of Object.entries(message)) {
+    if (field === 'role') continue;
+    if (field === 'content' && Array.isArray(value)) {
+      for (const part of value as ChatContentPart[]) tokens += partTokens(part);
+    } else tokens += valueTokens(value);
   }
-  if (message.tool_calls) tokens += countText(JSON.stringify(message.tool_calls));
-  if (typeof message.name === 'string') tokens += 1;
   return tokens;
 }
 
@@ -39,8 +81,9 @@ function messageTokens(message: ChatMessage): number {
 export function estimatePromptTokens(body: ChatRequest): number {
   let tokens = 3; // every reply is primed with the assistant role
   for (const message of body.messages) tokens += messageTokens(message);
-  if (body.tools) tokens += countText(JSON.stringify(body.tools));
-  if (body.response_format) tokens += countText(JSON.stringify(body.response_format));
+  for (const [field, value] of Object.entries(body)) {
+    if (!NON_PROMPT_FIELDS.has(field)) tokens += valueTokens(value);
+  }
   return tokens;
 }
 

@@ -6,14 +6,17 @@
 
 export type ProviderKind = 'openai' | 'anthropic' | 'google';
 
-/** An OpenAI Chat Completions request body, already validated at the edge (unknown fields kept). */
+/**
+ * An OpenAI Chat Completions request body, already validated at the edge by `parseChatRequest` (unknown
+ * fields kept). Optional fields may be null, as OpenAI allows.
+ */
 export type ChatRequest = {
   model: string;
   messages: ChatMessage[];
-  stream?: boolean;
-  max_tokens?: number;
-  max_completion_tokens?: number;
-  tools?: ChatTool[];
+  stream?: boolean | null;
+  max_tokens?: number | null;
+  max_completion_tokens?: number | null;
+  tools?: ChatTool[] | null;
   tool_choice?: unknown;
   stream_options?: { include_usage?: boolean } | null;
   [field: string]: unknown;
@@ -27,15 +30,15 @@ export type ChatContentPart =
 export type ChatMessage = {
   role: 'system' | 'developer' | 'user' | 'assistant' | 'tool' | 'function';
   content?: string | ChatContentPart[] | null;
-  name?: string;
-  tool_calls?: ChatToolCall[];
+  name?: string | null;
+  tool_calls?: ChatToolCall[] | null;
   tool_call_id?: string;
   [field: string]: unknown;
 };
 
 export type ChatTool = {
   type: 'function';
-  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+  function: { name: string; description?: string | null; parameters?: Record<string, unknown> | null; strict?: boolean | null };
 };
 
 export type ChatToolCall = {

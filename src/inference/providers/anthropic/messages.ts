@@ -5,7 +5,8 @@
  * how parallel tool results end up in one user message.
  */
 import { parseDataUrl } from '../data-url.js';
-import { isRecord, parseToolArguments } from '../json.js';
+import { isRecord } from '../json.js';
+import { parseToolArguments } from '../json-bounds.js';
 import { contentText } from '../message-text.js';
 import type { ChatContentPart, ChatMessage } from '../types.js';
 import type { AnthropicBlock, AnthropicImageBlock, AnthropicMessage, AnthropicTextBlock } from './wire.js';

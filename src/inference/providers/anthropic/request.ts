@@ -64,7 +64,7 @@ export function buildAnthropicRequest(body: ChatRequest, target: UpstreamTarget,
   const stop = stopSequences(body.stop);
   if (stop !== undefined && stop.length > 0) payload.stop_sequences = stop;
   if (typeof body.user === 'string') payload.metadata = { user_id: body.user };
-  if (body.tools !== undefined && body.tools.length > 0) {
+  if (Array.isArray(body.tools) && body.tools.length > 0) {
     payload.tools = convertTools(body.tools);
     const choice = convertToolChoice(body.tool_choice, body.parallel_tool_calls);
     if (choice !== undefined) payload.tool_choice = choice;

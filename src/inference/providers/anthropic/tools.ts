@@ -10,8 +10,9 @@ const EMPTY_OBJECT_SCHEMA: Record<string, unknown> = { type: 'object', propertie
 
 export function convertTools(tools: ChatRequest['tools']): AnthropicTool[] {
   return (tools ?? []).map((tool) => {
-    const converted: AnthropicTool = { name: tool.function.name, input_schema: tool.function.parameters ?? EMPTY_OBJECT_SCHEMA };
-    if (tool.function.description !== undefined) converted.description = tool.function.description;
+    const { name, description, parameters } = tool.function;
+    const converted: AnthropicTool = { name, input_schema: isRecord(parameters) ? parameters : EMPTY_OBJECT_SCHEMA };
+    if (typeof description === 'string') converted.description = description;
     return converted;
   });
 }

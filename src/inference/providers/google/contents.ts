@@ -5,7 +5,8 @@
  * are merged, so parallel tool results share one turn.
  */
 import { mediaTypeFromUrl, parseDataUrl } from '../data-url.js';
-import { isRecord, parseToolArguments, tryParseJson } from '../json.js';
+import { isRecord } from '../json.js';
+import { parseBoundedJson, parseToolArguments } from '../json-bounds.js';
 import { contentText } from '../message-text.js';
 import type { ChatContentPart, ChatMessage } from '../types.js';
 import type { GeminiContent, GeminiPart } from './wire.js';
@@ -102,6 +103,6 @@ function functionResponse(message: ChatMessage, toolNames: ReadonlyMap<string, s
     name = message.name ?? 'unknown';
   }
   const text = contentText(message.content);
-  const parsed = tryParseJson(text);
+  const parsed = parseBoundedJson(text);
   return { functionResponse: { name, response: isRecord(parsed) ? parsed : { content: parsed ?? text } } };
 }

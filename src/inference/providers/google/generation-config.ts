@@ -20,7 +20,7 @@ export function buildGenerationConfig(body: ChatRequest, dropped: Set<string>): 
     if (typeof value === 'number') config[to] = value;
   }
   const maxTokens = body.max_completion_tokens ?? body.max_tokens;
-  if (maxTokens !== undefined) config.maxOutputTokens = maxTokens;
+  if (typeof maxTokens === 'number') config.maxOutputTokens = maxTokens;
   const stop = body.stop;
   if (typeof stop === 'string') config.stopSequences = [stop];
   else if (Array.isArray(stop) && stop.length > 0) config.stopSequences = stop;

@@ -53,7 +53,7 @@ export function buildGoogleRequest(body: ChatRequest, target: UpstreamTarget, st
   const dropped = new Set<string>();
   const payload: Record<string, unknown> = { contents: converted.contents };
   if (converted.systemInstruction !== undefined) payload.systemInstruction = converted.systemInstruction;
-  if (body.tools !== undefined && body.tools.length > 0) {
+  if (Array.isArray(body.tools) && body.tools.length > 0) {
     payload.tools = [{ functionDeclarations: convertTools(body.tools, dropped) }];
     const toolConfig = convertToolConfig(body.tool_choice);
     if (toolConfig !== undefined) payload.toolConfig = toolConfig;

@@ -9,9 +9,10 @@ import type { GeminiFunctionDeclaration, GeminiToolConfig } from './wire.js';
 
 export function convertTools(tools: NonNullable<ChatRequest['tools']>, dropped: Set<string>): GeminiFunctionDeclaration[] {
   return tools.map((tool) => {
-    const declaration: GeminiFunctionDeclaration = { name: tool.function.name };
-    if (tool.function.description !== undefined) declaration.description = tool.function.description;
-    const parameters = tool.function.parameters === undefined ? undefined : toGeminiSchema(tool.function.parameters, dropped);
+    const { name, description } = tool.function;
+    const declaration: GeminiFunctionDeclaration = { name };
+    if (typeof description === 'string') declaration.description = description;
+    const parameters = isRecord(tool.function.parameters) ? toGeminiSchema(tool.function.parameters, dropped) : undefined;
     if (hasProperties(parameters)) declaration.parameters = parameters;
     return declaration;
   });
