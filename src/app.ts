@@ -2,16 +2,19 @@
 import { EventEmitter } from 'node:events';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { AppContext } from './context.js';
 import { uuidv7 } from './crypto/ids.js';
+import { clientErrorHandler } from './http/client-errors.js';
 import { installCors } from './http/cors.js';
 import { registerDashboard } from './http/dashboard.js';
 import { installErrorHandlers } from './http/error-handler.js';
-import { errors } from './http/errors.js';
+import { ApiError, errorBody, errors } from './http/errors.js';
 import { registerHealthRoutes } from './http/health.js';
+import { nestsDeeperThan } from './http/json-depth.js';
 import { installMetrics } from './http/metrics.js';
+import { baseSecurityHeaders, docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { registerManagementRoutes } from './management/index.js';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -40,6 +43,22 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
             },
           },
     bodyLimit: ctx.config.limits.managementBodyBytes,
+    // Slow-loris bounds (config.ts): Node's requestTimeout ends when the request has been received, so a long
+    // response stream is never cut by it. Checked every second instead of Node's default 30 s.
+    requestTimeout: ctx.config.http.requestTimeoutMs,
+    keepAliveTimeout: ctx.config.http.keepAliveTimeoutMs,
+    http: {
+      headersTimeout: ctx.config.http.headersTimeoutMs,
+      requestTimeout: ctx.config.http.requestTimeoutMs,
+      maxHeaderSize: ctx.config.limits.maxHeaderBytes,
+      connectionsCheckingInterval: 1000,
+    },
+    clientErrorHandler: clientErrorHandler(ctx.config.limits.maxHeaderBytes),
+    // A target that does not percent-decode is refused before routing, so before any hook: set our headers here.
+    frameworkErrors: (_err, req, reply) => {
+      const err = new ApiError(400, 'invalid_request', 'The request target is not valid percent-encoded UTF-8.');
+      return (reply as FastifyReply).headers(baseSecurityHeaders).header('x-request-id', req.id).code(400).send(errorBody(err, req.id));
+    },
     genReqId: (req) => {
       // Inference ids key the ledger (one debit per request id): they are always ours, so a reused
       // client id can never collide with, or ride on, an earlier settled call. The client's id is
@@ -59,16 +78,23 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
   app.decorateRequest('principal', null);
   app.decorateRequest('idempotency', null);
 
-  // Lenient JSON: an empty body is "no body" (DELETE from SDKs), anything unparsable is our 400.
+  // Lenient JSON: an empty body is "no body" (DELETE from SDKs), anything unparsable is our 400. Depth is
+  // bounded here, once for every route, so no validator, serializer or log writer recurses into a hostile document.
+  const maxDepth = ctx.config.limits.jsonMaxDepth;
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => {
     const text = String(body);
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
-      done(null, JSON.parse(text));
+      parsed = JSON.parse(text);
     } catch {
-      done(errors.invalidJson(), undefined);
+      return done(errors.invalidJson(), undefined);
     }
+    if (nestsDeeperThan(parsed, maxDepth)) {
+      return done(errors.validation('body', `The JSON body nests objects and arrays more than ${maxDepth} levels deep.`), undefined);
+    }
+    done(null, parsed);
   });
 
   app.addHook('onRequest', async (req, reply) => {
@@ -79,6 +105,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
     }
   });
 
+  installSecurityHeaders(app);
   installErrorHandlers(app, ctx.config.limits.managementBodyBytes);
   installCors(app, ctx.config.corsOrigins);
 
@@ -97,7 +124,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   registerHealthRoutes(app, ctx);

@@ -41,6 +41,10 @@ const envSchema = z.object({
     .min(60_000)
     .max(7 * 86_400_000)
     .default(3_600_000),
+  // Slow-loris bounds: they cover receiving a request only, never the response (a stream may run for minutes).
+  ASSISTIV_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  ASSISTIV_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
+  ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -58,6 +62,11 @@ export type Config = {
   encryptionKey: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof logLevels)[number];
+  /**
+   * Client-side HTTP bounds (ms): all headers must arrive within `headersTimeoutMs` and the whole request
+   * (headers and body) within `requestTimeoutMs`, else 408; an idle keep-alive socket closes after `keepAliveTimeoutMs`.
+   */
+  http: { headersTimeoutMs: number; requestTimeoutMs: number; keepAliveTimeoutMs: number };
   /** Limits with a reason each (style rule 12). */
   limits: {
     /** Management bodies are small JSON documents (spec §0). */
@@ -72,6 +81,10 @@ export type Config = {
     idempotencyTtlMs: number;
     /** A key still "in progress" after this long belongs to a request whose process died: it may be taken over. */
     idempotencyLockMs: number;
+    /** JSON bodies nest at most this deep: deeper documents are refused at parse time, before any recursive code sees them. */
+    jsonMaxDepth: number;
+    /** Request line plus headers (Node's default, stated): more is a 431. */
+    maxHeaderBytes: number;
   };
 };
 
@@ -100,6 +113,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'ASSISTIV_ADMIN_KEY is required with DATABASE_URL (every instance must accept the same operator key; generate one with: echo sk-admin_$(openssl rand -hex 32))',
     );
   }
+  if (e.ASSISTIV_HTTP_HEADERS_TIMEOUT_MS > e.ASSISTIV_HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('ASSISTIV_HTTP_HEADERS_TIMEOUT_MS must not be larger than ASSISTIV_HTTP_REQUEST_TIMEOUT_MS');
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -113,6 +129,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    http: {
+      headersTimeoutMs: e.ASSISTIV_HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.ASSISTIV_HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    },
     reservationTtlMs: e.ASSISTIV_RESERVATION_TTL_MS,
     upstreamTimeouts: {
       connectTimeoutMs: e.ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS,
@@ -126,6 +147,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authCacheMaxEntries: 100_000,
       idempotencyTtlMs: 24 * 60 * 60 * 1000,
       idempotencyLockMs: 5 * 60 * 1000,
+      jsonMaxDepth: 64,
+      maxHeaderBytes: 16 * 1024,
     },
   };
 }

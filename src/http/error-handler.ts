@@ -1,4 +1,5 @@
 /** The root error handler and the not-found/wrong-method handler: the only places error bodies are built. */
+import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
@@ -30,6 +31,13 @@ function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
       return errors.invalidJson('Send the body as JSON with "Content-Type: application/json".');
   }
   if (fe instanceof SyntaxError) return errors.invalidJson();
+  // A plugin's own 4xx (e.g. the static file server of /docs refusing `..%2f`): the caller's error, told
+  // generically (a library's message may name files or internals).
+  const status = fe.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    if (status === 403 || status === 404) return new ApiError(404, 'not_found', 'Not found.');
+    return new ApiError(status, 'invalid_request', `The request was refused: ${STATUS_CODES[status] ?? 'bad request'}.`);
+  }
   return errors.internal();
 }
 
@@ -68,7 +76,8 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
   app.setNotFoundHandler((req, reply) => {
     const path = req.url.split('?')[0];
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => known.find(m, path) !== null);
-    if (allowed.length > 0) {
+    // A route that takes this method but found nothing behind it (a missing file under a wildcard) is a 404.
+    if (allowed.length > 0 && !allowed.includes(req.method as 'GET')) {
       reply.header('allow', allowed.join(', '));
       const err = new ApiError(405, 'method_not_allowed', `${req.method} is not allowed on ${path}; use ${allowed.join(', ')}.`);
       return reply.code(405).send(errorBody(err, req.id));
