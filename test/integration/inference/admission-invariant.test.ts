@@ -96,7 +96,11 @@ describe.each(dialects)('admission invariant, every exit (%s)', (dialect) => {
   it('timeout: released, one error row', async () => {
     const res = await chat('inv-slow');
     expect(res.status).toBe(504);
-    await expectOneRow(res.headers.get('x-request-id') as string, { status: 'error', error_code: 'upstream_timeout', billing_status: 'not_billed' });
+    await expectOneRow(res.headers.get('x-request-id') as string, {
+      status: 'error',
+      error_code: 'upstream_timeout',
+      billing_status: 'not_billed',
+    });
     await expectMoneySettled(f.gw.ctx, f.platformId);
   });
 
@@ -194,7 +198,13 @@ describe.each(dialects)('admission invariant, every exit (%s)', (dialect) => {
     const url = new URL(`${f.gw.url}/v1/chat/completions`);
     const requestId = await new Promise<string>((resolve) => {
       const req = httpRequest(
-        { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { authorization: `Bearer ${f.endUserKey}`, 'content-type': 'application/json' } },
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: { authorization: `Bearer ${f.endUserKey}`, 'content-type': 'application/json' },
+        },
         () => {},
       );
       req.on('error', () => {});
@@ -222,7 +232,7 @@ describe.each(dialects)('admission invariant, every exit (%s)', (dialect) => {
     await expectMoneySettled(f.gw.ctx, f.platformId);
   });
 
-  it('a request sent in absolute form still gets the gateway\'s own request id (a client id cannot ride on a settled one)', async () => {
+  it("a request sent in absolute form still gets the gateway's own request id (a client id cannot ride on a settled one)", async () => {
     const first = await chat('inv-openai');
     const settledId = first.headers.get('x-request-id') as string;
     const url = new URL(f.gw.url);
