@@ -15,5 +15,5 @@ export function adapterFor(kind: ProviderKind): ProviderAdapter {
 }
 
 export { ProviderProtocolError } from './protocol-error.js';
-export { redactSecrets } from './redact.js';
+export { redactKey, redactSecrets } from './redact.js';
 export type * from './types.js';

@@ -4,8 +4,11 @@
  * translated event has arrived, so anything that fails before the first byte can still fall back.
  */
 import type { Dispatcher } from 'undici';
-import { ProviderProtocolError } from '../providers/index.js';
+import { classifyStatus } from '../providers/classify-status.js';
+import { ProviderProtocolError, redactKey } from '../providers/index.js';
+import { tryParseJson } from '../providers/json.js';
 import type { ChatRequest, ProviderAdapter, StreamEvent, UpstreamError, UpstreamTarget } from '../providers/types.js';
+import { isWellFormedCompletion } from './output-shape.js';
 import { poolFor } from './pools.js';
 import { MAX_ERROR_BODY_BYTES, MAX_JSON_BODY_BYTES, readBodyPrefix, readBodyText } from './read-body.js';
 import { sseEvents } from './sse-events.js';
@@ -65,26 +68,43 @@ export async function sendChat(
   return options.stream ? peekStream(call, response) : readCompletion(call, response);
 }
 
+/**
+ * A non-2xx answer. The key is removed from the whole body before the adapter reads (and cuts) it, so
+ * a cut cannot leave part of an echoed key out of reach; the message is checked once more after.
+ */
 async function failed(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
-  const text = await readBodyPrefix(response.body, MAX_ERROR_BODY_BYTES);
+  const text = redactKey(await readBodyPrefix(response.body, MAX_ERROR_BODY_BYTES), call.target.apiKey);
   call.release();
-  const error = call.adapter.parseError(response.statusCode, text, response.headers);
+  let error: UpstreamError;
+  try {
+    error = call.adapter.parseError(response.statusCode, text, response.headers);
+  } catch {
+    error = classifyStatus(response.statusCode, `the provider answered HTTP ${response.statusCode}`);
+  }
   return { ok: false, error: withoutKey(error, call.target.apiKey) };
 }
 
 async function readCompletion(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
+  let text: string | null;
   try {
-    const text = await readBodyText(response.body, MAX_JSON_BODY_BYTES);
-    if (text === null) return { ok: false, error: badResponse('upstream answer is larger than the gateway accepts') };
-    const { completion, usage } = call.adapter.parseResponse(JSON.parse(text) as unknown, call.body);
-    return { ok: true, kind: 'json', completion, usage, status: response.statusCode, warnings: call.warnings };
+    text = await readBodyText(response.body, MAX_JSON_BODY_BYTES);
   } catch (error) {
     if (call.controller.signal.aborted) return { ok: false, error: CANCELLED };
-    if (error instanceof SyntaxError) return { ok: false, error: badResponse('upstream answered 2xx with invalid JSON') };
-    if (error instanceof ProviderProtocolError) return { ok: false, error: badResponse(error.message) };
     return { ok: false, error: withoutKey(transportError(error), call.target.apiKey) };
   } finally {
     call.release();
+  }
+  if (text === null) return { ok: false, error: badResponse('the provider answer is larger than the gateway accepts') };
+  if (text.trim() === '') return { ok: false, error: badResponse('the provider answered 2xx with an empty body') };
+  const json = tryParseJson(text);
+  if (json === undefined) return { ok: false, error: badResponse('the provider answered 2xx with invalid JSON') };
+  try {
+    const { completion, usage } = call.adapter.parseResponse(json, call.body);
+    if (!isWellFormedCompletion(completion)) return { ok: false, error: badResponse('the provider answered a malformed completion') };
+    return { ok: true, kind: 'json', completion, usage, status: response.statusCode, warnings: call.warnings };
+  } catch (error) {
+    const message = error instanceof ProviderProtocolError ? error.message : 'the provider answered a body the gateway could not read';
+    return { ok: false, error: withoutKey(badResponse(message), call.target.apiKey) };
   }
 }
 

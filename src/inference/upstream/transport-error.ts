@@ -1,5 +1,5 @@
 /** Classifies what undici and node:net throw (no HTTP status) as upstream errors. */
-import { redactSecrets } from '../providers/index.js';
+import { redactKey, redactSecrets } from '../providers/index.js';
 import type { UpstreamError } from '../providers/types.js';
 
 const TIMEOUT_MESSAGES: Readonly<Record<string, string>> = {
@@ -29,9 +29,9 @@ function errorCode(error: unknown): string | undefined {
 
 export function transportError(error: unknown): UpstreamError {
   const code = errorCode(error);
-  const timeout = code === undefined ? undefined : TIMEOUT_MESSAGES[code];
+  const timeout = code !== undefined && Object.hasOwn(TIMEOUT_MESSAGES, code) ? TIMEOUT_MESSAGES[code] : undefined;
   if (timeout !== undefined) return { kind: 'timeout', status: 0, retryable: true, message: timeout };
-  const known = code === undefined ? undefined : CONNECTION_MESSAGES[code];
+  const known = code !== undefined && Object.hasOwn(CONNECTION_MESSAGES, code) ? CONNECTION_MESSAGES[code] : undefined;
   const detail = error instanceof Error ? error.message : String(error);
   const message = known ?? `upstream connection failed${code === undefined ? '' : ` (${code})`}: ${detail}`;
   return { kind: 'connection', status: 0, retryable: true, message: redactSecrets(message) };
@@ -45,8 +45,8 @@ export const CANCELLED: UpstreamError = Object.freeze({
   message: 'the request was cancelled by the caller',
 });
 
-/** Removes the exact provider key from a provider's message, whatever its shape. */
+/** Removes the provider key, and any long fragment of it in any case or encoding, from a message. */
 export function withoutKey(error: UpstreamError, apiKey: string): UpstreamError {
-  if (apiKey.length < 4 || !error.message.includes(apiKey)) return error;
-  return { ...error, message: error.message.split(apiKey).join('[redacted]') };
+  const message = redactKey(error.message, apiKey);
+  return message === error.message ? error : { ...error, message };
 }

@@ -2,10 +2,9 @@
  * Anthropic error bodies: `{ "type": "error", "error": { "type", "message" }, "request_id"? }`
  * (docs.anthropic.com/en/api/errors). 529 `overloaded_error` is a server error, retryable.
  */
-import { classifyStatus, fallbackMessage, retryAfterSeconds } from '../classify-status.js';
+import { classifyStatus, errorMessage, retryAfterSeconds } from '../classify-status.js';
 import { tryParseJson } from '../json.js';
 import type { UpstreamError } from '../types.js';
-import { anthropicErrorBodySchema } from './wire.js';
 
 /** The HTTP status Anthropic documents for each error type, used for errors that arrive mid-stream. */
 const STATUS_BY_ERROR_TYPE: Readonly<Record<string, number>> = {
@@ -26,12 +25,11 @@ export function parseAnthropicError(
   bodyText: string,
   headers: Record<string, string | string[] | undefined>,
 ): UpstreamError {
-  const parsed = anthropicErrorBodySchema.safeParse(tryParseJson(bodyText));
-  const message = parsed.success ? (parsed.data.error.message ?? parsed.data.error.type) : fallbackMessage(status, bodyText);
-  return classifyStatus(status, message, retryAfterSeconds(headers));
+  return classifyStatus(status, errorMessage(status, bodyText, tryParseJson(bodyText)), retryAfterSeconds(headers));
 }
 
 /** An `event: error` in a 200 stream, e.g. `overloaded_error`. */
 export function anthropicStreamError(error: { type: string; message?: string | undefined }): UpstreamError {
-  return classifyStatus(STATUS_BY_ERROR_TYPE[error.type] ?? 500, error.message ?? error.type);
+  const status = Object.hasOwn(STATUS_BY_ERROR_TYPE, error.type) ? (STATUS_BY_ERROR_TYPE[error.type] as number) : 500;
+  return classifyStatus(status, error.message ?? `the provider sent a ${error.type} event mid-stream`);
 }

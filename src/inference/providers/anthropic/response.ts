@@ -1,14 +1,14 @@
 /** Anthropic Message → OpenAI chat.completion (text blocks joined, tool_use blocks → tool_calls). */
 import { ProviderProtocolError } from '../protocol-error.js';
 import type { ChatCompletion, ChatRequest, ChatToolCall, Usage } from '../types.js';
-import { toWireUsage } from '../wire-usage.js';
+import { plausibleUsage, toWireUsage } from '../wire-usage.js';
 import { mapStopReason } from './stop-reason.js';
 import { toUsage } from './usage.js';
 import { anthropicMessageSchema } from './wire.js';
 
 export function parseAnthropicResponse(json: unknown, body: ChatRequest): { completion: ChatCompletion; usage: Usage | null } {
   const parsed = anthropicMessageSchema.safeParse(json);
-  if (!parsed.success) throw new ProviderProtocolError('upstream answered 2xx without a Messages API message');
+  if (!parsed.success) throw new ProviderProtocolError('the provider answered 2xx without a Messages API message');
   const message = parsed.data;
   let text = '';
   const toolCalls: ChatToolCall[] = [];
@@ -18,7 +18,7 @@ export function parseAnthropicResponse(json: unknown, body: ChatRequest): { comp
       toolCalls.push({ id: block.id, type: 'function', function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
     }
   }
-  const usage = message.usage === undefined ? null : toUsage(message.usage);
+  const usage = plausibleUsage(message.usage === undefined ? null : toUsage(message.usage), text !== '' || toolCalls.length > 0);
   const completion: ChatCompletion = {
     id: message.id,
     object: 'chat.completion',

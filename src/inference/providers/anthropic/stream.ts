@@ -5,7 +5,7 @@
  */
 import { isRecord, tryParseJson } from '../json.js';
 import type { ChatCompletionChunk, ChatRequest, FinishReason, SseEvent, StreamEvent, StreamTranslator } from '../types.js';
-import { toWireUsage } from '../wire-usage.js';
+import { plausibleUsage, toWireUsage } from '../wire-usage.js';
 import { anthropicStreamError } from './errors.js';
 import { mapStopReason } from './stop-reason.js';
 import { mergeUsage, toUsage } from './usage.js';
@@ -27,6 +27,8 @@ class AnthropicStreamTranslator implements StreamTranslator {
   private usage: AnthropicUsage = {};
   private roleSent = false;
   private finishSent = false;
+  /** True once text or a tool call reached the client: a report of 0 output tokens is then false. */
+  private delivered = false;
   private ended = false;
   /** Anthropic content-block index → 0-based tool-call index. */
   private readonly toolIndexByBlock = new Map<number, number>();
@@ -88,7 +90,7 @@ class AnthropicStreamTranslator implements StreamTranslator {
         return;
       default: {
         const unreachable: never = event;
-        throw new Error(`unhandled event ${String(unreachable)}`);
+        out.push(...this.fail(`unhandled ${String((unreachable as { type?: unknown }).type)} event`));
       }
     }
   }
@@ -122,15 +124,19 @@ class AnthropicStreamTranslator implements StreamTranslator {
   private stop(out: StreamEvent[]): void {
     this.ended = true;
     this.finish(out, 'stop');
-    const total = toUsage(this.usage);
-    out.push({ type: 'usage', usage: total, wire: toWireUsage(total) });
+    const total = plausibleUsage(toUsage(this.usage), this.delivered);
+    if (total !== null) out.push({ type: 'usage', usage: total, wire: toWireUsage(total) });
   }
 
   private blockStart(event: EventOf<'content_block_start'>, out: StreamEvent[]): void {
     this.role(out);
     const block = event.content_block;
-    if (block.type === 'text' && block.text !== undefined && block.text !== '') out.push(this.chunk({ content: block.text }));
+    if (block.type === 'text' && block.text !== undefined && block.text !== '') {
+      this.delivered = true;
+      out.push(this.chunk({ content: block.text }));
+    }
     if (block.type === 'tool_use' && block.id !== undefined && block.name !== undefined) {
+      this.delivered = true;
       const index = this.toolIndexByBlock.size;
       this.toolIndexByBlock.set(event.index, index);
       out.push(this.chunk({ tool_calls: [{ index, id: block.id, type: 'function', function: { name: block.name, arguments: '' } }] }));
@@ -141,6 +147,7 @@ class AnthropicStreamTranslator implements StreamTranslator {
     const delta = event.delta;
     if (delta.type === 'text_delta' && delta.text !== undefined && delta.text !== '') {
       this.role(out);
+      this.delivered = true;
       out.push(this.chunk({ content: delta.text }));
     }
     const index = this.toolIndexByBlock.get(event.index);

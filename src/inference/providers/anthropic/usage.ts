@@ -6,11 +6,13 @@
 import type { Usage } from '../types.js';
 import type { AnthropicUsage } from './wire.js';
 
-export function toUsage(usage: AnthropicUsage): Usage {
+/** Null when the input or output count is missing: "not reported" is not zero. */
+export function toUsage(usage: AnthropicUsage): Usage | null {
+  if (usage.input_tokens == null || usage.output_tokens == null) return null;
   const cacheRead = usage.cache_read_input_tokens ?? 0;
   return {
     promptTokens: (usage.input_tokens ?? 0) + cacheRead + (usage.cache_creation_input_tokens ?? 0),
-    completionTokens: usage.output_tokens ?? 0,
+    completionTokens: usage.output_tokens,
     cachedTokens: cacheRead,
   };
 }

@@ -26,16 +26,19 @@ export const anthropicMessageSchema = z.object({
   model: z.string().optional(),
   content: z.array(contentBlockSchema),
   stop_reason: z.string().nullish(),
-  usage: anthropicUsageSchema.optional(),
+  // Unreadable usage is missing usage (the gateway estimates), not a broken answer.
+  usage: anthropicUsageSchema.optional().catch(undefined),
 });
 
-export const anthropicErrorSchema = z.object({ type: z.string(), message: z.string().optional() });
-export const anthropicErrorBodySchema = z.object({ error: anthropicErrorSchema });
+/** Lenient: an error event is an error even when its fields are malformed. */
+const anthropicErrorSchema = z
+  .object({ type: z.string().catch('api_error'), message: z.string().optional().catch(undefined) })
+  .catch({ type: 'api_error' });
 
 export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message_start'),
-    message: z.object({ id: z.string(), model: z.string().optional(), usage: anthropicUsageSchema.optional() }),
+    message: z.object({ id: z.string(), model: z.string().optional(), usage: anthropicUsageSchema.optional().catch(undefined) }),
   }),
   z.object({ type: z.literal('content_block_start'), index: z.number(), content_block: contentBlockSchema }),
   z.object({
@@ -47,7 +50,7 @@ export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message_delta'),
     delta: z.object({ stop_reason: z.string().nullish() }),
-    usage: anthropicUsageSchema.optional(),
+    usage: anthropicUsageSchema.optional().catch(undefined),
   }),
   z.object({ type: z.literal('message_stop') }),
   z.object({ type: z.literal('ping') }),

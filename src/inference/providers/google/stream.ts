@@ -6,7 +6,7 @@
 import { newId } from '../ids.js';
 import { isRecord, tryParseJson } from '../json.js';
 import type { ChatCompletionChunk, ChatRequest, FinishReason, SseEvent, StreamEvent, StreamTranslator } from '../types.js';
-import { toWireUsage } from '../wire-usage.js';
+import { plausibleUsage, toWireUsage } from '../wire-usage.js';
 import { googleStreamError } from './errors.js';
 import { mapFinishReason } from './finish-reason.js';
 import { readParts } from './parts.js';
@@ -26,6 +26,8 @@ class GoogleStreamTranslator implements StreamTranslator {
   private model: string;
   private usage: GeminiUsage | undefined;
   private ended = false;
+  /** True once text or a tool call was sent: a report of 0 output tokens is then false. */
+  private delivered = false;
   /** Candidate index → what was sent for it so far. */
   private readonly choices = new Map<number, ChoiceState>();
 
@@ -56,10 +58,8 @@ class GoogleStreamTranslator implements StreamTranslator {
     this.ended = true;
     const out: StreamEvent[] = [];
     for (const [index, state] of states) if (!state.finished) out.push(this.chunk(index, {}, 'stop'));
-    if (this.usage !== undefined) {
-      const total = toUsage(this.usage);
-      out.push({ type: 'usage', usage: total, wire: toWireUsage(total) });
-    }
+    const total = plausibleUsage(this.usage === undefined ? null : toUsage(this.usage), this.delivered);
+    if (total !== null) out.push({ type: 'usage', usage: total, wire: toWireUsage(total) });
     return out;
   }
 
@@ -87,6 +87,7 @@ class GoogleStreamTranslator implements StreamTranslator {
     if (state.finished) return;
     const { text, toolCalls } = readParts(candidate.content?.parts);
     if (text !== '') out.push(this.chunk(index, { content: text }));
+    if (text !== '' || toolCalls.length > 0) this.delivered = true;
     for (const call of toolCalls) {
       out.push(this.chunk(index, { tool_calls: [{ index: state.toolCalls, id: call.id, type: 'function', function: call.function }] }));
       state.toolCalls += 1;

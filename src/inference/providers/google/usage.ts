@@ -6,9 +6,11 @@
 import type { Usage } from '../types.js';
 import type { GeminiUsage } from './wire.js';
 
-export function toUsage(usage: GeminiUsage): Usage {
+/** Null without a prompt count; a missing candidates count is 0 (Gemini omits it for empty answers). */
+export function toUsage(usage: GeminiUsage): Usage | null {
+  if (usage.promptTokenCount === undefined) return null;
   return {
-    promptTokens: (usage.promptTokenCount ?? 0) + (usage.toolUsePromptTokenCount ?? 0),
+    promptTokens: usage.promptTokenCount + (usage.toolUsePromptTokenCount ?? 0),
     completionTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
     cachedTokens: usage.cachedContentTokenCount ?? 0,
   };

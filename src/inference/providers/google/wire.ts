@@ -31,20 +31,21 @@ export type GeminiCandidate = z.infer<typeof candidateSchema>;
 export const geminiResponseSchema = z.object({
   candidates: z.array(candidateSchema).optional(),
   promptFeedback: z.object({ blockReason: z.string().optional() }).optional(),
-  usageMetadata: geminiUsageSchema.optional(),
+  // Unreadable usage is missing usage (the gateway estimates), not a broken answer.
+  usageMetadata: geminiUsageSchema.optional().catch(undefined),
   modelVersion: z.string().optional(),
   responseId: z.string().optional(),
 });
 export type GeminiResponse = z.infer<typeof geminiResponseSchema>;
 
+/** Lenient: a wrong-typed field is dropped, so a half-valid error still yields its message and reason. */
+const errorDetailSchema = z.object({ reason: z.string().optional().catch(undefined), retryDelay: z.string().optional().catch(undefined) });
 export const geminiErrorBodySchema = z.object({
   error: z.object({
-    code: z.number().optional(),
-    message: z.string().optional(),
-    status: z.string().optional(),
-    details: z
-      .array(z.object({ '@type': z.string().optional(), reason: z.string().optional(), retryDelay: z.string().optional() }))
-      .optional(),
+    code: z.number().optional().catch(undefined),
+    message: z.string().optional().catch(undefined),
+    status: z.string().optional().catch(undefined),
+    details: z.array(errorDetailSchema.nullable().catch(null)).optional().catch(undefined),
   }),
 });
 export type GeminiErrorBody = z.infer<typeof geminiErrorBodySchema>;

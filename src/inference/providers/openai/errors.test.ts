@@ -46,6 +46,7 @@ describe('openai errors', () => {
   it('reads the error shapes of compatible servers and non-JSON bodies', () => {
     expect(parseOpenAiError(400, '{"detail":"model not loaded"}', {}).message).toBe('model not loaded');
     expect(parseOpenAiError(400, '{"error":"context too long"}', {}).message).toBe('context too long');
-    expect(parseOpenAiError(502, '<html>Bad Gateway</html>', {}).message).toBe('upstream answered HTTP 502: <html>Bad Gateway</html>');
+    expect(parseOpenAiError(502, '<html>Bad Gateway</html>', {}).message).toBe('the provider answered HTTP 502 without an error message');
+    expect(parseOpenAiError(503, 'upstream connect error', {}).message).toBe('the provider answered HTTP 503: upstream connect error');
   });
 });

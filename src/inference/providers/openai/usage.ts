@@ -1,6 +1,7 @@
 /** Reads OpenAI's `usage` object (platform.openai.com/docs/api-reference/chat/object#usage). */
 import { isRecord } from '../json.js';
 import type { OpenAiUsage, Usage } from '../types.js';
+import { plausibleUsage } from '../wire-usage.js';
 
 /** The usage object if it has the two required counts, else null ("not reported", not zero). */
 export function asOpenAiUsage(raw: unknown): OpenAiUsage | null {
@@ -11,10 +12,18 @@ export function asOpenAiUsage(raw: unknown): OpenAiUsage | null {
 
 /** prompt_tokens already includes the cached tokens (`prompt_tokens_details.cached_tokens`). */
 export function toUsage(usage: OpenAiUsage): Usage {
-  const cached = usage.prompt_tokens_details?.cached_tokens;
+  const details = usage.prompt_tokens_details;
+  const cached = isRecord(details) ? details.cached_tokens : undefined;
   return {
     promptTokens: usage.prompt_tokens,
     completionTokens: usage.completion_tokens,
     cachedTokens: typeof cached === 'number' ? cached : 0,
   };
+}
+
+/** The provider's usage object and ours, or null when it reported none or none that can be true. */
+export function readOpenAiUsage(raw: unknown, deliveredOutput: boolean): { usage: Usage; wire: OpenAiUsage } | null {
+  const wire = asOpenAiUsage(raw);
+  const usage = wire === null ? null : plausibleUsage(toUsage(wire), deliveredOutput);
+  return usage === null || wire === null ? null : { usage, wire };
 }
