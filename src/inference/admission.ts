@@ -5,7 +5,7 @@
  *   - fail():   nothing billable happened (every candidate failed, or nothing reached the provider);
  *   - close():  called by the ingress in a `finally`: resolves whatever is still open (an exception in our
  *               own code, a rejected promise, a settlement that threw) by releasing the hold and the slot.
- * Each path writes the request's one log row. The ingress formats (chat today; responses and messages
+ * Each path writes the request's one log row, in the same transaction as the money it moves. The ingress formats (chat today; responses and messages
  * next) share this object unchanged.
  */
 import type { Reservation, Settled } from '../billing/engine-types.js';
@@ -160,41 +160,36 @@ export class Admission {
   async settle(candidate: Candidate, outcome: SettleOutcome): Promise<Settled> {
     this.begin();
     this.candidate = candidate;
+    // The engine writes the row in the debit's transaction, with the amounts it actually charged.
+    const row = logRow(this.base, {
+      status: outcome.status,
+      latency_ms: elapsedMs(this.base.startedAtMs),
+      ttft_ms: outcome.ttftMs,
+      provider_id: candidate.providerId,
+      provider_model_id: candidate.providerModelId,
+      prompt_tokens: outcome.usage.promptTokens,
+      completion_tokens: outcome.usage.completionTokens,
+      cached_tokens: outcome.usage.cachedTokens,
+      token_count_method: outcome.tokenCountMethod,
+      fallback_from: outcome.fallbackFrom,
+      error_code: outcome.errorCode ?? null,
+      error_message: outcome.errorMessage ?? null,
+    });
     let settled: Settled;
     try {
       settled = await this.ctx.billing.settle(this.reservation, {
         costMicros: costMicros(candidate, outcome.usage),
         description: `${this.base.model} via ${candidate.providerSlug}`,
+        logRow: row,
       });
     } catch (err) {
       this.state = 'open';
       throw err;
     }
     this.state = 'resolved';
-    // An expired reservation was voided by the sweeper: nothing was debited for this call.
-    const billed = settled.status !== 'expired';
-    // The money is committed: nothing after this line may throw past the log row.
+    // The money and the row are committed: nothing after this line may undo the resolution.
     const ticket = this.ticket;
     if (ticket) this.guard(() => this.ctx.rateLimiter.settle(ticket, outcome.usage.promptTokens + outcome.usage.completionTokens));
-    this.ctx.requestLogs.add(
-      logRow(this.base, {
-        status: outcome.status,
-        latency_ms: elapsedMs(this.base.startedAtMs),
-        ttft_ms: outcome.ttftMs,
-        provider_id: candidate.providerId,
-        provider_model_id: candidate.providerModelId,
-        prompt_tokens: outcome.usage.promptTokens,
-        completion_tokens: outcome.usage.completionTokens,
-        cached_tokens: outcome.usage.cachedTokens,
-        cost_micros: billed ? settled.walletMicros : 0,
-        end_user_cost_micros: billed ? settled.endUserMicros : 0,
-        token_count_method: outcome.tokenCountMethod,
-        billing_status: billed ? 'billed' : 'not_billed',
-        fallback_from: outcome.fallbackFrom,
-        error_code: outcome.errorCode ?? null,
-        error_message: outcome.errorMessage ?? null,
-      }),
-    );
     return settled;
   }
 
@@ -248,19 +243,22 @@ export class Admission {
     reachedProvider: boolean,
     fields: Pick<RequestLogsTable, 'status' | 'error_code' | 'error_message' | 'fallback_from'>,
   ): Promise<void> {
-    // The slot and the log row first: neither can fail the way a database call can.
     const ticket = this.ticket;
     if (ticket) this.guard(() => (reachedProvider ? this.ctx.rateLimiter.settle(ticket, 0) : this.ctx.rateLimiter.release(ticket)));
     const candidate = this.candidate;
-    this.ctx.requestLogs.add(
-      logRow(this.base, {
-        ...fields,
-        latency_ms: elapsedMs(this.base.startedAtMs),
-        provider_id: candidate?.providerId ?? null,
-        provider_model_id: candidate?.providerModelId ?? null,
-      }),
-    );
+    const row = logRow(this.base, {
+      ...fields,
+      latency_ms: elapsedMs(this.base.startedAtMs),
+      provider_id: candidate?.providerId ?? null,
+      provider_model_id: candidate?.providerModelId ?? null,
+    });
     this.state = 'resolved';
-    await this.ctx.billing.release(this.reservation);
+    try {
+      await this.ctx.billing.release(this.reservation, row);
+    } catch (err) {
+      // The hold is the sweeper's now (PostgreSQL); the row still reaches the log through the batched writer.
+      this.ctx.requestLogs.add(row);
+      throw err;
+    }
   }
 }

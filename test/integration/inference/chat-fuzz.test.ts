@@ -158,6 +158,7 @@ const call = fc.record({
   hugePrompt: fc.oneof({ weight: 12, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
 });
 
+type Call = typeof call extends fc.Arbitrary<infer T> ? T : never;
 type Outcome = { status: number; code?: string; text: string; left: boolean };
 
 describe.each(dialects)('chat completion fuzzing (%s)', (dialect) => {
@@ -186,7 +187,7 @@ describe.each(dialects)('chat completion fuzzing (%s)', (dialect) => {
     await f?.close();
   });
 
-  const send = async (c: fc.Value<typeof call>): Promise<Outcome> => {
+  const send = async (c: Call): Promise<Outcome> => {
     counts[c.kind] = (counts[c.kind] ?? 0) + 1;
     const payload: Record<string, unknown> = { ...c.body, model: `fz-${c.kind}-${c.behaviour}`, stream: c.stream };
     if (c.hugePrompt) payload.messages = [{ role: 'user', content: 'lorem ipsum '.repeat(100_000) }];
