@@ -86,7 +86,9 @@ type Path = Array<string | number>;
 /** Every path into a JSON value (the root included). */
 function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
-  if (Array.isArray(value)) value.forEach((item, i) => out.push(...pathsOf(item, [...prefix, i])));
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) out.push(...pathsOf(item, [...prefix, i]));
+  }
   else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) out.push(...pathsOf(item, [...prefix, key]));
   }
