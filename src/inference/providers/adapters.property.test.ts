@@ -88,8 +88,7 @@ function pathsOf(value: unknown, prefix: Path = []): Path[] {
   const out: Path[] = [prefix];
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) out.push(...pathsOf(item, [...prefix, i]));
-  }
-  else if (typeof value === 'object' && value !== null) {
+  } else if (typeof value === 'object' && value !== null) {
     for (const [key, item] of Object.entries(value)) out.push(...pathsOf(item, [...prefix, key]));
   }
   return out;
