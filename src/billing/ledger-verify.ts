@@ -1,8 +1,10 @@
 /**
  * The auditor (design §4, `assistiv ledger verify`): recomputes every wallet balance and every budget's
- * max/used from their append-only ledgers, checks that `reserved` equals the open reservations, and that
- * every billed log row has exactly one usage debit of its cost (and every unbilled one none). Run it on a
- * quiescent database: in-flight requests and log rows not yet flushed show up as differences.
+ * max/used from their append-only ledgers, checks that `reserved` equals the open reservations, that
+ * every billed log row has exactly one usage debit of its cost (and every unbilled one none), and the other
+ * way round, that every `llm_usage` wallet debit and budget `usage` row has its request's log row (both are
+ * written in one transaction, so a crash keeps both or neither). Run it on a quiescent database: requests in
+ * flight show up as differences (their holds, on PostgreSQL).
  */
 import { sql } from 'kysely';
 import type { Store } from '../store/database.js';
@@ -11,7 +13,7 @@ export type LedgerReport = {
   ok: boolean;
   /** One line per difference, naming the row. */
   differences: string[];
-  checked: { wallets: number; budgets: number; logs: number; openReservations: number };
+  checked: { wallets: number; budgets: number; logs: number; debits: number; openReservations: number };
 };
 
 /** Budget ledger types that move max_usd; the rest (debit, usage, reset) move used_usd; suspend/unsuspend move neither. */
@@ -130,9 +132,37 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
     after = page[page.length - 1].id;
   }
 
+  const debits = await usageWithoutLog(store, differences);
   return {
     ok: differences.length === 0,
     differences,
-    checked: { wallets: wallets.length, budgets: budgets.length, logs, openReservations: n(open) },
+    checked: { wallets: wallets.length, budgets: budgets.length, logs, debits, openReservations: n(open) },
   };
+}
+
+/** Names every usage debit (wallet or budget) whose request has no log row; returns how many wallet debits exist. */
+async function usageWithoutLog(store: Store, differences: string[]): Promise<number> {
+  const db = store.db;
+  const { debits } = await db
+    .selectFrom('wallet_transactions')
+    .select((eb) => eb.fn.countAll<number>().as('debits'))
+    .where('type', '=', 'llm_usage')
+    .executeTakeFirstOrThrow();
+  const unlogged = (
+    await sql<{ kind: string; id: string; request_id: string | null; owner: string; amount_micros: number }>`
+      SELECT 'wallet' AS kind, t.id, t.request_id, t.platform_id AS owner, -t.amount_micros AS amount_micros
+        FROM wallet_transactions t
+       WHERE t.type = 'llm_usage' AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
+      UNION ALL
+      SELECT 'budget' AS kind, t.id, t.request_id, t.budget_id AS owner, -t.amount_micros AS amount_micros
+        FROM budget_transactions t
+       WHERE t.type = 'usage' AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
+      ORDER BY kind DESC, id`.execute(db)
+  ).rows;
+  for (const t of unlogged) {
+    const what =
+      t.kind === 'wallet' ? `llm_usage wallet debit ${t.id} (platform ${t.owner})` : `budget usage row ${t.id} (budget ${t.owner})`;
+    differences.push(`request ${t.request_id ?? '(none)'}: ${what} of ${n(t.amount_micros)} µUSD has no request log row`);
+  }
+  return n(debits);
 }

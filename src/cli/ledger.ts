@@ -12,9 +12,12 @@ export async function verifyLedgerFromCli(config: Config, opts: { json?: boolean
     } else {
       const c = report.checked;
       const lines = [
-        `Checked ${c.wallets} wallets, ${c.budgets} budgets and ${c.logs} request logs (${store.dialect}); ${c.openReservations} reservations open.`,
+        `Checked ${c.wallets} wallets, ${c.budgets} budgets, ${c.logs} request logs and ${c.debits} usage debits (${store.dialect}); ${c.openReservations} reservations open.`,
       ];
-      if (report.ok) lines.push('Ledger OK: every balance equals its ledger, every hold its reservations, every billed request one debit.');
+      if (report.ok)
+        lines.push(
+          'Ledger OK: every balance equals its ledger, every hold its reservations, every billed request one debit, every debit its log row.',
+        );
       else lines.push(`${report.differences.length} difference(s):`, ...report.differences.map((d) => `  - ${d}`));
       if (c.openReservations > 0)
         lines.push(

@@ -130,10 +130,11 @@ describe.each(dialects)('billing engine (%s)', (dialect) => {
     clock.set('2026-03-15T23:59:00.000Z');
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     const u = await endUser(p, 'frank', { max_usd: 0.03, period: 'daily' });
-    const first = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
+    const firstReq = reserveRequest(p.platformId, u.endUserId);
+    const first = await gw.ctx.billing.reserve(firstReq);
     const held = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
     if (!first.ok || !held.ok) throw new Error('reserve refused');
-    await gw.ctx.billing.settle(first.reservation, { costMicros: 10_000, description: 'day 1' });
+    await writeLog(gw, firstReq, await gw.ctx.billing.settle(first.reservation, { costMicros: 10_000, description: 'day 1' }));
     expect(await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId))).toMatchObject({ ok: false, code: 'budget_exhausted' });
 
     clock.set('2026-03-16T00:00:01.000Z');
