@@ -81,6 +81,8 @@ export type Config = {
     idempotencyTtlMs: number;
     /** A key still "in progress" after this long belongs to a request whose process died: it may be taken over. */
     idempotencyLockMs: number;
+    /** Expired idempotency records are deleted at most this often per process (one DELETE, by the next idempotent request). */
+    idempotencyPurgeIntervalMs: number;
     /** JSON bodies nest at most this deep: deeper documents are refused at parse time, before any recursive code sees them. */
     jsonMaxDepth: number;
     /** Request line plus headers (Node's default, stated): more is a 431. */
@@ -147,6 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       authCacheMaxEntries: 100_000,
       idempotencyTtlMs: 24 * 60 * 60 * 1000,
       idempotencyLockMs: 5 * 60 * 1000,
+      idempotencyPurgeIntervalMs: 60 * 60 * 1000,
       jsonMaxDepth: 64,
       maxHeaderBytes: 16 * 1024,
     },

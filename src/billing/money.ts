@@ -78,11 +78,19 @@ export function costMicros(prices: RoutePrices, tokens: { promptTokens: number; 
   return divRoundHalfUp(numerator, 1_000_000);
 }
 
+/** A markup percentage is kept to 4 decimals (0.0001 %): the billing arithmetic scales it by this. */
+export const MARKUP_SCALE = 10_000;
+
+/** True when `markupPercentage` is exactly representable in the markup arithmetic (at most 4 decimals). */
+export function isExactMarkup(markupPercentage: number): boolean {
+  return Number.isFinite(markupPercentage) && Math.round(markupPercentage * MARKUP_SCALE) / MARKUP_SCALE === markupPercentage;
+}
+
 /** What an end-user budget is charged: cost × (1 + markup/100), rounded half-up once. */
 export function withMarkupMicros(costMicrosValue: number, markupPercentage: number): number {
   if (markupPercentage <= 0) return costMicrosValue;
   // markup is a percentage with up to 4 decimals: scale to integers before multiplying.
-  const markupScaled = Math.round(markupPercentage * 10_000);
+  const markupScaled = Math.round(markupPercentage * MARKUP_SCALE);
   return divRoundHalfUp(costMicrosValue * (1_000_000 + markupScaled), 1_000_000);
 }
 
@@ -113,7 +121,7 @@ export function worstCaseMicros(r: WorstCaseInput): number {
 export function costWithinMarkedUpMicros(budgetMicros: number, markupPercentage: number): number {
   if (budgetMicros <= 0) return 0;
   if (markupPercentage <= 0) return budgetMicros;
-  const markupScaled = BigInt(Math.round(markupPercentage * 10_000));
+  const markupScaled = BigInt(Math.round(markupPercentage * MARKUP_SCALE));
   let cost = Number((BigInt(budgetMicros) * 1_000_000n) / (1_000_000n + markupScaled));
   // The division ignores the half-up rounding of the charge: step to the exact answer (a few steps at most).
   while (cost > 0 && withMarkupMicros(cost, markupPercentage) > budgetMicros) cost -= 1;

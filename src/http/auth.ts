@@ -3,6 +3,7 @@
  * `authCacheTtlMs` (1 s), which bounds how long a revocation takes to reach every instance, and a local
  * change (revoke, suspend, deactivate) clears the cache at once on this instance.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { hashKey, kindOfKey } from '../crypto/api-keys.js';
 import type { Store } from '../store/database.js';
@@ -29,21 +30,32 @@ const LAST_USED_WRITE_INTERVAL_MS = 60_000;
 export class AuthService {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastUsedWrites = new Map<string, number>();
+  private readonly adminKeyDigest: Buffer | null;
 
   constructor(
     private readonly store: Store,
-    private readonly adminKeyHash: string | null,
+    adminKeyHash: string | null,
     private readonly opts: { ttlMs: number; maxEntries: number; now: () => number },
-  ) {}
+  ) {
+    this.adminKeyDigest = adminKeyHash ? Buffer.from(adminKeyHash, 'hex') : null;
+  }
 
-  /** Resolves a raw key or throws 401/403 in the spec's order. */
-  async authenticate(raw: string | undefined): Promise<Principal> {
+  /**
+   * Resolves a raw key or throws 401/403 in the spec's order (§5 step 1): unknown key (401), then the key
+   * kind the route takes (403 `forbidden`), then the platform's and the end user's state (403).
+   */
+  async authenticate(raw: string | undefined, allowed?: readonly PrincipalKind[]): Promise<Principal> {
     if (!raw) throw errors.invalidKey('Missing API key. Pass it as "Authorization: Bearer <key>".');
     const kind = kindOfKey(raw);
     if (!kind) throw errors.invalidKey('Malformed API key: keys start with sk-admin_, sk-plat_ or sk-eu_.');
     const hash = hashKey(raw);
     if (kind === 'admin') {
-      if (this.adminKeyHash && hash === this.adminKeyHash) return { kind: 'admin' };
+      // Digests of equal length compared in constant time: the answer time says nothing about the admin key.
+      if (this.adminKeyDigest && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminKeyDigest)) {
+        const principal: Principal = { kind: 'admin' };
+        if (allowed) requireKind(principal, allowed);
+        return principal;
+      }
       throw errors.invalidKey();
     }
     const now = this.opts.now();
@@ -54,6 +66,7 @@ export class AuthService {
       entry = loaded;
     }
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) throw errors.invalidKey('This API key has expired.');
+    if (allowed) requireKind(entry.principal, allowed);
     if (!entry.platformActive) throw errors.forbidden('This platform is suspended.', 'platform_suspended');
     if (!entry.endUserActive) throw errors.forbidden('This end user is inactive.', 'end_user_inactive');
     return entry.principal;

@@ -10,6 +10,21 @@ function isPublic(path: string): boolean {
   return publicPrefixes.some((p) => path === p || path.startsWith(p));
 }
 
+/** Response headers a browser client may read: ids, cost, idempotent replays and rate-limit state. */
+const exposedHeaders = [
+  'x-request-id',
+  'x-client-request-id',
+  'idempotent-replayed',
+  'x-assistiv-cost-usd',
+  'retry-after',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-reset-requests',
+  'x-ratelimit-limit-tokens',
+  'x-ratelimit-remaining-tokens',
+  'x-ratelimit-reset-tokens',
+].join(', ');
+
 export function installCors(app: FastifyInstance, managementOrigins: string[]) {
   const allowOrigin = (path: string, origin: string | undefined): string | null => {
     if (!origin) return null;
@@ -22,10 +37,7 @@ export function installCors(app: FastifyInstance, managementOrigins: string[]) {
     const allowed = allowOrigin(req.url.split('?')[0], origin);
     if (!allowed) return;
     reply.header('access-control-allow-origin', allowed);
-    reply.header(
-      'access-control-expose-headers',
-      'x-request-id, x-assistiv-cost-usd, retry-after, x-ratelimit-limit-requests, x-ratelimit-remaining-requests, x-ratelimit-reset-requests, x-ratelimit-limit-tokens, x-ratelimit-remaining-tokens, x-ratelimit-reset-tokens',
-    );
+    reply.header('access-control-expose-headers', exposedHeaders);
     if (allowed !== '*') reply.header('vary', 'Origin');
   });
 

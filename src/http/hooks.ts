@@ -1,7 +1,7 @@
 /** Per-scope authentication hooks: each key kind gets its auth in its own encapsulated scope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { keyFromRequest, type Principal, type PrincipalKind, requireKind } from './auth.js';
+import { keyFromRequest, type Principal, type PrincipalKind } from './auth.js';
 import { errors } from './errors.js';
 
 declare module 'fastify' {
@@ -13,9 +13,7 @@ declare module 'fastify' {
 /** onRequest hook: authenticates and checks the key kind before the body is even read. */
 export function authenticate(ctx: AppContext, kinds: readonly PrincipalKind[], opts: { xApiKey?: boolean } = {}) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
-    const principal = await ctx.auth.authenticate(keyFromRequest(req, opts.xApiKey ?? false));
-    requireKind(principal, kinds);
-    req.principal = principal;
+    req.principal = await ctx.auth.authenticate(keyFromRequest(req, opts.xApiKey ?? false), kinds);
   };
 }
 

@@ -24,6 +24,27 @@ function scopeOf(req: FastifyRequest): string {
   return platformId ? `platform:${platformId}` : 'admin';
 }
 
+const lastPurgeMs = new WeakMap<AppContext, number>();
+
+/**
+ * Deletes records past their 24 h (on every database the same way), at most once per purge interval per
+ * process: the first idempotent request after it pays for one DELETE. Records only come from such requests,
+ * so the table cannot grow while none arrive.
+ */
+async function purgeExpired(ctx: AppContext, req: FastifyRequest): Promise<void> {
+  const now = ctx.clock.now();
+  const last = lastPurgeMs.get(ctx);
+  if (last !== undefined && now - last < ctx.config.limits.idempotencyPurgeIntervalMs) return;
+  lastPurgeMs.set(ctx, now);
+  const cutoff = new Date(now - ctx.config.limits.idempotencyTtlMs).toISOString();
+  // A failed purge is retried at the next interval; it must not fail the request that triggered it.
+  await ctx.store.db
+    .deleteFrom('idempotency_keys')
+    .where('created_at', '<', cutoff)
+    .execute()
+    .catch((err: unknown) => req.log.error({ err }, 'purging expired idempotency records failed'));
+}
+
 /** preHandler: runs after auth and validation, so the scope and the parsed body are known. */
 export function idempotencyCheck(ctx: AppContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
@@ -32,6 +53,7 @@ export function idempotencyCheck(ctx: AppContext) {
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > 255) throw errors.validation('Idempotency-Key', 'Idempotency-Key must be 1-255 characters.');
+    await purgeExpired(ctx, req);
     const scope = scopeOf(req);
     const route = `${req.method} ${req.url.split('?')[0]}`;
     const bodyHash = createHash('sha256')

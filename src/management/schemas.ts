@@ -1,6 +1,6 @@
 /** Request schemas shared by several management resources. */
 import { z } from 'zod';
-import { parseUsd } from '../billing/money.js';
+import { isExactMarkup, parseUsd } from '../billing/money.js';
 
 export const platformParams = z.object({ platformId: z.string() });
 
@@ -45,6 +45,9 @@ export const platformSettings = boundedObject(16 * 1024).superRefine((s, ctx) =>
     const m = s.markup_percentage;
     if (typeof m !== 'number' || !Number.isFinite(m) || m < 0 || m > 10_000) {
       ctx.addIssue({ code: 'custom', path: ['markup_percentage'], message: 'must be a number from 0 to 10000' });
+    } else if (!isExactMarkup(m)) {
+      // Billing keeps 4 decimals; a finer markup would be rounded silently, so it is refused instead.
+      ctx.addIssue({ code: 'custom', path: ['markup_percentage'], message: 'must have at most 4 decimal places' });
     }
   }
   if ('default_budget_usd' in s && s.default_budget_usd !== null) {

@@ -270,11 +270,19 @@ const pgBillingLogRows: Migration = {
   },
 };
 
+/** An end user's budget ledger is listed across every budget it ever had (a deleted or replaced budget keeps its rows). */
+const budgetTxByEndUser: Migration = {
+  async up(db: Db) {
+    await db.schema.createIndex('budget_tx_end_user').on('budget_transactions').columns(['platform_id', 'end_user_id', 'id']).execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
   '0003_pg_billing_functions': pgBillingFunctions,
   '0004_pg_billing_log_rows': pgBillingLogRows,
+  '0005_budget_tx_by_end_user': budgetTxByEndUser,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -182,7 +182,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.post(
     '/models',
-    { onRequest: adminOnly, schema: { tags, summary: 'Add a model route with prices', body: modelBody } },
+    { onRequest: adminOnly, schema: { tags, summary: 'Add a model route with prices', body: modelBody.strict() } },
     async (req, reply) => {
       const b = req.body;
       const provider = await db.selectFrom('providers').select('id').where('id', '=', b.provider_id).executeTakeFirst();

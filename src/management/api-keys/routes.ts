@@ -69,7 +69,6 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
         .executeTakeFirst();
       if (Number(res.numUpdatedRows) === 0) throw errors.notFound('Active API key');
       ctx.auth.invalidateAll();
-      ctx.events.emit('keys.revoked', req.params.keyId);
       return reply.code(204).send();
     },
   );

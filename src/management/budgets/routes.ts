@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { openBudget } from '../../billing/budgets.js';
 import type { AppContext } from '../../context.js';
 import { nowIso } from '../../context.js';
-import { errors } from '../../http/errors.js';
+import { ApiError, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import { isUniqueViolation } from '../../store/errors.js';
@@ -134,10 +134,23 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/end-users/:endUserId/budget/transactions',
-    { schema: { tags, summary: 'The budget ledger, newest first', params, querystring: pageQuery } },
+    {
+      schema: {
+        tags,
+        summary: "The end user's budget ledger, newest first (rows of deleted budgets included)",
+        params,
+        querystring: pageQuery,
+      },
+    },
     async (req) => {
-      const budget = await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, b) => b);
-      const q = db.selectFrom('budget_transactions').where('budget_id', '=', budget.id);
+      // The ledger is the end user's, not one budget row's: deleting or replacing a budget keeps its history readable.
+      const platformId = platformIdOf(req);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      // A due period reset of the current budget (if any) is written first, so the list shows it as GET …/budget would.
+      await withBudget(ctx, platformId, req.params.endUserId, async () => undefined).catch((err: unknown) => {
+        if (!(err instanceof ApiError && err.status === 404)) throw err;
+      });
+      const q = db.selectFrom('budget_transactions').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId);
       return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), budgetTransactionView);
     },
   );

@@ -27,6 +27,7 @@ export const budgetView = (b: BudgetsTable, heldMicros = 0) => ({
 
 export const budgetTransactionView = (t: BudgetTransactionsTable) => ({
   id: t.id,
+  budget_id: t.budget_id,
   type: t.type,
   amount: microsToUsd(t.amount_micros),
   max_usd_after: microsToUsd(t.max_after_micros),

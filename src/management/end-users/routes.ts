@@ -22,6 +22,17 @@ import { apiKeyView, endUserView, parseJsonObject } from '../views.js';
 const tags = ['End users'];
 const userParams = z.object({ platformId: z.string(), endUserId: z.string() });
 
+/**
+ * external_id is the platform's own user id, compared as text: NFC and NFD spellings of one string are one
+ * user (normalised to NFC on write and on lookup), and a lone surrogate, which UTF-8 cannot store, is refused.
+ */
+const externalId = z
+  .string()
+  .min(1)
+  .max(255)
+  .refine((v) => !/\p{Cs}/u.test(v), 'must be valid Unicode text (it contains a lone surrogate)')
+  .transform((v) => v.normalize('NFC'));
+
 export async function getEndUserOr404(ctx: AppContext, platformId: string, endUserId: string): Promise<EndUsersTable> {
   const row = await ctx.store.db
     .selectFrom('end_users')
@@ -40,7 +51,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
   app.get(
     '/end-users',
     {
-      schema: { tags, summary: 'List end users', querystring: pageQuery.extend({ external_id: z.string().optional() }) },
+      schema: { tags, summary: 'List end users', querystring: pageQuery.extend({ external_id: externalId.optional() }) },
     },
     async (req) => {
       let q = db.selectFrom('end_users').where('platform_id', '=', platformIdOf(req));
@@ -57,7 +68,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Create an end user, or get the existing one by external_id, with a new API key',
         body: z
           .object({
-            external_id: z.string().min(1).max(255),
+            external_id: externalId,
             display_name: z.string().max(255).nullable().optional(),
             metadata: boundedObject(16 * 1024).optional(),
           })

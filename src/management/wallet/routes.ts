@@ -79,7 +79,6 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         }),
       );
       if (!moved) throw errors.notFound('Wallet');
-      ctx.events.emit('wallet.changed', platformId);
       return reply.code(201).send({
         data: {
           transaction: walletTransactionView(moved.transaction),
