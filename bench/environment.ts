@@ -1,6 +1,7 @@
 /**
- * The gateway's environment for one run: a temp data dir (embedded SQLite), or with DATABASE_URL a fresh
- * PostgreSQL database created on that server for this run and dropped after it, plus generated keys.
+ * One gateway's environment for a run: a temp data dir (embedded SQLite), or with a PostgreSQL server URL
+ * (DATABASE_URL, or a private cluster from postgres-cluster.ts) a fresh database created on that server for
+ * this run and dropped after it, plus generated keys.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -26,11 +27,11 @@ async function admin(url: string, statement: string): Promise<void> {
   }
 }
 
-export async function prepareEnvironment(opts: { keep: boolean }): Promise<BenchEnvironment> {
+export async function prepareEnvironment(opts: { keep: boolean; serverUrl?: string }): Promise<BenchEnvironment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'assistiv-bench-'));
   const adminKey = `sk-admin_${randomBytes(24).toString('hex')}`;
   const env: Record<string, string> = { ASSISTIV_DATA_DIR: dataDir, ASSISTIV_ADMIN_KEY: adminKey, LOG_LEVEL: 'warn' };
-  const serverUrl = process.env.DATABASE_URL;
+  const serverUrl = opts.serverUrl;
   let dropDatabase = async () => {};
   let kept = dataDir;
   if (serverUrl) {

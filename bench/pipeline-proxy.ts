@@ -1,6 +1,8 @@
 /**
- * Child process: the ceiling (design §8). A minimal node:http server forwarding every request to the
- * mock through one undici Pool, streaming both bodies through: no auth, no parsing, no billing.
+ * Child process: the "pipeline proxy", the bench's baseline until issue 14. A node:http server forwarding
+ * every request through one undici Pool with `pool.request` and `stream.pipeline`: no auth, no parsing, no
+ * billing, but not minimal (about 3× the CPU per request of floor-proxy.ts, the floor). Kept as a second
+ * reference point, labelled for what it is.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';

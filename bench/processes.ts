@@ -8,17 +8,22 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (100 on every common Linux). */
-const clockTicksPerS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+export const clockTicksPerS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 /** A server that has not said it is ready by then has failed to start. */
 const START_TIMEOUT_MS = 60_000;
 
 export type ServerProcess = { name: string; url: string; pid: number; child: ChildProcess; stop(): Promise<void> };
 
-/** CPU time the process has used so far, in µs (resolution: one clock tick, 10 ms). */
-export function cpuMicros(pid: number): number {
+/** /proc/<pid>/stat's fields from field 3 (state) on: index i is field i + 3 of proc(5). */
+export function statFields(pid: number): string[] {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 14 and 15 of proc(5); the slice starts at field 3.
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** CPU time (user + system, all threads) the process has used so far, in µs (resolution: one clock tick, 10 ms). */
+export function cpuMicros(pid: number): number {
+  const fields = statFields(pid);
+  // Fields 14 and 15 of proc(5): utime, stime.
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / clockTicksPerS;
 }
 

@@ -1,32 +1,52 @@
-/** The run's figures as ratios against issue 5's targets: a printed table and a JSON result file. */
+/**
+ * The run's figures against issue 14's targets: per gateway, its throughput, CPU per request and added
+ * latency against the floor proxy (first) and the pipeline proxy, as a printed report and a JSON file.
+ */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import type { Measurement, ScenarioName, ScenarioResult, TargetName } from './suite.js';
+import type { Durability } from './postgres-cluster.js';
+import type { Measurement, ScenarioName, ScenarioResult } from './suite.js';
 import type { BillingCheck } from './verify.js';
 
 export type Verdict = { name: string; value: string; target: string; pass: boolean };
 
+export type GatewayInfo = { name: string; database: string; durability?: Durability };
+
+/** One scenario's first-class figures for one gateway. */
+export type GatewayScenario = {
+  reqPerS: number;
+  /** Gateway req/s ÷ floor req/s (and ÷ pipeline-proxy req/s), same run, interleaved. */
+  overFloor: number;
+  overPipeline?: number;
+  cpuMicrosPerRequest: number;
+  floorCpuMicrosPerRequest: number;
+  /** Gateway CPU µs/req ÷ floor CPU µs/req. */
+  cpuTimesFloor: number;
+  databaseCpuMicrosPerRequest?: number;
+  /** Gateway p50/p99 minus the floor's (meaningful at c=1, where nothing queues). */
+  addedP50MsOverFloor: number;
+  addedP99MsOverFloor: number;
+  addedP50MsOverDirect: number;
+  addedP99MsOverDirect: number;
+};
+
+export type GatewaySummary = GatewayInfo & {
+  scenarios: Partial<Record<ScenarioName, GatewayScenario>>;
+  verdicts: Verdict[];
+  billing: BillingCheck | null;
+};
+
 export type RunReport = {
   kind: 'bench';
   startedAt: string;
+  revision: { commit: string; srcChanges: string[] };
   dialect: 'sqlite' | 'postgres';
-  machine: { cpus: number; cpuModel: string; node: string; platform: string };
+  machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
   secondsPerMeasurement: number;
+  rounds: number;
+  gateways: GatewaySummary[];
   scenarios: ScenarioResult[];
-  /** Gateway req/s ÷ bare-proxy req/s, per scenario. */
-  ratios: Partial<Record<ScenarioName, number>>;
-  /** Bare-proxy CPU µs/req ÷ gateway CPU µs/req: the same comparison, less sensitive to other load on the machine. */
-  cpuRatios: Partial<Record<ScenarioName, number>>;
-  addedLatencyMs: {
-    overDirectP50?: number;
-    overDirectP99?: number;
-    bareOverDirectP50?: number;
-    bareOverDirectP99?: number;
-    overBareP50?: number;
-  };
-  verdicts: Verdict[];
-  billing: BillingCheck | null;
 };
 
 export function machine() {
@@ -35,99 +55,148 @@ export function machine() {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
+    loadAverage: loadavg(),
   };
 }
 
-function find(results: ScenarioResult[], scenario: ScenarioName, target: TargetName): Measurement | undefined {
+function find(results: ScenarioResult[], scenario: ScenarioName, target: string): Measurement | undefined {
   return results.find((r) => r.scenario.name === scenario)?.measurements.find((m) => m.target === target);
 }
 
-export function summarize(report: Omit<RunReport, 'ratios' | 'cpuRatios' | 'addedLatencyMs' | 'verdicts'>): RunReport {
-  const ratios: RunReport['ratios'] = {};
-  const cpuRatios: RunReport['cpuRatios'] = {};
-  for (const r of report.scenarios) {
-    const gw = find(report.scenarios, r.scenario.name, 'gateway');
-    const bare = find(report.scenarios, r.scenario.name, 'bare');
-    if (gw && bare) {
-      ratios[r.scenario.name] = gw.reqPerS / bare.reqPerS;
-      cpuRatios[r.scenario.name] = bare.cpuMicrosPerRequest / gw.cpuMicrosPerRequest;
-    }
-  }
-  const direct = find(report.scenarios, 'c1', 'direct');
-  const bare = find(report.scenarios, 'c1', 'bare');
-  const gw = find(report.scenarios, 'c1', 'gateway');
-  const added: RunReport['addedLatencyMs'] = {};
-  if (direct && gw) {
-    added.overDirectP50 = gw.p50Ms - direct.p50Ms;
-    added.overDirectP99 = gw.p99Ms - direct.p99Ms;
-  }
-  if (direct && bare) {
-    added.bareOverDirectP50 = bare.p50Ms - direct.p50Ms;
-    added.bareOverDirectP99 = bare.p99Ms - direct.p99Ms;
-  }
-  if (bare && gw) added.overBareP50 = gw.p50Ms - bare.p50Ms;
-
+/** Issue 14's targets for a gateway on this database (PostgreSQL's were set for production durability). */
+function verdictsFor(g: GatewayInfo, s: GatewaySummary['scenarios'], billing: BillingCheck | null): Verdict[] {
   const verdicts: Verdict[] = [];
-  const ratio = (name: string, v: number | undefined, min: number, stretch?: number) => {
+  const postgres = g.database.startsWith('PostgreSQL');
+  const note = postgres && g.durability !== 'durable' ? ' (PostgreSQL target, set for durable)' : '';
+  const atLeast = (name: string, v: number | undefined, min: number, stretch?: number) => {
     if (v === undefined) return;
-    const target = `≥ ${min}${stretch ? ` (stretch ${stretch})` : ''}`;
-    verdicts.push({ name, value: `${v.toFixed(2)}×`, target, pass: v >= min });
+    verdicts.push({
+      name: name + note,
+      value: `${v.toFixed(2)}×`,
+      target: `≥ ${min}×${stretch ? ` (stretch ${stretch}×)` : ''}`,
+      pass: v >= min,
+    });
   };
-  ratio('non-streaming c=32, gateway / bare proxy', ratios.c32, 0.5, 0.7);
-  ratio('streaming c=32, gateway / bare proxy', ratios.stream, 0.5);
-  const ms = (name: string, v: number | undefined, max: number) => {
-    if (v !== undefined) verdicts.push({ name, value: `${v >= 0 ? '+' : ''}${v.toFixed(3)} ms`, target: `≤ ${max} ms`, pass: v <= max });
+  const atMost = (name: string, v: number | undefined, max: number, unit: string, digits: number) => {
+    if (v === undefined) return;
+    const sign = unit === ' ms' && v >= 0 ? '+' : '';
+    verdicts.push({ name: name + note, value: `${sign}${v.toFixed(digits)}${unit}`, target: `≤ ${max}${unit}`, pass: v <= max });
   };
-  ms('added p50 over direct, c=1', added.overDirectP50, 0.5);
-  ms('added p99 over direct, c=1', added.overDirectP99, 2);
-  ms('added p50 over bare proxy, c=1 (design §10)', added.overBareP50, 0.3);
-  if (report.billing) {
+  if (postgres) {
+    atLeast('non-streaming c=32 req/s ÷ floor', s.c32?.overFloor, 0.35);
+    atLeast('streaming c=32 req/s ÷ floor', s.stream?.overFloor, 0.35);
+    atMost('c=1 added p50 over floor', s.c1?.addedP50MsOverFloor, 1.5, ' ms', 3);
+  } else {
+    atLeast('non-streaming c=32 req/s ÷ floor', s.c32?.overFloor, 0.5, 0.7);
+    atLeast('streaming c=32 req/s ÷ floor', s.stream?.overFloor, 0.6);
+    atMost('c=1 added p50 over floor', s.c1?.addedP50MsOverFloor, 0.3, ' ms', 3);
+    atMost('c=1 added p99 over floor', s.c1?.addedP99MsOverFloor, 1, ' ms', 3);
+  }
+  atMost('CPU per non-streaming request, c=32, × floor', s.c32?.cpuTimesFloor, 2, '×', 2);
+  atMost('CPU per non-streaming request, c=1, × floor', s.c1?.cpuTimesFloor, 2, '×', 2);
+  if (billing) {
     verdicts.push({
       name: 'every request billed, ledger verify clean',
-      value: report.billing.ok ? 'yes' : report.billing.problems.join('; '),
+      value: billing.ok ? 'yes' : billing.problems.join('; '),
       target: 'yes',
-      pass: report.billing.ok,
+      pass: billing.ok,
     });
   }
-  return { ...report, ratios, cpuRatios, addedLatencyMs: added, verdicts };
+  return verdicts;
 }
 
-const f = (v: number, digits: number) => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+export function summarize(
+  report: Omit<RunReport, 'gateways'> & { gateways: GatewayInfo[]; billing: Record<string, BillingCheck> },
+): RunReport {
+  const { billing, ...rest } = report;
+  const gateways = report.gateways.map((g): GatewaySummary => {
+    const scenarios: GatewaySummary['scenarios'] = {};
+    for (const r of report.scenarios) {
+      const name = r.scenario.name;
+      const gw = find(report.scenarios, name, g.name);
+      const floor = find(report.scenarios, name, 'floor');
+      const direct = find(report.scenarios, name, 'direct');
+      const pipeline = find(report.scenarios, name, 'pipeline');
+      if (!gw || !floor || !direct) continue;
+      scenarios[name] = {
+        reqPerS: gw.reqPerS,
+        overFloor: gw.reqPerS / floor.reqPerS,
+        ...(pipeline && { overPipeline: gw.reqPerS / pipeline.reqPerS }),
+        cpuMicrosPerRequest: gw.cpuMicrosPerRequest,
+        floorCpuMicrosPerRequest: floor.cpuMicrosPerRequest,
+        cpuTimesFloor: gw.cpuMicrosPerRequest / floor.cpuMicrosPerRequest,
+        ...(gw.databaseCpuMicrosPerRequest !== undefined && { databaseCpuMicrosPerRequest: gw.databaseCpuMicrosPerRequest }),
+        addedP50MsOverFloor: gw.p50Ms - floor.p50Ms,
+        addedP99MsOverFloor: gw.p99Ms - floor.p99Ms,
+        addedP50MsOverDirect: gw.p50Ms - direct.p50Ms,
+        addedP99MsOverDirect: gw.p99Ms - direct.p99Ms,
+      };
+    }
+    const b = billing[g.name] ?? null;
+    return { ...g, scenarios, verdicts: verdictsFor(g, scenarios, b), billing: b };
+  });
+  return { ...rest, gateways };
+}
+
+const f = (v: number | undefined, digits: number) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
+const ms = (v: number | undefined) => (v === undefined ? '–' : `${v >= 0 ? '+' : ''}${v.toFixed(3)}`);
 
 export function formatReport(r: RunReport): string {
   const lines: string[] = [];
+  const m = r.machine;
   lines.push(
-    `Assistiv Gateway benchmark: ${r.dialect}, ${r.machine.cpus} × ${r.machine.cpuModel}, Node ${r.machine.node}, ~${r.secondsPerMeasurement} s per measurement`,
-    '',
-    '| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req | write syscalls/req | failed |',
-    '|---|---|---:|---:|---:|---:|---:|---:|---:|',
+    `Assistiv Gateway benchmark ${r.startedAt}: commit ${r.revision.commit}${r.revision.srcChanges.length ? ` + uncommitted changes (${r.revision.srcChanges.length} files in src/bin/migrations)` : ''}`,
+    `${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage.map((v) => v.toFixed(1)).join(' ')}; ~${r.secondsPerMeasurement} s per target and scenario in ${r.rounds} interleaved rounds`,
+    'floor = floor-proxy.ts (undici pool.stream, raw headers); pipeline = pipeline-proxy.ts (pool.request + stream.pipeline); direct = the mock itself',
   );
-  for (const s of r.scenarios) {
-    for (const m of s.measurements) {
-      const server = m.target === 'direct' ? 'mock' : m.target;
+  for (const g of r.gateways) {
+    const hasDb = Object.values(g.scenarios).some((s) => s?.databaseCpuMicrosPerRequest !== undefined);
+    lines.push(
+      '',
+      `## ${g.name}: ${g.database}`,
+      '',
+      `| scenario | gateway req/s | ÷ floor | ÷ pipeline | gateway CPU µs/req | floor CPU µs/req | CPU × floor |${hasDb ? ' database CPU µs/req |' : ''} added p50 / p99 ms over floor |`,
+      `|---|---:|---:|---:|---:|---:|---:|${hasDb ? '---:|' : ''}---:|`,
+    );
+    for (const res of r.scenarios) {
+      const s = g.scenarios[res.scenario.name];
+      if (!s) continue;
       lines.push(
-        `| ${s.scenario.label} | ${m.target} | ${f(m.reqPerS, 0)} | ${f(m.p50Ms, 3)} | ${f(m.p99Ms, 3)} | ${f(m.cpuMicrosPerRequest, 0)} (${server}) | ${f(m.mockCpuMicrosPerRequest, 0)} | ${f(m.writesPerRequest, 1)} | ${m.errors + m.non2xx} |`,
+        `| ${res.scenario.label} | ${f(s.reqPerS, 0)} | **${f(s.overFloor, 2)}×** | ${f(s.overPipeline, 2)}× | **${f(s.cpuMicrosPerRequest, 0)}** | ${f(s.floorCpuMicrosPerRequest, 0)} | ${f(s.cpuTimesFloor, 2)}× |${hasDb ? ` ${f(s.databaseCpuMicrosPerRequest, 0)} |` : ''} ${ms(s.addedP50MsOverFloor)} / ${ms(s.addedP99MsOverFloor)} |`,
+      );
+    }
+    const c1 = g.scenarios.c1;
+    const s1 = g.scenarios.stream1;
+    if (c1 || s1) {
+      lines.push(
+        '',
+        `Added latency at c=1 (the other rows queue, so their latency differences are throughput, not overhead): non-streaming p50 ${ms(c1?.addedP50MsOverFloor)} ms / p99 ${ms(c1?.addedP99MsOverFloor)} ms over the floor (${ms(c1?.addedP50MsOverDirect)} / ${ms(c1?.addedP99MsOverDirect)} over direct); streaming p50 ${ms(s1?.addedP50MsOverFloor)} / p99 ${ms(s1?.addedP99MsOverFloor)} over the floor (${ms(s1?.addedP50MsOverDirect)} / ${ms(s1?.addedP99MsOverDirect)} over direct).`,
+      );
+    }
+    lines.push('', '| target (issue 14) | this run | goal | |', '|---|---:|---|---|');
+    lines.push(...g.verdicts.map((v) => `| ${v.name} | ${v.value} | ${v.target} | ${v.pass ? 'met' : 'MISSED'} |`));
+    if (g.billing) {
+      const b = g.billing;
+      lines.push(
+        '',
+        `Billing: ${b.successfulRequests} successful requests (warm-ups included); ${b.billedSuccessRows} billed success log rows, ${b.otherRows} other rows; ${b.walletDebitRows} wallet debits totalling ${b.walletDebitsMicros} µUSD = logged costs ${b.loggedCostMicros} µUSD; ${b.openReservations} reservations open. ledger verify (exit ${b.ledgerVerify.code}): ${b.ledgerVerify.output}`,
       );
     }
   }
-  const a = r.addedLatencyMs;
-  const cpu = Object.entries(r.cpuRatios).map(([name, v]) => `${name} ${f(v, 2)}×`);
-  if (cpu.length > 0) lines.push('', `CPU ratios (bare-proxy CPU µs/req ÷ gateway CPU µs/req): ${cpu.join(', ')}`);
+  const anyDb = r.scenarios.some((s) => s.measurements.some((x) => x.databaseCpuMicrosPerRequest !== undefined));
   lines.push(
     '',
-    `Added latency at c=1: bare proxy over direct p50 ${f(a.bareOverDirectP50 ?? Number.NaN, 3)} ms, p99 ${f(a.bareOverDirectP99 ?? Number.NaN, 3)} ms; gateway over direct p50 ${f(a.overDirectP50 ?? Number.NaN, 3)} ms, p99 ${f(a.overDirectP99 ?? Number.NaN, 3)} ms; gateway over bare proxy p50 ${f(a.overBareP50 ?? Number.NaN, 3)} ms`,
+    '## Every measurement',
     '',
-    '| target (issue 5) | this run | goal | |',
-    '|---|---:|---|---|',
-    ...r.verdicts.map((v) => `| ${v.name} | ${v.value} | ${v.target} | ${v.pass ? 'met' : 'MISSED'} |`),
+    `| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req |${anyDb ? ' database CPU µs/req |' : ''} write syscalls/req | failed |`,
+    `|---|---|---:|---:|---:|---:|---:|${anyDb ? '---:|' : ''}---:|---:|`,
   );
-  if (r.billing) {
-    const b = r.billing;
-    lines.push(
-      '',
-      `Billing: ${b.successfulRequests} successful gateway requests (warm-ups included); ${b.billedSuccessRows} billed success log rows, ${b.otherRows} other rows; ${b.walletDebitRows} wallet debits totalling ${b.walletDebitsMicros} µUSD = logged costs ${b.loggedCostMicros} µUSD; ${b.openReservations} reservations open.`,
-      `ledger verify (exit ${b.ledgerVerify.code}): ${b.ledgerVerify.output}`,
-    );
+  for (const s of r.scenarios) {
+    for (const x of s.measurements) {
+      lines.push(
+        `| ${s.scenario.label} | ${x.target} | ${f(x.reqPerS, 0)} | ${f(x.p50Ms, 3)} | ${f(x.p99Ms, 3)} | ${f(x.cpuMicrosPerRequest, 0)}${x.role === 'direct' ? ' (mock)' : ''} | ${f(x.mockCpuMicrosPerRequest, 0)} |${anyDb ? ` ${f(x.databaseCpuMicrosPerRequest, 0)} |` : ''} ${f(x.writesPerRequest, 1)} | ${x.errors + x.non2xx} |`,
+      );
+    }
   }
   return lines.join('\n');
 }

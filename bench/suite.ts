@@ -1,22 +1,34 @@
 /**
- * The side-by-side measurements: each scenario drives direct-to-mock, the bare proxy and the gateway in
- * turn, one after the other in the same run, each after its own warm-up, reading each server's CPU
- * time from /proc around the measured part only.
+ * The side-by-side measurements: each scenario drives direct-to-mock, the floor proxy, the pipeline proxy and
+ * the gateway(s) in turn, in the same run, each after its own warm-up, interleaved in rounds, reading each
+ * server's CPU time from /proc around the measured part only.
  */
 import { drive, type LoadResult, type LoadSpec, type RawRun, summarizeRuns } from './load.js';
 import { cpuMicros, type ServerProcess, writeSyscalls } from './processes.js';
 import { BENCH_MODEL, BENCH_UPSTREAM_MODEL } from './provision.js';
 
-export type TargetName = 'direct' | 'bare' | 'gateway';
-export type ScenarioName = 'c1' | 'c32' | 'stream';
+/** direct: the mock itself; floor: floor-proxy.ts; pipeline: pipeline-proxy.ts; gateway: one gateway process. */
+export type TargetRole = 'direct' | 'floor' | 'pipeline' | 'gateway';
+export type ScenarioName = 'c1' | 'c32' | 'stream1' | 'stream';
 
-export type Target = { name: TargetName; url: string; key: string; model: string; server: ServerProcess };
+export type Target = {
+  /** Unique in a run: the role, or for gateways e.g. "gateway pg durable". */
+  name: string;
+  role: TargetRole;
+  url: string;
+  key: string;
+  model: string;
+  server: ServerProcess;
+  /** CPU of the gateway's database server so far (PostgreSQL clusters the bench started), in µs. */
+  databaseCpuMicros?: () => number;
+};
 
 export type Scenario = { name: ScenarioName; label: string; stream: boolean; connections: number; warmupRequests: number };
 
 export const scenarios: Scenario[] = [
   { name: 'c1', label: 'non-streaming c=1', stream: false, connections: 1, warmupRequests: 500 },
   { name: 'c32', label: 'non-streaming c=32', stream: false, connections: 32, warmupRequests: 3_000 },
+  { name: 'stream1', label: 'streaming c=1', stream: true, connections: 1, warmupRequests: 300 },
   { name: 'stream', label: 'streaming c=32', stream: true, connections: 32, warmupRequests: 2_000 },
 ];
 
@@ -24,13 +36,16 @@ export const scenarios: Scenario[] = [
 const PROMPT = 'Summarise the benefits of connection pooling for an HTTP gateway in one short paragraph.';
 
 export type Measurement = LoadResult & {
-  target: TargetName;
+  target: string;
+  role: TargetRole;
   /** CPU time of the process under test per answered request (the mock's, for direct). */
   cpuMicrosPerRequest: number;
   /** The mock's CPU per request in the same measurement (the upstream's share). */
   mockCpuMicrosPerRequest: number;
   /** Write system calls of the process under test per request (socket writes, plus SQLite's for the gateway). */
   writesPerRequest: number;
+  /** The database server's CPU per request (PostgreSQL clusters the bench started; absent otherwise). */
+  databaseCpuMicrosPerRequest?: number;
 };
 
 export type ScenarioResult = { scenario: Scenario; measurements: Measurement[] };
@@ -44,18 +59,34 @@ export function bodyFor(scenario: Pick<Scenario, 'stream'>, model: string): stri
   });
 }
 
-export function targetsFor(mock: ServerProcess, bare: ServerProcess, gateway: ServerProcess, endUserKey: string): Target[] {
+export type GatewayTarget = { name: string; server: ServerProcess; endUserKey: string; databaseCpuMicros?: () => number };
+
+export function targetsFor(mock: ServerProcess, floor: ServerProcess, pipeline: ServerProcess | null, gateways: GatewayTarget[]): Target[] {
+  const upstream = { key: 'sk-bench-upstream', model: BENCH_UPSTREAM_MODEL };
   return [
-    { name: 'direct', url: `${mock.url}/chat/completions`, key: 'sk-bench-upstream', model: BENCH_UPSTREAM_MODEL, server: mock },
-    { name: 'bare', url: `${bare.url}/v1/chat/completions`, key: 'sk-bench-upstream', model: BENCH_UPSTREAM_MODEL, server: bare },
-    { name: 'gateway', url: `${gateway.url}/v1/chat/completions`, key: endUserKey, model: BENCH_MODEL, server: gateway },
+    { name: 'direct', role: 'direct', url: `${mock.url}/chat/completions`, ...upstream, server: mock },
+    { name: 'floor', role: 'floor', url: `${floor.url}/v1/chat/completions`, ...upstream, server: floor },
+    ...(pipeline
+      ? [{ name: 'pipeline', role: 'pipeline' as const, url: `${pipeline.url}/v1/chat/completions`, ...upstream, server: pipeline }]
+      : []),
+    ...gateways.map(
+      (g): Target => ({
+        name: g.name,
+        role: 'gateway',
+        url: `${g.server.url}/v1/chat/completions`,
+        key: g.endUserKey,
+        model: BENCH_MODEL,
+        server: g.server,
+        databaseCpuMicros: g.databaseCpuMicros,
+      }),
+    ),
   ];
 }
 
 export type SuiteProgress = (line: string) => void;
 
-/** Successful gateway requests across warm-ups and measurements: what the billing check expects. */
-export type SuiteTotals = { gatewayOk: number; failures: number };
+/** Successful requests per gateway across warm-ups and measurements: what the billing check expects. */
+export type SuiteTotals = { gatewayOk: Record<string, number>; failures: number };
 
 /** Warm-up per target: at least this long (JIT, pools, caches), which also calibrates its request rate. */
 const WARMUP_S = 1.5;
@@ -67,6 +98,7 @@ type Driven = {
   runs: RawRun[];
   cpuMicros: number;
   mockCpuMicros: number;
+  databaseCpuMicros: number;
   writes: number;
 };
 
@@ -85,7 +117,7 @@ async function warmUp(target: Target, spec: LoadSpec, totals: SuiteTotals, first
 }
 
 function account(target: Target, run: RawRun, totals: SuiteTotals): void {
-  if (target.name === 'gateway') totals.gatewayOk += run.ok;
+  if (target.role === 'gateway') totals.gatewayOk[target.name] = (totals.gatewayOk[target.name] ?? 0) + run.ok;
   totals.failures += run.errors + run.non2xx;
 }
 
@@ -111,7 +143,7 @@ export async function runScenario(
       amount: 0,
     };
     const ratePerS = await warmUp(target, spec, totals, scenario.warmupRequests);
-    driven.push({ target, spec, ratePerS, runs: [], cpuMicros: 0, mockCpuMicros: 0, writes: 0 });
+    driven.push({ target, spec, ratePerS, runs: [], cpuMicros: 0, mockCpuMicros: 0, databaseCpuMicros: 0, writes: 0 });
   }
   for (let round = 0; round < opts.rounds; round++) {
     for (let i = 0; i < driven.length; i++) {
@@ -120,10 +152,12 @@ export async function runScenario(
       const cpuBefore = cpuMicros(d.target.server.pid);
       const mockBefore = cpuMicros(mock.pid);
       const writesBefore = writeSyscalls(d.target.server.pid);
+      const databaseBefore = d.target.databaseCpuMicros?.() ?? 0;
       const run = await drive({ ...d.spec, amount });
       d.writes += writeSyscalls(d.target.server.pid) - writesBefore;
       d.cpuMicros += cpuMicros(d.target.server.pid) - cpuBefore;
       d.mockCpuMicros += cpuMicros(mock.pid) - mockBefore;
+      d.databaseCpuMicros += (d.target.databaseCpuMicros?.() ?? 0) - databaseBefore;
       d.runs.push(run);
       d.ratePerS = run.ok / run.elapsedS;
       account(d.target, run, totals);
@@ -134,14 +168,16 @@ export async function runScenario(
     return {
       ...pooled,
       target: d.target.name,
+      role: d.target.role,
       cpuMicrosPerRequest: d.cpuMicros / Math.max(1, pooled.ok),
       mockCpuMicrosPerRequest: d.mockCpuMicros / Math.max(1, pooled.ok),
       writesPerRequest: d.writes / Math.max(1, pooled.ok),
+      ...(d.target.databaseCpuMicros && { databaseCpuMicrosPerRequest: d.databaseCpuMicros / Math.max(1, pooled.ok) }),
     };
   });
   for (const m of measurements) {
     progress(
-      `  ${scenario.label.padEnd(19)} ${m.target.padEnd(8)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(3)} ms  p99 ${m.p99Ms.toFixed(3)} ms  CPU ${m.cpuMicrosPerRequest.toFixed(0)} µs/req  (${m.ok} requests in ${m.elapsedS.toFixed(1)} s)`,
+      `  ${scenario.label.padEnd(19)} ${m.target.padEnd(19)} ${m.reqPerS.toFixed(0).padStart(6)} req/s  p50 ${m.p50Ms.toFixed(3)} ms  p99 ${m.p99Ms.toFixed(3)} ms  CPU ${m.cpuMicrosPerRequest.toFixed(0)} µs/req  (${m.ok} requests in ${m.elapsedS.toFixed(1)} s)`,
     );
   }
   return { scenario, measurements };
