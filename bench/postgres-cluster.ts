@@ -9,6 +9,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { clockTicksPerS, cpuMicros, statFields } from './processes.js';
 
 export type Durability = 'durable' | 'fast';
@@ -17,6 +18,7 @@ export type PostgresCluster = {
   durability: Durability;
   /** Superuser URL (trust authentication on 127.0.0.1 only). */
   url: string;
+  /** The durability settings as the running server reports them (SHOW), not as requested. */
   settings: string;
   /** CPU the postmaster and all its server processes have used so far, in µs (exited backends included). */
   cpuMicros(): number;
@@ -74,20 +76,22 @@ export async function startCluster(durability: Durability): Promise<PostgresClus
   const data = join(dir, 'data');
   const port = await freePort();
   const on = durability === 'durable' ? 'on' : 'off';
-  const settings = `fsync=${on} synchronous_commit=${on} full_page_writes=${on}`;
+  const requested = `fsync=${on} synchronous_commit=${on} full_page_writes=${on}`;
   const options = [
     `-p ${port}`,
     `-k ${dir}`,
     '-c listen_addresses=127.0.0.1',
     '-c max_connections=200',
-    ...settings.split(' ').map((s) => `-c ${s}`),
+    ...requested.split(' ').map((s) => `-c ${s}`),
   ].join(' ');
   runAsOwner(join(bin, 'initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '--no-sync']);
   runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']);
   const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
+  const settings = await showSettings(url);
   return {
     durability,
-    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    url,
     settings,
     cpuMicros() {
       // The postmaster's own time plus its reaped children's (cutime, cstime) plus the live children's.
@@ -111,4 +115,19 @@ export async function startCluster(durability: Durability): Promise<PostgresClus
       }
     },
   };
+}
+
+async function showSettings(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const names = ['server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method'];
+    const { rows } = await client.query<{ name: string; setting: string }>(
+      'SELECT name, setting FROM pg_settings WHERE name = ANY($1) ORDER BY array_position($1, name)',
+      [names],
+    );
+    return rows.map((r) => `${r.name}=${r.setting}`).join(' ');
+  } finally {
+    await client.end();
+  }
 }

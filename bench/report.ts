@@ -188,13 +188,13 @@ export function formatReport(r: RunReport): string {
     '',
     '## Every measurement',
     '',
-    `| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req |${anyDb ? ' database CPU µs/req |' : ''} write syscalls/req | failed |`,
-    `|---|---|---:|---:|---:|---:|---:|${anyDb ? '---:|' : ''}---:|---:|`,
+    `| scenario | target | req/s | p50 ms | p99 ms | CPU µs/req (server) | mock CPU µs/req |${anyDb ? ' database CPU µs/req |' : ''} load generator CPU µs/req | write syscalls/req | failed |`,
+    `|---|---|---:|---:|---:|---:|---:|${anyDb ? '---:|' : ''}---:|---:|---:|`,
   );
   for (const s of r.scenarios) {
     for (const x of s.measurements) {
       lines.push(
-        `| ${s.scenario.label} | ${x.target} | ${f(x.reqPerS, 0)} | ${f(x.p50Ms, 3)} | ${f(x.p99Ms, 3)} | ${f(x.cpuMicrosPerRequest, 0)}${x.role === 'direct' ? ' (mock)' : ''} | ${f(x.mockCpuMicrosPerRequest, 0)} |${anyDb ? ` ${f(x.databaseCpuMicrosPerRequest, 0)} |` : ''} ${f(x.writesPerRequest, 1)} | ${x.errors + x.non2xx} |`,
+        `| ${s.scenario.label} | ${x.target} | ${f(x.reqPerS, 0)} | ${f(x.p50Ms, 3)} | ${f(x.p99Ms, 3)} | ${f(x.cpuMicrosPerRequest, 0)}${x.role === 'direct' ? ' (mock)' : ''} | ${f(x.mockCpuMicrosPerRequest, 0)} |${anyDb ? ` ${f(x.databaseCpuMicrosPerRequest, 0)} |` : ''} ${f(x.loadGeneratorCpuMicrosPerRequest, 0)} | ${f(x.writesPerRequest, 1)} | ${x.errors + x.non2xx} |`,
       );
     }
   }

@@ -44,6 +44,8 @@ export type Measurement = LoadResult & {
   mockCpuMicrosPerRequest: number;
   /** Write system calls of the process under test per request (socket writes, plus SQLite's for the gateway). */
   writesPerRequest: number;
+  /** The load generator's (this process's) CPU per request: on 2 shared cores it competes with the servers. */
+  loadGeneratorCpuMicrosPerRequest: number;
   /** The database server's CPU per request (PostgreSQL clusters the bench started; absent otherwise). */
   databaseCpuMicrosPerRequest?: number;
 };
@@ -99,6 +101,7 @@ type Driven = {
   cpuMicros: number;
   mockCpuMicros: number;
   databaseCpuMicros: number;
+  loadGeneratorCpuMicros: number;
   writes: number;
 };
 
@@ -143,7 +146,17 @@ export async function runScenario(
       amount: 0,
     };
     const ratePerS = await warmUp(target, spec, totals, scenario.warmupRequests);
-    driven.push({ target, spec, ratePerS, runs: [], cpuMicros: 0, mockCpuMicros: 0, databaseCpuMicros: 0, writes: 0 });
+    driven.push({
+      target,
+      spec,
+      ratePerS,
+      runs: [],
+      cpuMicros: 0,
+      mockCpuMicros: 0,
+      databaseCpuMicros: 0,
+      loadGeneratorCpuMicros: 0,
+      writes: 0,
+    });
   }
   for (let round = 0; round < opts.rounds; round++) {
     for (let i = 0; i < driven.length; i++) {
@@ -153,7 +166,10 @@ export async function runScenario(
       const mockBefore = cpuMicros(mock.pid);
       const writesBefore = writeSyscalls(d.target.server.pid);
       const databaseBefore = d.target.databaseCpuMicros?.() ?? 0;
+      const loadBefore = process.cpuUsage();
       const run = await drive({ ...d.spec, amount });
+      const load = process.cpuUsage(loadBefore);
+      d.loadGeneratorCpuMicros += load.user + load.system;
       d.writes += writeSyscalls(d.target.server.pid) - writesBefore;
       d.cpuMicros += cpuMicros(d.target.server.pid) - cpuBefore;
       d.mockCpuMicros += cpuMicros(mock.pid) - mockBefore;
@@ -172,6 +188,7 @@ export async function runScenario(
       cpuMicrosPerRequest: d.cpuMicros / Math.max(1, pooled.ok),
       mockCpuMicrosPerRequest: d.mockCpuMicros / Math.max(1, pooled.ok),
       writesPerRequest: d.writes / Math.max(1, pooled.ok),
+      loadGeneratorCpuMicrosPerRequest: d.loadGeneratorCpuMicros / Math.max(1, pooled.ok),
       ...(d.target.databaseCpuMicros && { databaseCpuMicrosPerRequest: d.databaseCpuMicros / Math.max(1, pooled.ok) }),
     };
   });
