@@ -30,13 +30,17 @@ export const dashboardCsp = [
  * third-party validator badge or https: styles and fonts, and no upgrade-insecure-requests (it would break /docs on plain-HTTP localhost).
  */
 export function docsCsp(generated: string): string {
-  return generated
-    .split(';')
-    .map((d) => d.trim())
-    .filter((d) => d && !d.startsWith('upgrade-insecure-requests') && !d.startsWith('frame-ancestors'))
-    .map((d) => (d.startsWith('img-src') ? "img-src 'self' data:" : d.replace(/ https:/g, '')))
-    .concat("frame-ancestors 'none'")
-    .join('; ');
+  return (
+    generated
+      .split(';')
+      .map((d) => d.trim())
+      .filter((d) => d && !d.startsWith('upgrade-insecure-requests') && !d.startsWith('frame-ancestors'))
+      .map((d) => (d.startsWith('img-src') ? "img-src 'self' data:" : d.replace(/ https:/g, '')))
+      // The one style element swagger-ui-bundle.js injects (its hash, as Chromium reports it when blocked).
+      .map((d) => (d.startsWith('style-src') ? `${d} 'sha256-RL3ie0nH+Lzz2YNqQN83mnU0J1ot4QL7b99vMdIX99w='` : d))
+      .concat("frame-ancestors 'none'")
+      .join('; ')
+  );
 }
 
 /** Set first, in onRequest, so the dashboard and docs routes can replace the CSP with their own. */

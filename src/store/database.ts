@@ -2,7 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
 import { WalCheckpointer, type WalCheckpointOptions } from './wal-checkpointer.js';
@@ -21,6 +21,22 @@ export type Store = {
 
 // BIGINT columns hold µUSD; JS numbers are exact far beyond any real balance.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+
+/**
+ * Kysely's SQLite transactions begin IMMEDIATE (write lock first, waiting up to busy_timeout). A deferred
+ * transaction that reads and then writes fails at once with SQLITE_BUSY, without waiting, whenever the
+ * checkpoint worker holds the lock for a RESTART or TRUNCATE: management writes answered 500 (found by the
+ * management fuzzer).
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection: DatabaseConnection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  }
+}
 
 /** SQLite's own default, restored if the checkpoint worker fails. */
 const AUTOCHECKPOINT_PAGES = 1000;
@@ -55,7 +71,7 @@ export function openStore(opts: {
       process.stderr.write(`assistiv: ${err.message}; SQLite checkpoints on commit again\n`);
     });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) });
   return {
     db,
     dialect: 'sqlite',
