@@ -68,6 +68,7 @@ async function gatewaySetups(): Promise<GatewaySetup[]> {
     return [{ name: 'gateway', database: 'SQLite (embedded, WAL)' }];
   }
   const wanted: Durability[] = opts.durability === 'both' ? ['durable', 'fast'] : [opts.durability as Durability];
+  if (opts.soak) wanted.splice(1); // the soak drives one gateway
   if (!wanted.every((d) => d === 'durable' || d === 'fast')) throw new Error('--durability must be durable, fast or both');
   const setups: GatewaySetup[] = [];
   for (const durability of wanted) {
@@ -105,7 +106,6 @@ async function main(): Promise<number> {
     const pipeline = opts.soak || opts['no-pipeline'] ? null : await startChild('pipeline proxy', './pipeline-proxy.ts', [mock.url]);
     if (pipeline) started.push(pipeline);
     const setups = await gatewaySetups();
-    if (opts.soak) setups.splice(1);
     for (const setup of setups) {
       const environment = await prepareEnvironment({ keep: opts.keep, serverUrl: setup.serverUrl });
       environments.push(environment);
