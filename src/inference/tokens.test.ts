@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { describe, expect, it } from 'vitest';
+import type { ChatRequest } from './providers/types.js';
+import { countText, estimatePromptTokens } from './tokens.js';
+
+const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] };
+
+describe('countText', () => {
+  it('counts a megabyte without spaces in linear time (the whole run took hours)', () => {
+    const started = performance.now();
+    expect(countText('x'.repeat(1_000_000))).toBeGreaterThan(100_000);
+    expect(performance.now() - started).toBeLessThan(3_000);
+  });
+
+  it('stays within 2 % of the exact count on base64 and minified JSON', () => {
+    const base64 = randomBytes(30_000).toString('base64');
+    const json = JSON.stringify(Array.from({ length: 1_000 }, (_, i) => ({ id: i, name: `item${i}`, ok: i % 2 === 0 })));
+    for (const text of [base64, json, `intro ${json} outro`]) {
+      const exact = countTokens(text);
+      expect(Math.abs(countText(text) - exact) / exact).toBeLessThan(0.02);
+    }
+  });
+
+  it('is exact on ordinary prose', () => {
+    const prose = 'The quick brown fox jumps over the lazy dog. '.repeat(200);
+    expect(countText(prose)).toBe(countTokens(prose));
+  });
+});
+
+describe('estimatePromptTokens counts what reaches the model besides messages', () => {
+  const schema = {
+    type: 'object',
+    properties: Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`field_${i}`, { type: 'string', description: `the ${i}th field of the record` }]),
+    ),
+  };
+
+  it.each([
+    ['tools', { tools: [{ type: 'function', function: { name: 'lookup', description: 'Looks things up', parameters: schema } }] }],
+    ['a json_schema response_format', { response_format: { type: 'json_schema', json_schema: { name: 'out', schema } } }],
+    ['legacy functions', { functions: [{ name: 'lookup', parameters: schema }] }],
+    ['a prediction', { prediction: { type: 'content', content: JSON.stringify(schema) } }],
+    ['an unknown pass-through field', { documents: [JSON.stringify(schema)] }],
+  ])('%s', (_name, extra) => {
+    const added = estimatePromptTokens({ ...base, ...extra }) - estimatePromptTokens(base);
+    expect(added).toBeGreaterThanOrEqual(countText(JSON.stringify(schema)));
+  });
+
+  it('counts message fields other than content (tool calls, names, tool_call_id)', () => {
+    const args = JSON.stringify(schema);
+    const withCall: ChatRequest = {
+      ...base,
+      messages: [
+        ...base.messages,
+        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: args } }] },
+      ],
+    };
+    expect(estimatePromptTokens(withCall) - estimatePromptTokens(base)).toBeGreaterThanOrEqual(countText(args));
+  });
+
+  it('does not count sampling, limits, metadata or other fields that never reach the prompt', () => {
+    const knobs = {
+      temperature: 0.5,
+      max_tokens: 10,
+      n: 2,
+      stop: ['x'],
+      metadata: { a: 'b'.repeat(500) },
+      user: 'u'.repeat(100),
+      seed: 1,
+      stream: true,
+    };
+    expect(estimatePromptTokens({ ...base, ...knobs })).toBe(estimatePromptTokens(base));
+  });
+});
