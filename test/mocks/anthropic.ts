@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Behaviour, behaviourOf } from './behaviour.js';
+import { sendEmptyStream, sendKeyEcho, sendMalformedJson, withMalformedEvent } from './malformed.js';
 import { type MockOptions, type MockProvider, type RecordedRequest, sendJson, sleep, startMockServer } from './mock-server.js';
 import { type Answer, type MockUsage, type PromptSummary, scriptAnswer, sendCutJson, sendEventStream, usageOf } from './scripted-answer.js';
 
@@ -92,16 +93,34 @@ function content(answer: Answer, id: string): Array<Record<string, unknown>> {
   ];
 }
 
+/** The `content` of a `bad-*` message (undefined: leave it out; null: well-formed). */
+function malformedContent(behaviour: Behaviour, text: string): unknown {
+  switch (behaviour.malformed) {
+    case 'no-choices':
+    case 'null-choice':
+      return [null];
+    case 'no-delta':
+    case 'no-message':
+      return undefined;
+    case 'array-content':
+      return text;
+    default:
+      return null;
+  }
+}
+
 function message(body: AnthropicBody, answer: Answer, usage: MockUsage, behaviour: Behaviour, id: string): string {
+  const bad = malformedContent(behaviour, answer.kind === 'text' ? answer.text : answer.preface);
+  const noUsage = behaviour.noUsage || behaviour.malformed === 'array-content';
   return JSON.stringify({
     id: `msg_${id}`,
     type: 'message',
     role: 'assistant',
     model: body.model,
-    content: content(answer, id),
+    ...(bad === undefined ? {} : { content: bad === null ? content(answer, id) : bad }),
     stop_reason: answer.kind === 'tool' ? 'tool_use' : 'end_turn',
     stop_sequence: null,
-    ...(behaviour.noUsage ? {} : { usage: wireUsage(usage, usage.completion) }),
+    ...(noUsage ? {} : { usage: wireUsage(usage, behaviour.malformed === 'zero-output' ? 0 : usage.completion) }),
   });
 }
 
@@ -134,10 +153,27 @@ function streamFrames(body: AnthropicBody, answer: Answer, usage: MockUsage, beh
   }
   if (behaviour.stream === 'error') return [...frames.slice(0, 4), OVERLOADED];
   const delta = { stop_reason: answer.kind === 'tool' ? 'tool_use' : 'end_turn', stop_sequence: null };
-  frames.push(frame('message_delta', behaviour.noUsage ? { delta } : { delta, usage: { output_tokens: usage.completion } }));
+  const outputTokens = behaviour.malformed === 'zero-output' ? 0 : usage.completion;
+  frames.push(frame('message_delta', behaviour.noUsage ? { delta } : { delta, usage: { output_tokens: outputTokens } }));
   frames.push(frame('message_stop', {}));
+  if (behaviour.malformed !== undefined) return withMalformedEvent(frames, behaviour, badEvent(behaviour));
   // Anthropic sends message_start, the first block's start and a ping together; only deltas trickle.
   return behaviour.stream === 'slow' ? [frames.slice(0, 3).join(''), ...frames.slice(3)] : frames;
+}
+
+/** The one bad event of a `bad-*` stream (undefined: the mode breaks something else). */
+function badEvent(behaviour: Behaviour): string | undefined {
+  switch (behaviour.malformed) {
+    case 'no-choices':
+    case 'null-choice':
+      return frame('content_block_start', { index: 0, content_block: null });
+    case 'no-delta':
+    case 'no-message':
+    case 'array-content':
+      return frame('content_block_delta', { index: 0 });
+    default:
+      return undefined;
+  }
 }
 
 function requestError(req: IncomingMessage, body: AnthropicBody): [number, string] | undefined {
@@ -158,6 +194,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   const behaviour = behaviourOf(body.model ?? '', req.headers);
   if (behaviour.slowHeadersMs !== undefined) await sleep(behaviour.slowHeadersMs);
   if (res.destroyed) return;
+  if (behaviour.echoKey !== undefined) {
+    return sendKeyEcho(res, behaviour, String(req.headers['x-api-key']), (text) => anthropicErrorBody(401, text));
+  }
   if (behaviour.failStatus !== undefined) {
     const headers: Record<string, string> =
       behaviour.failStatus === 429 ? { 'retry-after': '7', 'anthropic-ratelimit-requests-remaining': '0' } : {};
@@ -167,10 +206,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   const answer = scriptAnswer(summary, behaviour);
   const usage = usageOf(summary, answer, behaviour);
   const id = `mock${counter}`;
-  if (body.stream === true)
+  if (body.stream === true) {
+    if (behaviour.malformed === 'empty') return sendEmptyStream(res);
     return sendEventStream(res, streamFrames(body, answer, usage, behaviour, id), behaviour.stream, behaviour.intervalMs);
+  }
   const json = message(body, answer, usage, behaviour, id);
   if (behaviour.stream === 'cut' || behaviour.stream === 'cut-start') return sendCutJson(res, json);
+  if (sendMalformedJson(res, behaviour, json)) return;
   sendJson(res, 200, json, { 'request-id': `req_${id}` });
 }
 

@@ -16,10 +16,50 @@
  * | `stream-error` | a few chunks, then the provider's error event mid-stream |
  * | `no-usage` | omits usage |
  * | `cached` | reports half the prompt tokens as read from the cache |
+ *
+ * Malformed output (issue 10): each `bad-*` token breaks the wire format in one way. In streams the bad
+ * event comes after two valid events (the role and the first text reached the client: expect an SSE
+ * error frame), or first with `bad-at-start` (nothing reached the client: expect a fallback or a 502).
+ * See test/mocks/malformed.ts for the exact bytes.
+ *
+ * | token | stream | non-streaming |
+ * |---|---|---|
+ * | `bad-no-choices` | openai: a chunk without `choices`; anthropic: `content_block_start` with `content_block: null`; google: `candidates: "…"` | openai: no `choices`; anthropic: `content: [null]`; google: no candidates |
+ * | `bad-null-choice` | openai: `choices: [null]`; anthropic: `content_block_start` with `content_block: null`; google: `candidates: [null]` | openai: `choices: [null]`; anthropic: `content: [null]`; google: `candidates: [null]` |
+ * | `bad-no-delta` | openai: a choice without `delta`; anthropic: `content_block_delta` without `delta`; google: `parts: [null]` | as `bad-no-message` |
+ * | `bad-no-message` | as `bad-no-delta` | openai: a choice without `message`; anthropic: no `content`; google: `parts: "…"` |
+ * | `bad-array-content` | as `bad-no-delta` | openai: `message.content` as an array of text parts, no usage; anthropic: `content` as a string, no usage; google: `text` as an array, no usage |
+ * | `bad-json` | a `data:` line of invalid JSON | a 200 body cut in half (cleanly ended) |
+ * | `bad-framing` | from the bad event on, frames lose their `data:` prefix and blank lines | an SSE body where JSON is expected |
+ * | `bad-empty` | 200 with an empty body | 200 with an empty body |
+ * | `bad-zero-output` | text, then usage reporting 0 output tokens | text with usage reporting 0 output tokens |
+ * | `cut-stream` / `cut-start` / `stream-error-first` (above) | a connection cut mid-stream / before any data / an error-first stream | |
+ *
+ * Key echoes (issue 10): `echo-key[-variant]` answers HTTP 500 (or `fail-NNN`'s status) with a
+ * text/plain body that echoes the provider key the mock received in its auth header:
+ * `echo-key` as is, `echo-key-upper` upper-cased, `echo-key-pct` percent-encoded byte by byte,
+ * `echo-key-json` inside the provider's JSON error body as `\u` escapes, `echo-key-cut` preceded by 180
+ * characters of text (so a 200-character excerpt cuts through it), `echo-key-40` cut after 40 bytes.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
 export type StreamMode = 'normal' | 'slow' | 'cut' | 'cut-start' | 'error' | 'error-first';
+
+export const MALFORMED_MODES = [
+  'no-choices',
+  'null-choice',
+  'no-delta',
+  'no-message',
+  'array-content',
+  'json',
+  'framing',
+  'empty',
+  'zero-output',
+] as const;
+export type Malformed = (typeof MALFORMED_MODES)[number];
+
+export const KEY_ECHOES = ['upper', 'pct', 'json', 'cut', '40'] as const;
+export type KeyEcho = 'plain' | (typeof KEY_ECHOES)[number];
 
 export type Behaviour = {
   tools: boolean;
@@ -32,6 +72,12 @@ export type Behaviour = {
   intervalMs: number;
   /** `chunks-N`: the answer is exactly N pieces (the benchmark's ~20-chunk and 30 s streams). */
   chunks: number | undefined;
+  /** `bad-*`: how the answer breaks the wire format. */
+  malformed: Malformed | undefined;
+  /** Index of the stream event that is replaced by the malformed one (0 with `bad-at-start`, else 2). */
+  malformedAt: number;
+  /** `echo-key[-variant]`: answer an error body that echoes the provider key. */
+  echoKey: KeyEcho | undefined;
 };
 
 const DEFAULT_SLOW_HEADERS_MS = 3000;
@@ -54,6 +100,16 @@ function streamMode(model: string): StreamMode {
   return 'normal';
 }
 
+function malformedOf(model: string): Malformed | undefined {
+  return MALFORMED_MODES.find((mode) => new RegExp(`(^|-)bad-${mode}($|-)`).test(model));
+}
+
+function echoOf(model: string): KeyEcho | undefined {
+  const match = /(?:^|-)echo-key(?:-(upper|pct|json|cut|40))?(?:$|-)/.exec(model);
+  if (match === null) return undefined;
+  return (match[1] as KeyEcho | undefined) ?? 'plain';
+}
+
 export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behaviour {
   const fail = /fail-(\d{3})/.exec(model);
   const slowHeaders = /slow-headers(?:-(\d+))?/.exec(model);
@@ -69,5 +125,8 @@ export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behavi
     stream: streamMode(model),
     intervalMs: delay ?? Number(slowStream?.[1] ?? DEFAULT_INTERVAL_MS),
     chunks: chunks === null ? undefined : Math.min(MAX_CHUNKS, Math.max(1, Number(chunks[1]))),
+    malformed: malformedOf(model),
+    malformedAt: /(^|-)bad-at-start($|-)/.test(model) ? 0 : 2,
+    echoKey: echoOf(model),
   };
 }

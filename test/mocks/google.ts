@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Behaviour, behaviourOf } from './behaviour.js';
+import { sendEmptyStream, sendKeyEcho, sendMalformedJson, withMalformedEvent } from './malformed.js';
 import { type MockOptions, type MockProvider, type RecordedRequest, sendJson, sleep, startMockServer } from './mock-server.js';
 import { type Answer, type MockUsage, type PromptSummary, scriptAnswer, sendCutJson, sendEventStream, usageOf } from './scripted-answer.js';
 
@@ -110,6 +111,23 @@ function answerParts(answer: Answer): Array<Record<string, unknown>> {
   return [{ functionCall: { name: answer.name, args: answer.args } }];
 }
 
+/** The `candidates` of a `bad-*` response (undefined: leave them out; null: well-formed). */
+function malformedCandidates(behaviour: Behaviour, text: string): unknown {
+  switch (behaviour.malformed) {
+    case 'no-choices':
+      return undefined;
+    case 'null-choice':
+      return [null];
+    case 'no-delta':
+    case 'no-message':
+      return [{ content: { parts: 'oops', role: 'model' }, finishReason: 'STOP', index: 0 }];
+    case 'array-content':
+      return [{ content: { parts: [{ text: [text] }], role: 'model' }, finishReason: 'STOP', index: 0 }];
+    default:
+      return null;
+  }
+}
+
 function response(model: string, answer: Answer, usage: MockUsage, behaviour: Behaviour, body: GeminiBody, id: string): string {
   const count = Math.max(1, body.generationConfig?.candidateCount ?? 1);
   const candidates = Array.from({ length: count }, (_, index) => ({
@@ -117,12 +135,31 @@ function response(model: string, answer: Answer, usage: MockUsage, behaviour: Be
     finishReason: 'STOP',
     index,
   }));
+  const bad = malformedCandidates(behaviour, answer.kind === 'text' ? answer.text : answer.preface);
+  const noUsage = behaviour.noUsage || behaviour.malformed === 'array-content';
   return JSON.stringify({
-    candidates,
-    ...(behaviour.noUsage ? {} : { usageMetadata: usageMetadata(usage) }),
+    ...(bad === undefined ? {} : { candidates: bad === null ? candidates : bad }),
+    ...(noUsage ? {} : { usageMetadata: usageMetadata(usage, behaviour.malformed === 'zero-output' ? 0 : usage.completion) }),
     modelVersion: model,
     responseId: id,
   });
+}
+
+/** The one bad event of a `bad-*` stream (undefined: the mode breaks something else). */
+function badFrame(behaviour: Behaviour, model: string): string | undefined {
+  const frame = (candidates: unknown): string => `data: ${JSON.stringify({ candidates, modelVersion: model })}\r\n\r\n`;
+  switch (behaviour.malformed) {
+    case 'no-choices':
+      return frame('oops');
+    case 'null-choice':
+      return frame([null]);
+    case 'no-delta':
+    case 'no-message':
+    case 'array-content':
+      return frame([{ content: { parts: [null], role: 'model' }, index: 0 }]);
+    default:
+      return undefined;
+  }
 }
 
 const UNAVAILABLE_FRAME = `data: ${googleErrorBody(503)}\r\n\r\n`;
@@ -135,11 +172,12 @@ function streamFrames(model: string, answer: Answer, usage: MockUsage, behaviour
     return `data: ${JSON.stringify({ candidates: [candidate], ...metadata, modelVersion: model, responseId: id })}\r\n\r\n`;
   };
   if (answer.kind === 'tool') return [frame([{ functionCall: { name: answer.name, args: answer.args } }], true, usage.completion)];
+  const last = behaviour.malformed === 'zero-output' ? 0 : usage.completion;
   const frames = answer.pieces.map((piece, i) =>
-    frame([{ text: piece }], i === answer.pieces.length - 1, i + 1 === answer.pieces.length ? usage.completion : i + 1),
+    frame([{ text: piece }], i === answer.pieces.length - 1, i + 1 === answer.pieces.length ? last : i + 1),
   );
   if (behaviour.stream === 'error') return [...frames.slice(0, 2), UNAVAILABLE_FRAME];
-  return frames;
+  return behaviour.malformed === undefined ? frames : withMalformedEvent(frames, behaviour, badFrame(behaviour, model));
 }
 
 const PATH = /^\/v1beta\/models\/([^/:?]+):(generateContent|streamGenerateContent)(\?.*)?$/;
@@ -163,6 +201,9 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   const behaviour = behaviourOf(model, req.headers);
   if (behaviour.slowHeadersMs !== undefined) await sleep(behaviour.slowHeadersMs);
   if (res.destroyed) return;
+  if (behaviour.echoKey !== undefined) {
+    return sendKeyEcho(res, behaviour, key, (message) => JSON.stringify({ error: { code: 400, message, status: 'INVALID_ARGUMENT' } }));
+  }
   if (behaviour.failStatus !== undefined) return sendJson(res, behaviour.failStatus, googleErrorBody(behaviour.failStatus));
   const body = (recorded.body ?? {}) as GeminiBody;
   const summary = summarize(body);
@@ -173,10 +214,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   if (stream) {
     // Without alt=sse Gemini streams a JSON array; the gateway always asks for SSE.
     if (!(match[3] ?? '').includes('alt=sse')) return sendJson(res, 400, googleErrorBody(400));
+    if (behaviour.malformed === 'empty') return sendEmptyStream(res);
     return sendEventStream(res, streamFrames(model, answer, usage, behaviour, id), behaviour.stream, behaviour.intervalMs);
   }
   const json = response(model, answer, usage, behaviour, body, id);
   if (behaviour.stream === 'cut' || behaviour.stream === 'cut-start') return sendCutJson(res, json);
+  if (sendMalformedJson(res, behaviour, json)) return;
   sendJson(res, 200, json);
 }
 

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Behaviour, behaviourOf } from './behaviour.js';
+import { sendEmptyStream, sendKeyEcho, sendMalformedJson, withMalformedEvent } from './malformed.js';
 import { type MockOptions, type MockProvider, type RecordedRequest, sendJson, sleep, startMockServer } from './mock-server.js';
 import { type Answer, type MockUsage, type PromptSummary, scriptAnswer, sendCutJson, sendEventStream, usageOf } from './scripted-answer.js';
 
@@ -91,6 +92,23 @@ function message(answer: Answer, id: string): Record<string, unknown> {
   };
 }
 
+/** The choices of a `bad-*` completion, or undefined for a well-formed one. */
+function malformedChoices(behaviour: Behaviour, text: string): unknown[] | null | undefined {
+  switch (behaviour.malformed) {
+    case 'no-choices':
+      return null;
+    case 'null-choice':
+      return [null];
+    case 'no-delta':
+    case 'no-message':
+      return [{ index: 0, logprobs: null, finish_reason: 'stop' }];
+    case 'array-content':
+      return [{ index: 0, message: { role: 'assistant', content: [{ type: 'text', text }] }, logprobs: null, finish_reason: 'stop' }];
+    default:
+      return undefined;
+  }
+}
+
 function completion(body: OpenAiBody, answer: Answer, usage: MockUsage, behaviour: Behaviour, id: string): string {
   const choices = Array.from({ length: Math.max(1, body.n ?? 1) }, (_, index) => ({
     index,
@@ -98,13 +116,16 @@ function completion(body: OpenAiBody, answer: Answer, usage: MockUsage, behaviou
     logprobs: null,
     finish_reason: answer.kind === 'tool' ? 'tool_calls' : 'stop',
   }));
+  const bad = malformedChoices(behaviour, answer.kind === 'text' ? answer.text : answer.preface);
+  const noUsage = behaviour.noUsage || behaviour.malformed === 'array-content';
+  const reported = behaviour.malformed === 'zero-output' ? { ...usage, completion: 0 } : usage;
   return JSON.stringify({
     id: `chatcmpl-${id}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: body.model,
-    choices,
-    ...(behaviour.noUsage ? {} : { usage: wireUsage(usage) }),
+    ...(bad === null ? {} : { choices: bad ?? choices }),
+    ...(noUsage ? {} : { usage: wireUsage(reported) }),
     service_tier: 'default',
     system_fingerprint: 'fp_mock',
   });
@@ -133,9 +154,27 @@ function streamFrames(body: OpenAiBody, answer: Answer, usage: MockUsage, behavi
   }
   if (behaviour.stream === 'error') return [...frames.slice(0, 3), `data: ${openAiErrorBody(500)}\n\n`];
   frames.push(frame({}, answer.kind === 'tool' ? 'tool_calls' : 'stop'));
-  if (includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage: wireUsage(usage) })}\n\n`);
+  const reported = behaviour.malformed === 'zero-output' ? { ...usage, completion: 0 } : usage;
+  if (includeUsage) frames.push(`data: ${JSON.stringify({ ...head, choices: [], usage: wireUsage(reported) })}\n\n`);
   frames.push('data: [DONE]\n\n');
-  return frames;
+  return behaviour.malformed === undefined ? frames : withMalformedEvent(frames, behaviour, badChunk(head, behaviour));
+}
+
+/** The one bad chunk of a `bad-*` stream (undefined: the mode breaks something else). */
+function badChunk(head: Record<string, unknown>, behaviour: Behaviour): string | undefined {
+  const chunk = (choices: unknown): string => `data: ${JSON.stringify({ ...head, ...(choices === undefined ? {} : { choices }) })}\n\n`;
+  switch (behaviour.malformed) {
+    case 'no-choices':
+      return chunk(undefined);
+    case 'null-choice':
+      return chunk([null]);
+    case 'no-delta':
+    case 'no-message':
+    case 'array-content':
+      return chunk([{ index: 0, logprobs: null, finish_reason: null }]);
+    default:
+      return undefined;
+  }
 }
 
 function authError(req: IncomingMessage): string | undefined {
@@ -169,6 +208,12 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   const behaviour = behaviourOf(body.model ?? '', req.headers);
   if (behaviour.slowHeadersMs !== undefined) await sleep(behaviour.slowHeadersMs);
   if (res.destroyed) return;
+  if (behaviour.echoKey !== undefined) {
+    const key = (req.headers.authorization ?? '').replace(/^Bearer /, '');
+    return sendKeyEcho(res, behaviour, key, (message) =>
+      JSON.stringify({ error: { message, type: 'invalid_request_error', param: null, code: null } }),
+    );
+  }
   if (behaviour.failStatus !== undefined) {
     const headers: Record<string, string> =
       behaviour.failStatus === 429 ? { 'retry-after': '7', 'x-ratelimit-remaining-requests': '0' } : {};
@@ -179,10 +224,13 @@ async function handle(req: IncomingMessage, res: ServerResponse, recorded: Recor
   const usage = usageOf(summary, answer, behaviour);
   counter += 1;
   const id = `mock${counter}`;
-  if (body.stream === true)
+  if (body.stream === true) {
+    if (behaviour.malformed === 'empty') return sendEmptyStream(res);
     return sendEventStream(res, streamFrames(body, answer, usage, behaviour, id), behaviour.stream, behaviour.intervalMs);
+  }
   const json = completion(body, answer, usage, behaviour, id);
   if (behaviour.stream === 'cut' || behaviour.stream === 'cut-start') return sendCutJson(res, json);
+  if (sendMalformedJson(res, behaviour, json)) return;
   sendJson(res, 200, json);
 }
 
