@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { authenticate, platformScope } from '../http/hooks.js';
 import { idempotencyCheck, idempotencyStore } from '../http/idempotency.js';
+import { refuseNul } from '../http/nul-guard.js';
 import { registerAdminRoutes } from './admin/routes.js';
 import { registerApiKeyRoutes } from './api-keys/routes.js';
 import { registerBudgetRoutes, registerMeBudgetRoutes } from './budgets/routes.js';
@@ -15,6 +16,8 @@ import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limit
 import { registerWalletRoutes } from './wallet/routes.js';
 
 export async function registerManagementRoutes(app: FastifyInstance, ctx: AppContext) {
+  // After authentication (onRequest) and body parsing, before validation: every management scope.
+  app.addHook('preValidation', refuseNul);
   await app.register(
     async (admin) => {
       admin.addHook('preHandler', idempotencyCheck(ctx));

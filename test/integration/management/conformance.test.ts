@@ -198,6 +198,22 @@ describe.each(dialects)('spec conformance (%s)', (dialect) => {
     expect((await client(gw.url, decomposed.body.data.api_key.raw_key).get('/v1/me')).body.data.external_id).toBe('Zo\u00eb');
   });
 
+  it('a NUL character is refused the same way on both databases: 404 in a path id, 400 naming the field elsewhere', async () => {
+    const t = await tenant('nul-co');
+    expectApiError(await admin.delete('/v1/admin/models/%00'), 404, 'not_found');
+    expectApiError(await t.api.get(`${t.base}/end-users/ab%00cd`), 404, 'not_found');
+    expectApiError(await t.api.patch(t.base, { name: 'a\u0000b' }), 400, 'validation_error', 'name');
+    expectApiError(await t.api.patch(t.base, { settings: { nested: ['ok', 'x\u0000'] } }), 400, 'validation_error', 'settings.nested[1]');
+    expectApiError(
+      await t.api.post(`${t.base}/end-users`, { external_id: 'u', metadata: { 'k\u0000': 1 } }),
+      400,
+      'validation_error',
+      'metadata.k\u0000',
+    );
+    expectApiError(await t.api.get(`${t.base}/end-users?external_id=%00`), 400, 'validation_error', 'external_id');
+    expect((await t.api.get(t.base)).body.data.name).toBe('nul-co');
+  });
+
   it('every event the code emits has a listener', () => {
     const srcDir = fileURLToPath(new URL('../../../src/', import.meta.url));
     const emitted = new Set<string>();
