@@ -36,7 +36,7 @@ describe('estimatePromptTokens counts what reaches the model besides messages', 
     ),
   };
 
-  it.each([
+  it.each<[string, Record<string, unknown>]>([
     ['tools', { tools: [{ type: 'function', function: { name: 'lookup', description: 'Looks things up', parameters: schema } }] }],
     ['a json_schema response_format', { response_format: { type: 'json_schema', json_schema: { name: 'out', schema } } }],
     ['legacy functions', { functions: [{ name: 'lookup', parameters: schema }] }],
