@@ -3,6 +3,12 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A whole number of milliseconds within bounds, with one message for every way it can be wrong. */
+const millis = (min: number, max: number) => {
+  const message = `must be a whole number of milliseconds from ${min} to ${max}`;
+  return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
+};
+
 const envSchema = z.object({
   PORT: z
     .string()
@@ -35,12 +41,9 @@ const envSchema = z.object({
   ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(1).max(600_000).default(10_000),
   ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(600_000),
   ASSISTIV_UPSTREAM_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1).max(3_600_000).default(300_000),
-  ASSISTIV_RESERVATION_TTL_MS: z.coerce
-    .number()
-    .int()
-    .min(60_000)
-    .max(7 * 86_400_000)
-    .default(3_600_000),
+  ASSISTIV_RESERVATION_TTL_MS: millis(1_000, 7 * 86_400_000).default(3_600_000),
+  ASSISTIV_RESERVATION_SWEEP_INTERVAL_MS: millis(100, 3_600_000).default(60_000),
+  ASSISTIV_SHUTDOWN_GRACE_MS: millis(0, 3_600_000).default(30_000),
   // Slow-loris bounds: they cover receiving a request only, never the response (a stream may run for minutes).
   ASSISTIV_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   ASSISTIV_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
@@ -53,6 +56,10 @@ export type Config = {
   upstreamTimeouts: { connectTimeoutMs: number; firstByteTimeoutMs: number; idleTimeoutMs: number };
   /** An unsettled reservation older than this belongs to a crashed request: the sweeper releases it. Longer than any call. */
   reservationTtlMs: number;
+  /** How often the PostgreSQL sweeper looks for expired reservations. */
+  reservationSweepIntervalMs: number;
+  /** SIGTERM: how long requests in flight (streams) may run on before they are cut and settled as cancelled. */
+  shutdownGraceMs: number;
   port: number;
   host: string;
   dataDir: string;
@@ -137,6 +144,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       keepAliveTimeoutMs: e.ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS,
     },
     reservationTtlMs: e.ASSISTIV_RESERVATION_TTL_MS,
+    reservationSweepIntervalMs: e.ASSISTIV_RESERVATION_SWEEP_INTERVAL_MS,
+    shutdownGraceMs: e.ASSISTIV_SHUTDOWN_GRACE_MS,
     upstreamTimeouts: {
       connectTimeoutMs: e.ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: e.ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,

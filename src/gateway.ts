@@ -1,6 +1,6 @@
 /** Starts a gateway from a configuration: storage, migrations, catalogue, secrets, app. Used by the CLI and tests. */
 import type { FastifyInstance } from 'fastify';
-import { buildApp, newEventBus, type ServerRole } from './app.js';
+import { type AppModules, buildApp, newEventBus, type ServerRole } from './app.js';
 import { createBillingEngine } from './billing/engine.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import type { Config } from './config.js';
@@ -21,8 +21,33 @@ export type Gateway = {
   app: FastifyInstance;
   ctx: AppContext;
   secrets: GatewaySecrets;
-  close(): Promise<void>;
+  /**
+   * Graceful stop: refuses new connections (and answers 503 to new requests on open ones), lets requests
+   * in flight run for up to graceMs (default config.shutdownGraceMs), then cuts the rest (the pipeline
+   * settles a cut stream as cancelled, billed for what was delivered); waits for every admitted request to
+   * settle or release, then flushes the log writer and the billing engine and closes the store.
+   */
+  close(graceMs?: number): Promise<void>;
 };
+
+/** Connections whose stream ended are closed this often while draining (keep-alive would hold them open). */
+const DRAIN_IDLE_CHECK_MS = 100;
+/** After the last connection closed, how long cut requests may take to settle before the store closes. */
+const SETTLE_AFTER_CLOSE_MS = 10_000;
+
+/** Stops accepting, lets what is in flight finish until the deadline, then cuts it. */
+async function stopServing(app: FastifyInstance, graceMs: number): Promise<void> {
+  const server = app.server;
+  const closed = app.close();
+  const idle = setInterval(() => server.closeIdleConnections(), DRAIN_IDLE_CHECK_MS);
+  const deadline = setTimeout(() => server.closeAllConnections(), graceMs);
+  try {
+    await closed;
+  } finally {
+    clearInterval(idle);
+    clearTimeout(deadline);
+  }
+}
 
 export async function prepareStore(config: Config): Promise<Store> {
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
@@ -44,6 +69,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
     { store, clock, events },
     {
       reservationTtlMs: config.reservationTtlMs,
+      sweepIntervalMs: config.reservationSweepIntervalMs,
       onSweepError: (err) => process.stderr.write(`assistiv: releasing expired reservations failed: ${String(err)}\n`),
     },
   );
@@ -57,7 +83,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter };
 }
 
-export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean; role?: ServerRole } = {}): Promise<Gateway> {
+export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean; logStream?: AppModules['logStream']; role?: ServerRole } = {}): Promise<Gateway> {
   const secrets = resolveSecrets(config);
   const store = await prepareStore(config);
   const clock = opts.clock ?? systemClock;
@@ -65,6 +91,7 @@ export async function createGateway(config: Config, opts: { clock?: Clock; logge
   const inference: InferenceDeps = { ctx, routes: new RouteCache(ctx, config.limits.authCacheTtlMs) };
   const app = await buildApp(ctx, {
     logger: opts.logger,
+    logStream: opts.logStream,
     role: opts.role,
     extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)],
   });
@@ -73,8 +100,11 @@ export async function createGateway(config: Config, opts: { clock?: Clock; logge
     app,
     ctx,
     secrets,
-    async close() {
-      await app.close();
+    async close(graceMs = config.shutdownGraceMs) {
+      await stopServing(app, graceMs);
+      // A cut stream settles after its socket closed: every admitted request resolves its hold first.
+      const unresolved = await ctx.billing.whenIdle(SETTLE_AFTER_CLOSE_MS);
+      if (unresolved > 0) process.stderr.write(`assistiv: stopping with ${unresolved} request(s) unsettled: nothing was billed for them\n`);
       await ctx.requestLogs.flush();
       await ctx.billing.close();
       await ctx.rateLimiter.close();

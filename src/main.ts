@@ -71,12 +71,21 @@ program
       );
     }
     process.stdout.write(`${lines.join('\n')}\n`);
-    const stop = async () => {
-      await gateway.close();
-      process.exit(0);
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals) => {
+      // A second signal (Ctrl-C twice) does not wait: SQLite holds end with the process, PostgreSQL's are swept.
+      if (stopping) process.exit(1);
+      stopping = true;
+      process.stdout.write(
+        `assistiv: ${signal}: no new connections; finishing requests in flight (up to ${config.shutdownGraceMs} ms, ASSISTIV_SHUTDOWN_GRACE_MS)\n`,
+      );
+      gateway.close().then(
+        () => process.exit(0),
+        (err) => fail('stopping failed', err),
+      );
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
   });
 
 program

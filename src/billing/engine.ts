@@ -48,6 +48,11 @@ export type BillingEngineHandle = BillingEngine & {
   heldFor(q: { platformId: string }): number;
   /** µUSD this process holds in memory on the budget (SQLite; 0 on PostgreSQL), like heldFor. */
   heldForBudget(budgetId: string): number;
+  /**
+   * Resolves once every reservation this process took is resolved (settled or released), or after
+   * timeoutMs; returns how many were still open. Graceful shutdown waits on it.
+   */
+  whenIdle(timeoutMs: number): Promise<number>;
   /** Stops the sweeper and commits whatever is queued. */
   close(): Promise<void>;
 };
@@ -67,9 +72,20 @@ export function createBillingEngine(
   const impl = sqlite ?? new PostgresBillingEngine(deps.store.db, markups, engineOpts);
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
+  // Reservations this process took and has not resolved: requests in flight here. The sweeper never voids
+  // them (they are alive whatever their age), and shutdown waits for them.
+  const open = new Set<string>();
+  let idleWaiters: Array<() => void> = [];
+  const resolved = (requestId: string) => {
+    if (!open.delete(requestId) || open.size > 0 || idleWaiters.length === 0) return;
+    for (const wake of idleWaiters) wake();
+    idleWaiters = [];
+  };
 
   const sweepOnce = async (): Promise<number> => {
     let released = 0;
+    // This process's own requests stay in place (they are alive): later pages skip past them.
+    let skipped = 0;
     for (let round = 0; round < SWEEP_ROUNDS_MAX; round++) {
       const nowIso = new Date(deps.clock.now()).toISOString();
       const expired = await deps.store.db
@@ -77,9 +93,13 @@ export function createBillingEngine(
         .select('request_id')
         .where('expires_at', '<=', nowIso)
         .orderBy('expires_at')
+        .orderBy('request_id')
         .limit(SWEEP_PAGE)
+        .offset(skipped)
         .execute();
-      const results = await Promise.all(expired.map((r) => impl.releaseById(r.request_id)));
+      const others = expired.filter((r) => !open.has(r.request_id));
+      skipped += expired.length - others.length;
+      const results = await Promise.all(others.map((r) => impl.releaseById(r.request_id)));
       released += results.filter(Boolean).length;
       if (expired.length < SWEEP_PAGE) break;
     }
@@ -98,9 +118,15 @@ export function createBillingEngine(
   const report = (err: unknown) => options.onSweepError?.(err);
 
   return {
-    reserve: (req: ReserveRequest): Promise<ReserveResult> => impl.reserve(req),
-    settle: (reservation: Reservation, input: SettleInput): Promise<Settled> => impl.settle(reservation, input),
-    release: (reservation: Reservation, logRow?: RequestLogsTable) => impl.release(reservation, logRow),
+    reserve: (req: ReserveRequest): Promise<ReserveResult> =>
+      impl.reserve(req).then((res) => {
+        if (res.ok) open.add(req.requestId);
+        return res;
+      }),
+    settle: (reservation: Reservation, input: SettleInput): Promise<Settled> =>
+      impl.settle(reservation, input).finally(() => resolved(reservation.requestId)),
+    release: (reservation: Reservation, logRow?: RequestLogsTable) =>
+      impl.release(reservation, logRow).finally(() => resolved(reservation.requestId)),
     releaseById: (requestId: string) => impl.releaseById(requestId),
     sweep,
     heldFor: ({ platformId }) => sqlite?.walletHeldMicros(platformId) ?? 0,
@@ -111,6 +137,16 @@ export function createBillingEngine(
       sweep().catch(report);
       timer = setInterval(() => sweep().catch(report), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       timer.unref();
+    },
+    whenIdle(timeoutMs: number): Promise<number> {
+      if (open.size === 0) return Promise.resolve(0);
+      return new Promise((resolve) => {
+        const timeout = setTimeout(() => resolve(open.size), timeoutMs);
+        idleWaiters.push(() => {
+          clearTimeout(timeout);
+          resolve(0);
+        });
+      });
     },
     async close() {
       if (timer) clearInterval(timer);
