@@ -83,7 +83,10 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter };
 }
 
-export async function createGateway(config: Config, opts: { clock?: Clock; logger?: boolean; logStream?: AppModules['logStream']; role?: ServerRole } = {}): Promise<Gateway> {
+export async function createGateway(
+  config: Config,
+  opts: { clock?: Clock; logger?: boolean; logStream?: AppModules['logStream']; role?: ServerRole } = {},
+): Promise<Gateway> {
   const secrets = resolveSecrets(config);
   const store = await prepareStore(config);
   const clock = opts.clock ?? systemClock;

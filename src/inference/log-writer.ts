@@ -1,7 +1,9 @@
 /**
- * Request log rows, written in small batches after the response (design §3): the money is committed
- * before a request finishes; a crash may lose a log row's latency figure, never a debit. Reads on this
- * instance flush first, so a client never misses its own last call.
+ * Request log rows of calls that move no money (`rejected` by a rate limit or a 402, and the rare release
+ * whose own transaction failed), written in small batches (design §3). Rows of admitted calls are written by
+ * the billing engine in the settle or release transaction, so a crash never separates a debit from its
+ * row; one lost from this queue records a refusal only. Reads on this instance flush first, so a client
+ * never misses its own last call.
  */
 import type { Store } from '../store/database.js';
 import type { RequestLogsTable } from '../store/schema.js';
