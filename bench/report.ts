@@ -45,6 +45,8 @@ export type RunReport = {
   machine: { cpus: number; cpuModel: string; node: string; platform: string; loadAverage: number[] };
   secondsPerMeasurement: number;
   rounds: number;
+  /** CPU per second of wall time each server (and database) used while idle, just before the scenarios. */
+  idleCpuMsPerS: Record<string, number>;
   gateways: GatewaySummary[];
   scenarios: ScenarioResult[];
 };
@@ -148,6 +150,9 @@ export function formatReport(r: RunReport): string {
     `Assistiv Gateway benchmark ${r.startedAt}: commit ${r.revision.commit}${r.revision.srcChanges.length ? ` + uncommitted changes (${r.revision.srcChanges.length} files in src/bin/migrations)` : ''}`,
     `${m.cpus} × ${m.cpuModel}, Node ${m.node}, load average ${m.loadAverage.map((v) => v.toFixed(1)).join(' ')}; ~${r.secondsPerMeasurement} s per target and scenario in ${r.rounds} interleaved rounds`,
     'floor = floor-proxy.ts (undici pool.stream, raw headers); pipeline = pipeline-proxy.ts (pool.request + stream.pipeline); direct = the mock itself',
+    `idle CPU before the scenarios (ms per s, counted in every CPU µs/req figure): ${Object.entries(r.idleCpuMsPerS)
+      .map(([n, v]) => `${n} ${v.toFixed(1)}`)
+      .join(', ')}`,
   );
   for (const g of r.gateways) {
     const hasDb = Object.values(g.scenarios).some((s) => s?.databaseCpuMicrosPerRequest !== undefined);
@@ -155,14 +160,14 @@ export function formatReport(r: RunReport): string {
       '',
       `## ${g.name}: ${g.database}`,
       '',
-      `| scenario | gateway req/s | ÷ floor | ÷ pipeline | gateway CPU µs/req | floor CPU µs/req | CPU × floor |${hasDb ? ' database CPU µs/req |' : ''} added p50 / p99 ms over floor |`,
-      `|---|---:|---:|---:|---:|---:|---:|${hasDb ? '---:|' : ''}---:|`,
+      `| scenario | gateway req/s | ÷ floor | ÷ pipeline | gateway CPU µs/req | floor CPU µs/req | CPU × floor |${hasDb ? ' database CPU µs/req | gateway + database × floor |' : ''} added p50 / p99 ms over floor |`,
+      `|---|---:|---:|---:|---:|---:|---:|${hasDb ? '---:|---:|' : ''}---:|`,
     );
     for (const res of r.scenarios) {
       const s = g.scenarios[res.scenario.name];
       if (!s) continue;
       lines.push(
-        `| ${res.scenario.label} | ${f(s.reqPerS, 0)} | **${f(s.overFloor, 2)}×** | ${f(s.overPipeline, 2)}× | **${f(s.cpuMicrosPerRequest, 0)}** | ${f(s.floorCpuMicrosPerRequest, 0)} | ${f(s.cpuTimesFloor, 2)}× |${hasDb ? ` ${f(s.databaseCpuMicrosPerRequest, 0)} |` : ''} ${ms(s.addedP50MsOverFloor)} / ${ms(s.addedP99MsOverFloor)} |`,
+        `| ${res.scenario.label} | ${f(s.reqPerS, 0)} | **${f(s.overFloor, 2)}×** | ${f(s.overPipeline, 2)}× | **${f(s.cpuMicrosPerRequest, 0)}** | ${f(s.floorCpuMicrosPerRequest, 0)} | ${f(s.cpuTimesFloor, 2)}× |${hasDb ? ` ${f(s.databaseCpuMicrosPerRequest, 0)} | ${f((s.cpuMicrosPerRequest + (s.databaseCpuMicrosPerRequest ?? 0)) / s.floorCpuMicrosPerRequest, 2)}× |` : ''} ${ms(s.addedP50MsOverFloor)} / ${ms(s.addedP99MsOverFloor)} |`,
       );
     }
     const c1 = g.scenarios.c1;

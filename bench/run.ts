@@ -15,12 +15,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type BenchEnvironment, prepareEnvironment } from './environment.js';
 import { type Durability, type PostgresCluster, startCluster } from './postgres-cluster.js';
-import { type GatewayProcess, repoRoot, type ServerProcess, startChild, startGateway } from './processes.js';
+import { cpuMicros, type GatewayProcess, repoRoot, type ServerProcess, startChild, startGateway } from './processes.js';
 import { formatProfile, summarizeProfile } from './profile-summary.js';
 import { provisionTenant, type Tenant } from './provision.js';
 import { formatReport, type GatewayInfo, machine, summarize, writeResult } from './report.js';
 import { runSoak } from './soak.js';
-import { runScenario, type ScenarioResult, type SuiteTotals, scenarios, targetsFor } from './suite.js';
+import { runScenario, type ScenarioResult, type SuiteTotals, scenarios, type Target, targetsFor } from './suite.js';
 import { type BillingCheck, checkBilling } from './verify.js';
 
 const { values: opts } = parseArgs({
@@ -83,6 +83,21 @@ async function gatewaySetups(): Promise<GatewaySetup[]> {
     });
   }
   return setups;
+}
+
+/** CPU each server (and each gateway's database) burns with no request in flight: part of any per-request figure at low rates. */
+async function measureIdle(targets: Target[], ms = 3_000): Promise<Record<string, number>> {
+  const readings = () =>
+    targets.flatMap((t) => [
+      [t.role === 'direct' ? 'mock' : t.name, cpuMicros(t.server.pid)] as const,
+      ...(t.databaseCpuMicros ? [[`${t.name} database`, t.databaseCpuMicros()] as const] : []),
+    ]);
+  await new Promise((r) => setTimeout(r, 1_000));
+  const before = new Map(readings());
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, ms));
+  const seconds = (performance.now() - t0) / 1000;
+  return Object.fromEntries(readings().map(([name, v]) => [name, (v - (before.get(name) ?? v)) / 1000 / seconds]));
 }
 
 type Gateway = {
@@ -157,6 +172,12 @@ async function main(): Promise<number> {
         databaseCpuMicros: g.setup.cluster ? () => g.setup.cluster?.cpuMicros() ?? 0 : undefined,
       })),
     );
+    const idleCpuMsPerS = await measureIdle(targets);
+    say(
+      `idle CPU, ms per s: ${Object.entries(idleCpuMsPerS)
+        .map(([n, v]) => `${n} ${v.toFixed(1)}`)
+        .join(', ')}`,
+    );
     const totals: SuiteTotals = { gatewayOk: {}, failures: 0 };
     const results: ScenarioResult[] = [];
     for (const scenario of scenarios.filter((s) => !only || only.includes(s.name))) {
@@ -181,6 +202,7 @@ async function main(): Promise<number> {
       secondsPerMeasurement: seconds,
       rounds,
       gateways: gatewayInfo,
+      idleCpuMsPerS,
       scenarios: results,
       billing,
     });
