@@ -28,6 +28,8 @@ export type AppModules = {
   /** `assistiv serve --role`: management (API, dashboard, docs), inference, or both (spec §0). */
   role?: ServerRole;
   logger?: boolean;
+  /** Where log lines go instead of stdout (the test suite's secrets scan collects them in a file). */
+  logStream?: { write(line: string): void };
 };
 
 export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promise<FastifyInstance> {
@@ -41,6 +43,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
               paths: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.raw_key'],
               censor: '[redacted]',
             },
+            ...(modules.logStream && { stream: modules.logStream }),
           },
     bodyLimit: ctx.config.limits.managementBodyBytes,
     // Slow-loris bounds (config.ts): Node's requestTimeout ends when the request has been received, so a long
