@@ -96,7 +96,7 @@ function errorLabel(payload: unknown): string | undefined {
  * redacted first and cut after, so a key split by the cut cannot slip through. A body that looks like
  * JSON but does not parse (cut mid-way) counts as JSON.
  */
-export function fallbackMessage(status: number, bodyText: string, payload: unknown): string {
+function fallbackMessage(status: number, bodyText: string, payload: unknown): string {
   const label = errorLabel(payload);
   const sentence = `the provider answered HTTP ${status}${label === undefined ? '' : ` (${label})`} without an error message`;
   const text = redactSecrets(bodyText).replace(/\s+/g, ' ').trim();

@@ -62,7 +62,7 @@ export async function sendChat(
     });
   } catch (error) {
     call.release();
-    return { ok: false, error: controller.signal.aborted ? CANCELLED : transportError(error) };
+    return { ok: false, error: controller.signal.aborted ? CANCELLED : withoutKey(transportError(error), target.apiKey) };
   }
   if (response.statusCode < 200 || response.statusCode > 299) return failed(call, response);
   return options.stream ? peekStream(call, response) : readCompletion(call, response);
