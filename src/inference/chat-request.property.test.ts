@@ -192,6 +192,7 @@ const body = fc
         fc.oneof(
           { weight: 10, arbitrary: fc.dictionary(fc.string({ maxLength: 64 }), fc.string({ maxLength: 512 }), { maxKeys: 16 }) },
           { weight: 1, arbitrary: fc.dictionary(fc.string({ maxLength: 70 }), fc.string({ maxLength: 600 }), { maxKeys: 18 }) },
+          { weight: 1, arbitrary: deep },
         ),
       ),
       logit_bias: sometimes(fc.dictionary(fc.stringMatching(/^\d{1,6}$/), fc.integer({ min: -120, max: 120 }))),
