@@ -36,6 +36,11 @@ describe('openai malformed stream chunks', () => {
     expect(event?.type === 'chunk' && event.raw).toBeUndefined();
   });
 
+  it('reads an `event: error` frame without an `error` wrapper as the provider error it is', () => {
+    const events = replaySse(`${good}event: error\ndata: {"message":"model overloaded"}\n\n`, createOpenAiStreamTranslator());
+    expect(events.at(-1)).toEqual({ type: 'error', error: { kind: 'server', status: 500, retryable: true, message: 'model overloaded' } });
+  });
+
   it('reports an empty stream and a [DONE]-only stream as errors', () => {
     expect(replaySse('', createOpenAiStreamTranslator())).toMatchObject([{ type: 'error', error: { kind: 'bad_response' } }]);
     expect(replaySse('data: [DONE]\n\n', createOpenAiStreamTranslator())).toMatchObject([

@@ -56,6 +56,11 @@ export function createOpenAiStreamTranslator(): StreamTranslator {
       if (done) return [];
       if (event.data === DONE) return sawChunk ? finish() : fail('the provider ended its stream without sending an answer');
       const payload = tryParseJson(event.data);
+      if (event.event === 'error') {
+        // Some compatible servers name the event instead of wrapping the payload in `error`.
+        done = true;
+        return [{ type: 'error', error: openAiStreamError(isRecord(payload) ? payload : {}) }];
+      }
       if (!isRecord(payload)) return fail('the provider sent malformed JSON in its stream');
       if (payload.error !== undefined && payload.error !== null) {
         done = true;
