@@ -67,7 +67,13 @@ function childrenOf(pid: number): number[] {
 
 export async function startCluster(durability: Durability): Promise<PostgresCluster> {
   const bin = pgBin();
-  const dir = mkdtempSync(join(tmpdir(), `assistiv-bench-pg-${durability}-`));
+  // On tmpfs fsync costs nothing and "durable" would be a lie: PG_BENCH_DIR puts the cluster on a real disk.
+  const parent = process.env.PG_BENCH_DIR || tmpdir();
+  const filesystem = execFileSync('stat', ['-f', '-c', '%T', parent], { encoding: 'utf8' }).trim();
+  if (durability === 'durable' && /tmpfs|ramfs/.test(filesystem)) {
+    throw new Error(`${parent} is ${filesystem}, where fsync is free: set PG_BENCH_DIR to a directory on a real disk`);
+  }
+  const dir = mkdtempSync(join(parent, `assistiv-bench-pg-${durability}-`));
   if (process.getuid?.() === 0) {
     const uid = Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).trim());
     const gid = Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).trim());
@@ -88,7 +94,7 @@ export async function startCluster(durability: Durability): Promise<PostgresClus
   runAsOwner(join(bin, 'pg_ctl'), ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', options, 'start']);
   const postmaster = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const settings = await showSettings(url);
+  const settings = `${await showSettings(url)} data_dir_filesystem=${filesystem}`;
   return {
     durability,
     url,
