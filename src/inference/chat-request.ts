@@ -39,7 +39,7 @@ const INT64 = 2 ** 63;
 type NumberRule = readonly [min: number, max: number, integer: boolean];
 
 /** Ranges as OpenAI documents them. */
-const NUMBERS: Readonly<Record<string, NumberRule>> = {
+const NUMBERS: ReadonlyArray<readonly [field: string, rule: NumberRule]> = Object.entries({
   temperature: [0, 2, false],
   top_p: [0, 1, false],
   presence_penalty: [-2, 2, false],
@@ -49,7 +49,7 @@ const NUMBERS: Readonly<Record<string, NumberRule>> = {
   max_completion_tokens: [1, MAX_OUTPUT_TOKENS, true],
   top_logprobs: [0, 20, true],
   seed: [-INT64, INT64, true],
-};
+} satisfies Record<string, NumberRule>);
 
 const BOOLEANS = ['stream', 'logprobs', 'parallel_tool_calls', 'store'] as const;
 /** Enumerations OpenAI keeps extending (service tiers, effort levels) are passed on as any string. */
@@ -65,7 +65,7 @@ export function parseChatRequest(raw: unknown): ChatRequest {
   checkMessages(raw.messages);
   checkTools(raw);
   checkResponseFormat(raw.response_format);
-  for (const [field, [min, max, integer]] of Object.entries(NUMBERS)) optionalNumber(raw[field], field, min, max, integer);
+  for (const [field, [min, max, integer]] of NUMBERS) optionalNumber(raw[field], field, min, max, integer);
   for (const field of BOOLEANS) optionalBoolean(raw[field], field);
   for (const field of STRINGS) optionalString(raw[field], field);
   for (const field of OBJECTS) optionalObject(raw[field], field);

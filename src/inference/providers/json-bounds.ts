@@ -25,8 +25,9 @@ export function jsonSize(value: unknown, maxLevels: number): number {
     }
     return size;
   }
-  for (const [key, item] of Object.entries(value)) {
-    const itemSize = jsonSize(item, maxLevels - 1);
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const itemSize = jsonSize(record[key], maxLevels - 1);
     if (itemSize < 0) return -1;
     size += key.length + itemSize + 4;
   }
