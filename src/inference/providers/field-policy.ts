@@ -58,3 +58,15 @@ export function fieldWarnings(body: Readonly<Record<string, unknown>>, policy: F
   }
   return warnings;
 }
+
+/** A body may repeat one oddity thousands of times (unknown keys, unsupported parts): warnings stay short. */
+const MAX_WARNINGS = 20;
+const MAX_WARNING_CHARS = 200;
+
+/** Distinct warnings, each cut to MAX_WARNING_CHARS, at most MAX_WARNINGS of them plus a count of the rest. */
+export function boundedWarnings(warnings: readonly string[]): string[] {
+  const distinct = [...new Set(warnings)];
+  const kept = distinct.slice(0, MAX_WARNINGS).map((w) => (w.length > MAX_WARNING_CHARS ? `${w.slice(0, MAX_WARNING_CHARS)}…` : w));
+  if (distinct.length > MAX_WARNINGS) kept.push(`… and ${distinct.length - MAX_WARNINGS} more warnings`);
+  return kept;
+}

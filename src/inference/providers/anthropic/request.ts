@@ -1,5 +1,5 @@
 /** Anthropic Messages request (docs.anthropic.com/en/api/messages): URL, headers and body. */
-import { type FieldPolicy, fieldWarnings } from '../field-policy.js';
+import { boundedWarnings, type FieldPolicy, fieldWarnings } from '../field-policy.js';
 import type { ChatRequest, UpstreamHttpRequest, UpstreamTarget } from '../types.js';
 import { joinUrl } from '../url.js';
 import { convertMessages } from './messages.js';
@@ -79,6 +79,6 @@ export function buildAnthropicRequest(body: ChatRequest, target: UpstreamTarget,
       'anthropic-version': ANTHROPIC_VERSION,
     },
     body: JSON.stringify(payload),
-    warnings: [...fieldWarnings(body, anthropicFieldPolicy), ...converted.warnings],
+    warnings: boundedWarnings([...fieldWarnings(body, anthropicFieldPolicy), ...converted.warnings]),
   };
 }

@@ -1,5 +1,5 @@
 /** Gemini generateContent / streamGenerateContent request (ai.google.dev/api/generate-content). */
-import { type FieldPolicy, fieldWarnings } from '../field-policy.js';
+import { boundedWarnings, type FieldPolicy, fieldWarnings } from '../field-policy.js';
 import type { ChatRequest, UpstreamHttpRequest, UpstreamTarget } from '../types.js';
 import { joinUrl } from '../url.js';
 import { convertContents } from './contents.js';
@@ -71,6 +71,6 @@ export function buildGoogleRequest(body: ChatRequest, target: UpstreamTarget, st
       'x-goog-api-key': target.apiKey,
     },
     body: JSON.stringify(payload),
-    warnings,
+    warnings: boundedWarnings(warnings),
   };
 }
