@@ -28,6 +28,38 @@ describe('countText', () => {
   });
 });
 
+/** Random 8-letter words: the slowest text for gpt-tokenizer (each word is new, 5–14 µs per character). */
+function randomWords(chars: number): string {
+  const letters = randomBytes(chars)
+    .toString('base64')
+    .replace(/[^a-zA-Z]/g, 'q');
+  let words = '';
+  for (let i = 0; words.length < chars; i += 8) words += `${letters.slice(i, i + 8)} `;
+  return words;
+}
+
+describe('estimatePromptTokens on hostile text', () => {
+  const one = (content: string): ChatRequest => ({ model: 'm', messages: [{ role: 'user', content }] });
+
+  it('never counts below the exact count', () => {
+    const words = randomWords(100_000);
+    expect(estimatePromptTokens(one(words))).toBeGreaterThanOrEqual(countTokens(words));
+  });
+
+  it('answers in bounded time for a 4 MB prompt (exact counting took about a minute)', () => {
+    const words = randomWords(4_000_000);
+    const started = performance.now();
+    const estimate = estimatePromptTokens(one(words));
+    expect(performance.now() - started).toBeLessThan(1_500);
+    expect(estimate).toBeGreaterThan(words.length / 3);
+  });
+
+  it('is exact on the first 4 KiB whatever the time', () => {
+    const words = randomWords(4_000);
+    expect(estimatePromptTokens(one(words))).toBe(estimatePromptTokens(one('')) + countTokens(words));
+  });
+});
+
 describe('estimatePromptTokens counts what reaches the model besides messages', () => {
   const schema = {
     type: 'object',
