@@ -17,7 +17,7 @@ import { dialects } from '../../helpers/suites.js';
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** Runs per route and dialect: about 50 routes × this many calls stays well under a minute per dialect. */
-const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 25);
+const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 20);
 process.stdout.write(`[management fuzz] seed=${seed} runs/route=${runsPerRoute} (replay with FUZZ_SEED=${seed})\n`);
 
 type JsonSchema = {
@@ -47,6 +47,7 @@ type Call = {
   path: Record<string, string>;
   query: Array<[string, string]>;
   body: unknown;
+  idempotencyKey: string | null;
 };
 
 /** Placeholders the generator emits for real ids; resolved against the current tenant when the call is made. */
@@ -230,7 +231,8 @@ function queryFor(route: Route): fc.Arbitrary<Array<[string, string]>> {
         .map((v) => [p.name, v] as [string, string]),
       { freq: 2 },
     );
-  const extra = fc.option(fc.tuple(fc.constantFrom('extra', 'page[]', '__proto__'), oddStrings), { freq: 4 });
+  // Unknown names, and known ones again (a repeated parameter arrives as an array).
+  const extra = fc.option(fc.tuple(fc.constantFrom('extra', 'page[]', '__proto__', 'page', 'limit', 'type'), oddStrings), { freq: 4 });
   return fc
     .tuple(fc.tuple(...route.query.map(one)), extra)
     .map(([given, x]) => [...given, ...(x ? [x] : [])].filter((e): e is [string, string] => e !== null));
@@ -243,7 +245,18 @@ function callFor(route: Route): fc.Arbitrary<Call> {
     { weight: 1, arbitrary: fc.constantFrom<Call['key']>('admin', 'platform', 'end_user', 'none') },
   );
   const path = fc.record(Object.fromEntries(route.params.map((p) => [p.name, pathValue(p.name)])));
-  return fc.record({ key, path, query: queryFor(route), body: bodyFor(route) }) as fc.Arbitrary<Call>;
+  // Idempotency-Key on writes: short, reused across calls (so replays and 409s happen), or over the 255 limit.
+  const idempotencyKey = fc.option(
+    fc.oneof(
+      fc.constantFrom('k1', 'k2', 'k3'),
+      fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 8 }),
+      fc.constant('k'.repeat(300)),
+    ),
+    {
+      freq: 4,
+    },
+  );
+  return fc.record({ key, path, query: queryFor(route), body: bodyFor(route), idempotencyKey }) as fc.Arbitrary<Call>;
 }
 
 // ---------- invariants ----------
@@ -364,10 +377,12 @@ describe.each(dialects)('management fuzz (%s)', (dialect) => {
       'model_routes',
     ] as const;
     const dump: Record<string, string[]> = {};
-    for (const table of tables) {
-      const rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
-      dump[table] = rows.map((r) => JSON.stringify(stable(r))).sort();
-    }
+    await Promise.all(
+      tables.map(async (table) => {
+        const rows = (await db.selectFrom(table).selectAll().execute()) as Array<Record<string, unknown>>;
+        dump[table] = rows.map((r) => JSON.stringify(stable(r))).sort();
+      }),
+    );
     const wallet = (await client(gw.url, gw.adminKey).get(`/v1/platforms/${t.platformId}/wallet`)).body;
     return { dump, wallet: { balance: wallet.data?.balance, reserved: wallet.data?.reserved, available: wallet.data?.available } };
   }
@@ -404,7 +419,11 @@ describe.each(dialects)('management fuzz (%s)', (dialect) => {
     const key = keys[call.key];
     const res = await fetch(url, {
       method: route.method,
-      headers: { ...(key && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        ...(key && { authorization: `Bearer ${key}` }),
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+        ...(call.idempotencyKey !== null && { 'idempotency-key': call.idempotencyKey }),
+      },
       body,
     });
     const text = await res.text();
