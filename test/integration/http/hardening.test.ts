@@ -124,6 +124,20 @@ describe.each(dialects)('HTTP hardening (%s)', (dialect) => {
     expect(JSON.parse(bigHeader.body).error.message).toContain('16384-byte');
   });
 
+  it('a request Node cannot parse gets a §1 400, not a bare status line', async () => {
+    for (const head of [
+      'G@T / HTTP/1.1\r\nHost: x\r\n\r\n',
+      'GET / HTTP/9.9\r\nHost: x\r\n\r\n',
+      'GET /healthz HTTP/1.1\r\nHost: x\r\nbad header\r\n\r\n',
+    ]) {
+      const socket = await openSocket(gw.url);
+      const reading = readAll(socket, 4000);
+      socket.write(head);
+      const res = parseRaw((await reading).text);
+      expectRawError(res, 400, 'bad_request');
+    }
+  });
+
   it('a client that sends its headers too slowly gets a §1 408 and is disconnected (slow-loris)', async () => {
     const socket = await openSocket(gw.url);
     const reading = readAll(socket, 8000);
