@@ -18,6 +18,8 @@ export type GatewayScenario = {
   reqPerS: number;
   /** Gateway req/s ÷ floor req/s (and ÷ pipeline-proxy req/s), same run, interleaved. */
   overFloor: number;
+  /** Lowest and highest gateway ÷ floor among the rounds (each round measures every target once, back to back). */
+  overFloorRange: [number, number];
   overPipeline?: number;
   cpuMicrosPerRequest: number;
   floorCpuMicrosPerRequest: number;
@@ -123,6 +125,7 @@ export function summarize(
       scenarios[name] = {
         reqPerS: gw.reqPerS,
         overFloor: gw.reqPerS / floor.reqPerS,
+        overFloorRange: range(gw.roundReqPerS.map((v, i) => v / floor.roundReqPerS[i])),
         ...(pipeline && { overPipeline: gw.reqPerS / pipeline.reqPerS }),
         cpuMicrosPerRequest: gw.cpuMicrosPerRequest,
         floorCpuMicrosPerRequest: floor.cpuMicrosPerRequest,
@@ -138,6 +141,11 @@ export function summarize(
     return { ...g, scenarios, verdicts: verdictsFor(g, scenarios, b), billing: b };
   });
   return { ...rest, gateways };
+}
+
+function range(values: number[]): [number, number] {
+  const finite = values.filter(Number.isFinite);
+  return finite.length ? [Math.min(...finite), Math.max(...finite)] : [Number.NaN, Number.NaN];
 }
 
 const f = (v: number | undefined, digits: number) => (v !== undefined && Number.isFinite(v) ? v.toFixed(digits) : '–');
@@ -160,14 +168,14 @@ export function formatReport(r: RunReport): string {
       '',
       `## ${g.name}: ${g.database}`,
       '',
-      `| scenario | gateway req/s | ÷ floor | ÷ pipeline | gateway CPU µs/req | floor CPU µs/req | CPU × floor |${hasDb ? ' database CPU µs/req | gateway + database × floor |' : ''} added p50 / p99 ms over floor |`,
-      `|---|---:|---:|---:|---:|---:|---:|${hasDb ? '---:|---:|' : ''}---:|`,
+      `| scenario | gateway req/s | ÷ floor | (rounds) | ÷ pipeline | gateway CPU µs/req | floor CPU µs/req | CPU × floor |${hasDb ? ' database CPU µs/req | gateway + database × floor |' : ''} added p50 / p99 ms over floor |`,
+      `|---|---:|---:|---|---:|---:|---:|---:|${hasDb ? '---:|---:|' : ''}---:|`,
     );
     for (const res of r.scenarios) {
       const s = g.scenarios[res.scenario.name];
       if (!s) continue;
       lines.push(
-        `| ${res.scenario.label} | ${f(s.reqPerS, 0)} | **${f(s.overFloor, 2)}×** | ${f(s.overPipeline, 2)}× | **${f(s.cpuMicrosPerRequest, 0)}** | ${f(s.floorCpuMicrosPerRequest, 0)} | ${f(s.cpuTimesFloor, 2)}× |${hasDb ? ` ${f(s.databaseCpuMicrosPerRequest, 0)} | ${f((s.cpuMicrosPerRequest + (s.databaseCpuMicrosPerRequest ?? 0)) / s.floorCpuMicrosPerRequest, 2)}× |` : ''} ${ms(s.addedP50MsOverFloor)} / ${ms(s.addedP99MsOverFloor)} |`,
+        `| ${res.scenario.label} | ${f(s.reqPerS, 0)} | **${f(s.overFloor, 2)}×** | ${f(s.overFloorRange[0], 2)}–${f(s.overFloorRange[1], 2)} | ${f(s.overPipeline, 2)}× | **${f(s.cpuMicrosPerRequest, 0)}** | ${f(s.floorCpuMicrosPerRequest, 0)} | ${f(s.cpuTimesFloor, 2)}× |${hasDb ? ` ${f(s.databaseCpuMicrosPerRequest, 0)} | ${f((s.cpuMicrosPerRequest + (s.databaseCpuMicrosPerRequest ?? 0)) / s.floorCpuMicrosPerRequest, 2)}× |` : ''} ${ms(s.addedP50MsOverFloor)} / ${ms(s.addedP99MsOverFloor)} |`,
       );
     }
     const c1 = g.scenarios.c1;

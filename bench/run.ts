@@ -4,7 +4,7 @@
  * (verify.ts) for every gateway. Options (see BENCHMARKS.md): `--postgres` (the gateway on private
  * PostgreSQL clusters: one with production durability, one with fsync/synchronous_commit off, both in the
  * same run; `--durability durable|fast|both`, default both), `--seconds N` measured per target and scenario
- * (default 9, in `--rounds` interleaved rounds, default 3), `--only c1,c32,stream1,stream`, `--no-pipeline`
+ * (default 9, in `--rounds` interleaved rounds, default 9), `--only c1,c32,stream1,stream`, `--no-pipeline`
  * (skip the pipeline proxy), `--profile` (gateways under `node --cpu-prof`), `--keep`, `--soak`,
  * `--streams N` (soak), `--gateway-node-flags="…"`. With DATABASE_URL set (and no `--postgres`) the gateway
  * runs on that PostgreSQL server, in a database created for the run.
@@ -29,7 +29,7 @@ const { values: opts } = parseArgs({
     postgres: { type: 'boolean', default: false },
     durability: { type: 'string', default: 'both' },
     seconds: { type: 'string', default: '9' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '9' },
     only: { type: 'string' },
     'no-pipeline': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },

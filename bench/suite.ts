@@ -44,6 +44,8 @@ export type Measurement = LoadResult & {
   mockCpuMicrosPerRequest: number;
   /** Write system calls of the process under test per request (socket writes, plus SQLite's for the gateway). */
   writesPerRequest: number;
+  /** req/s of each measured round, in round order (the rounds of all targets interleave). */
+  roundReqPerS: number[];
   /** The load generator's (this process's) CPU per request: on 2 shared cores it competes with the servers. */
   loadGeneratorCpuMicrosPerRequest: number;
   /** The database server's CPU per request (PostgreSQL clusters the bench started; absent otherwise). */
@@ -185,6 +187,7 @@ export async function runScenario(
       ...pooled,
       target: d.target.name,
       role: d.target.role,
+      roundReqPerS: d.runs.map((r) => r.ok / r.elapsedS),
       cpuMicrosPerRequest: d.cpuMicros / Math.max(1, pooled.ok),
       mockCpuMicrosPerRequest: d.mockCpuMicros / Math.max(1, pooled.ok),
       writesPerRequest: d.writes / Math.max(1, pooled.ok),
