@@ -135,6 +135,11 @@ describe('parseChatRequest: the probe inputs of issue 10 are 400s naming the fie
     expect(() => parseChatRequest({ model: 'm', messages: [{ role: 'user', content: 'x'.repeat(5 * 1024 * 1024) }] })).not.toThrow();
   });
 
+  it('names an unknown field by at most 64 characters', () => {
+    const key = 'k'.repeat(100_000);
+    expect(rejection({ ...base, [key]: nested(100, 1, (inner) => [inner]) }).param).toBe(`${'k'.repeat(64)}…`);
+  });
+
   it('an empty or non-object body is invalid_json', () => {
     expect(rejection(undefined).code).toBe('invalid_json');
     expect(rejection([1]).code).toBe('invalid_json');

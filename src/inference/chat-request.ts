@@ -84,7 +84,9 @@ export function clientWantsUsage(body: ChatRequest): boolean {
 
 /** The body itself is level 1, so a top-level value may nest MAX_JSON_LEVELS - 1 levels. */
 function checkBounds(body: Readonly<Record<string, unknown>>): void {
-  for (const [field, value] of Object.entries(body)) {
+  for (const [key, value] of Object.entries(body)) {
+    // Unknown keys come from the client: the param echoing one is cut to a readable length.
+    const field = key.length > 64 ? `${key.slice(0, 64)}…` : key;
     if (field === 'messages' && Array.isArray(value)) {
       // Prompts may be as large as the body limit allows; only their depth is bounded.
       for (let i = 0; i < value.length; i++) {
