@@ -1,8 +1,11 @@
 /** The shared SSE reader turns every failure into one final error event; nothing is thrown or forwarded raw. */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ProviderProtocolError } from '../providers/index.js';
+import { adapterFor, ProviderProtocolError } from '../providers/index.js';
 import { createOpenAiStreamTranslator } from '../providers/openai/stream.js';
-import type { StreamEvent, StreamTranslator, UpstreamError } from '../providers/types.js';
+import type { ProviderKind, StreamEvent, StreamTranslator, UpstreamError } from '../providers/types.js';
+import { isWellFormedChunk } from './output-shape.js';
 import type { BodyStream } from './read-body.js';
 import { sseEvents } from './sse-events.js';
 
@@ -77,3 +80,36 @@ describe('sseEvents', () => {
     expect(await read([chunk('a')], sloppy)).toMatchObject([{ type: 'error', error: { kind: 'bad_response' } }]);
   });
 });
+
+const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+
+describe('sseEvents over arbitrary bytes (fast-check)', () => {
+  const transcripts = {
+    openai: readFileSync(new URL('../providers/openai/__fixtures__/text.chunks.txt', import.meta.url), 'utf8'),
+    anthropic: readFileSync(new URL('../providers/anthropic/__fixtures__/text.chunks.txt', import.meta.url), 'utf8'),
+    google: readFileSync(new URL('../providers/google/__fixtures__/text.chunks.txt', import.meta.url), 'utf8'),
+  };
+
+  it.each(Object.entries(transcripts))('%s: a valid prefix, then garbage, in random slices, ends cleanly', async (kind, transcript) => {
+    const garbage = fc.oneof(
+      fc.string({ maxLength: 80 }),
+      fc.constantFrom('\n\n', 'data: ', 'data: {', 'data: [DONE]\n\n', 'event: error\n', '\r\n\r\n', 'data: null\n\n', ': ping\n\n'),
+      fc.jsonValue({ maxDepth: 2 }).map((json) => `data: ${JSON.stringify(json)}\n\n`),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.nat(), fc.array(garbage, { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), async (cut, tail, slice) => {
+        const bytes = transcript.slice(0, cut % (transcript.length + 1)) + tail.join('');
+        const parts: string[] = [];
+        for (let i = 0; i < bytes.length; i += slice) parts.push(bytes.slice(i, i + slice));
+        const events = await read(parts, adapterFor(kind as ProviderKind).createStreamTranslator({ model: 'm', messages: [] }));
+        expect(events.length).toBeGreaterThan(0); // never silent: an answer or an error
+        const errorAt = events.findIndex((e) => e.type === 'error');
+        expect(errorAt === -1 || errorAt === events.length - 1).toBe(true);
+        for (const event of events) if (event.type === 'chunk') expect(isWellFormedChunk(event.chunk)).toBe(true);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});
+
+if (process.env.FC_SEED === undefined) console.info(`sse-events.test.ts fast-check seed: ${SEED} (set FC_SEED to replay)`);
