@@ -106,6 +106,8 @@ async function relay(
   } catch (err) {
     // Unbilled output must not end as a success: no usage chunk, no [DONE]; the finally releases the hold.
     req.log.error({ err, requestId: req.id }, 'settlement failed at the end of a stream');
+    // Released (and logged) before the stream ends, so the client never sees an end with money still held.
+    await admission.close(err);
     failure = errors.internal();
     if (!cancelled) await sse.data(JSON.stringify(errorBody(failure, req.id)));
     return;
