@@ -1,4 +1,8 @@
 /** A small JSON client for tests: real HTTP against the started gateway. */
+import { installFetchRecorder } from '../secret-scan/recorder.js';
+
+// Response bodies are recorded for the secrets scan (test/global-setup.ts) whichever helper a test uses.
+installFetchRecorder();
 
 export type JsonResponse<T = any> = { status: number; headers: Headers; body: T };
 

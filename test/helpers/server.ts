@@ -1,6 +1,7 @@
 /**
  * Starts a real gateway on 127.0.0.1 (port chosen at run time) with a fresh database: a temp SQLite
- * file, or a fresh PostgreSQL database created on the test server and dropped on close.
+ * file, or a fresh PostgreSQL database created on the test server and dropped on close. During the secrets scan
+ * (test/global-setup.ts) it logs at debug to the scan directory and its data is scanned before it is deleted.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,7 +13,10 @@ import { loadConfig } from '../../src/config.js';
 import type { AppContext, Clock } from '../../src/context.js';
 import { generateKey } from '../../src/crypto/api-keys.js';
 import { createGateway } from '../../src/gateway.js';
+import { gatewayLogStream, installFetchRecorder, registerKey, scanDataDir, scanDir, scanPostgres } from '../secret-scan/recorder.js';
 import { postgresUrl } from './suites.js';
+
+installFetchRecorder();
 
 export type TestGateway = {
   url: string;
@@ -63,13 +67,15 @@ export async function startTestGateway(
     PORT: '0',
     HOST: '127.0.0.1',
     ASSISTIV_ADMIN_KEY: adminKey,
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: scanDir ? 'debug' : 'silent',
     ...(pgDb && { DATABASE_URL: pgDb.url, ASSISTIV_ENCRYPTION_KEY: randomBytes(32).toString('base64') }),
     ...opts.sameDatabaseAs?.env,
     ...opts.env,
   };
+  registerKey('admin', env.ASSISTIV_ADMIN_KEY);
   const config = loadConfig({ ...env, ASSISTIV_DATA_DIR: dataDir });
-  const gateway = await createGateway(config, { clock: opts.clock, role: opts.role });
+  const log = gatewayLogStream();
+  const gateway = await createGateway(config, { clock: opts.clock, role: opts.role, logStream: log?.stream });
   const address = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,
@@ -78,7 +84,12 @@ export async function startTestGateway(
     dialect,
     env,
     async close() {
+      const label = `the ${dialect} gateway at ${address}`;
+      scanDataDir(dataDir, label); // while open: the WAL still holds recent writes
       await gateway.close();
+      await log?.close();
+      scanDataDir(dataDir, label);
+      if (pgDb) await scanPostgres(pgDb.url, label);
       await pgDb?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
