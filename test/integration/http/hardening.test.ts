@@ -243,6 +243,9 @@ describe('HTTP timeouts never cut a response stream', () => {
       const text = await res.text();
       expect(res.status).toBe(200);
       expect(Date.now() - started).toBeGreaterThan(2500);
+      // A stream writes its own head: the security headers are on it too.
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(text.trim().endsWith('data: [DONE]')).toBe(true);
       expect(text.match(/"content":"/g)?.length).toBeGreaterThanOrEqual(20);
     } finally {
