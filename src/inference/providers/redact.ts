@@ -44,55 +44,73 @@ export const KEY_FRAGMENT_CHARS = 8;
 /** Keys shorter than this are test placeholders, not secrets; redacting them would eat ordinary words. */
 const MIN_KEY_CHARS = 4;
 
-/** One character of a reading of the text (ASCII lower-cased), and the span of the original it stands for. */
-type ViewChar = { char: string; start: number; end: number };
+/**
+ * A reading of the text: `chars` (ASCII lower-cased, one code unit per character read) and, for each,
+ * the span `[starts[i], ends[i])` of the original it stands for (absent: the text as written, `[i, i+1)`).
+ */
+type View = { chars: string; starts?: Int32Array; ends?: Int32Array };
 
-const HEX2 = /^[0-9a-fA-F]{2}$/;
-const HEX4 = /^[0-9a-fA-F]{4}$/;
+/** The key's fragments, and the first two characters of each as one number (a cheap first filter). */
+type Fragments = { grams: ReadonlySet<string>; pairs: ReadonlySet<number>; gram: number };
+
+function isHex(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+function hexRun(text: string, from: number, length: number): boolean {
+  for (let i = from; i < from + length; i += 1) if (!isHex(text.charCodeAt(i))) return false;
+  return from + length <= text.length;
+}
 
 /** Percent-escapes (`%2F`) and JSON escapes (`\u0073`, `\/`) decoded, so an encoded echo matches the key. */
-function decodedView(text: string): ViewChar[] {
-  const view: ViewChar[] = [];
+function decodedView(text: string): View {
+  const codes = new Uint16Array(text.length);
+  let length = 0;
+  const starts = new Int32Array(text.length);
+  const ends = new Int32Array(text.length);
   let i = 0;
   while (i < text.length) {
-    let char = text[i] as string;
+    let code = text.charCodeAt(i);
     let width = 1;
-    if (char === '%' && HEX2.test(text.slice(i + 1, i + 3))) {
-      char = String.fromCharCode(Number.parseInt(text.slice(i + 1, i + 3), 16));
+    if (code === 37 /* % */ && hexRun(text, i + 1, 2)) {
+      code = Number.parseInt(text.slice(i + 1, i + 3), 16);
       width = 3;
-    } else if (char === '\\' && text[i + 1] === 'u' && HEX4.test(text.slice(i + 2, i + 6))) {
-      char = String.fromCharCode(Number.parseInt(text.slice(i + 2, i + 6), 16));
+    } else if (code === 92 /* \ */ && text[i + 1] === 'u' && hexRun(text, i + 2, 4)) {
+      code = Number.parseInt(text.slice(i + 2, i + 6), 16);
       width = 6;
-    } else if (char === '\\' && (text[i + 1] === '/' || text[i + 1] === '"')) {
+    } else if (code === 92 && (text[i + 1] === '/' || text[i + 1] === '"')) {
       // Not `\\`: consuming it could swallow the backslash of a following `\u` escape.
-      char = text[i + 1] as string;
+      code = text.charCodeAt(i + 1);
       width = 2;
     }
-    view.push({ char: foldAscii(char), start: i, end: i + width });
+    starts[length] = i;
+    ends[length] = i + width;
+    codes[length] = code;
+    length += 1;
     i += width;
   }
-  return view;
+  let chars = '';
+  for (let from = 0; from < length; from += 8192) chars += String.fromCharCode(...codes.subarray(from, Math.min(length, from + 8192)));
+  return { chars: foldAscii(chars), starts, ends };
 }
 
-function literalView(text: string): ViewChar[] {
-  return Array.from({ length: text.length }, (_, i) => ({ char: foldAscii(text[i] as string), start: i, end: i + 1 }));
-}
-
-/** Marks in `hidden` every original character covered by a window of the view equal to a key fragment. */
-function markFragments(view: ViewChar[], grams: ReadonlySet<string>, gram: number, hidden: Uint8Array): boolean {
-  const chars = view.map((c) => c.char).join(''); // one code unit per view character
+/** Marks in `hidden` every original character covered by a window of the reading equal to a key fragment. */
+function markFragments(view: View, fragments: Fragments, hidden: Uint8Array): boolean {
+  const { chars, starts, ends } = view;
+  const { grams, pairs, gram } = fragments;
   let found = false;
-  for (let i = 0; i + gram <= view.length; i += 1) {
+  for (let i = 0; i + gram <= chars.length; i += 1) {
+    if (!pairs.has((chars.charCodeAt(i) << 16) | chars.charCodeAt(i + 1))) continue;
     if (!grams.has(chars.slice(i, i + gram))) continue;
     found = true;
-    hidden.fill(1, (view[i] as ViewChar).start, (view[i + gram - 1] as ViewChar).end);
+    hidden.fill(1, starts === undefined ? i : (starts[i] as number), ends === undefined ? i + gram : (ends[i + gram - 1] as number));
   }
   return found;
 }
 
 /** ASCII-only lower-casing: keeps one character per character (String#toLowerCase may not). */
 function foldAscii(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+  return text.replace(/[A-Z]+/g, (run) => run.toLowerCase());
 }
 
 /**
@@ -105,12 +123,17 @@ export function redactKey(text: string, key: string): string {
   const gram = Math.min(KEY_FRAGMENT_CHARS, key.length);
   const folded = foldAscii(key);
   const grams = new Set<string>();
-  for (let i = 0; i + gram <= folded.length; i += 1) grams.add(folded.slice(i, i + gram));
+  const pairs = new Set<number>();
+  for (let i = 0; i + gram <= folded.length; i += 1) {
+    grams.add(folded.slice(i, i + gram));
+    pairs.add((folded.charCodeAt(i) << 16) | folded.charCodeAt(i + 1));
+  }
+  const fragments: Fragments = { grams, pairs, gram };
   // Two readings of the text: as written, and with escapes decoded. Either alone misses a case: `%aa`
   // right before a literal key would be decoded into one character and hide the key's first letters.
   const hidden = new Uint8Array(text.length);
-  let found = false;
-  for (const view of [literalView(text), decodedView(text)]) found = markFragments(view, grams, gram, hidden) || found;
+  let found = markFragments({ chars: foldAscii(text) }, fragments, hidden);
+  if (/[%\\]/.test(text)) found = markFragments(decodedView(text), fragments, hidden) || found;
   if (!found) return text;
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
