@@ -42,9 +42,14 @@ export class AuthService {
 
   /**
    * Resolves a raw key or throws 401/403 in the spec's order (§5 step 1): unknown key (401), then the key
-   * kind the route takes (403 `forbidden`), then the platform's and the end user's state (403).
+   * kind the route takes and the route's own reach check, `reach` (403 `forbidden`), then the platform's and
+   * the end user's state (403).
    */
-  async authenticate(raw: string | undefined, allowed?: readonly PrincipalKind[]): Promise<Principal> {
+  async authenticate(
+    raw: string | undefined,
+    allowed?: readonly PrincipalKind[],
+    reach?: (principal: Principal) => void,
+  ): Promise<Principal> {
     if (!raw) throw errors.invalidKey('Missing API key. Pass it as "Authorization: Bearer <key>".');
     const kind = kindOfKey(raw);
     if (!kind) throw errors.invalidKey('Malformed API key: keys start with sk-admin_, sk-plat_ or sk-eu_.');
@@ -54,6 +59,7 @@ export class AuthService {
       if (this.adminKeyDigest && timingSafeEqual(Buffer.from(hash, 'hex'), this.adminKeyDigest)) {
         const principal: Principal = { kind: 'admin' };
         if (allowed) requireKind(principal, allowed);
+        reach?.(principal);
         return principal;
       }
       throw errors.invalidKey();
@@ -67,6 +73,7 @@ export class AuthService {
     }
     if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) throw errors.invalidKey('This API key has expired.');
     if (allowed) requireKind(entry.principal, allowed);
+    reach?.(entry.principal);
     if (!entry.platformActive) throw errors.forbidden('This platform is suspended.', 'platform_suspended');
     if (!entry.endUserActive) throw errors.forbidden('This end user is inactive.', 'end_user_inactive');
     return entry.principal;

@@ -19,18 +19,18 @@ export function authenticate(ctx: AppContext, kinds: readonly PrincipalKind[], o
 
 /** onRequest hook for `/v1/platforms/:platformId/…`: a platform key only reaches its own platform. */
 export function platformScope(ctx: AppContext) {
-  const auth = authenticate(ctx, ['platform', 'admin']);
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    await auth(req, reply);
-    const principal = req.principal;
+  return async (req: FastifyRequest, _reply: FastifyReply) => {
     const { platformId } = req.params as { platformId?: string };
     if (platformId !== undefined) platformOfRequest.set(req, platformId);
-    if (principal?.kind === 'platform' && principal.platformId !== platformId) {
-      throw errors.forbidden('This platform key belongs to another platform.');
-    }
+    // Another platform's path is a matter of the key's reach, told before its own platform's state (§5 step 1).
+    const ownPlatformOnly = (p: Principal) => {
+      if (p.kind === 'platform' && p.platformId !== platformId) throw errors.forbidden('This platform key belongs to another platform.');
+    };
+    const principal = await ctx.auth.authenticate(keyFromRequest(req, false), ['platform', 'admin'], ownPlatformOnly);
+    req.principal = principal;
     // The operator may act on any platform, so for it an unknown platform is a 404 before anything runs
     // (a platform key's own platform exists: its key was just found through it).
-    if (principal?.kind === 'admin' && platformId) {
+    if (principal.kind === 'admin' && platformId) {
       const found = await ctx.store.db.selectFrom('platforms').select('id').where('id', '=', platformId).executeTakeFirst();
       if (!found) throw errors.notFound('Platform');
     }

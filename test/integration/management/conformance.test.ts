@@ -77,6 +77,9 @@ describe.each(dialects)('spec conformance (%s)', (dialect) => {
     expectApiError(await client(gw.url, t.platformKey).get('/v1/me'), 403, 'forbidden');
     expectApiError(await client(gw.url, t.platformKey).get('/v1/admin/platforms'), 403, 'forbidden');
     expectApiError(await client(gw.url, t.platformKey).get(t.base), 403, 'platform_suspended');
+    // Another platform's path is about the key's reach, told before its own platform's state.
+    const other = await tenant('other-co');
+    expectApiError(await client(gw.url, t.platformKey).get(other.base), 403, 'forbidden');
     expectApiError(await client(gw.url, t.endUserKey).get('/v1/me'), 403, 'platform_suspended');
   });
 
