@@ -113,6 +113,8 @@ function report(findings: Finding[], dataFiles: number) {
   append('data', { dataFiles, findings });
 }
 
+const scannedFiles = new Set<string>();
+
 /** Scans every file under a gateway's data directory (the SQLite database, its WAL, anything else written). */
 export function scanDataDir(dir: string, label: string) {
   if (!scanDir) return;
@@ -131,7 +133,9 @@ export function scanDataDir(dir: string, label: string) {
       if (!st) continue;
       if (st.isDirectory()) walk(path);
       else if (st.isFile()) {
-        files++;
+        // Scanned while open and again after close: count each file once.
+        if (!scannedFiles.has(path)) files++;
+        scannedFiles.add(path);
         // latin1 keeps every byte, so an ASCII key is found wherever SQLite put it.
         for (const hit of findKeys(readFileSync(path).toString('latin1'), known))
           findings.push({ where: `data file ${name} of ${label}`, kind: hit.kind });
