@@ -188,6 +188,7 @@ async function runSequence(f: InferenceFixture, seed: number, steps: number) {
   let admitted = 0;
   let billedTotal = 0;
   const history: string[] = [];
+  const outcomes = new Map<string, number>();
   const note = (s: string) => history.push(s);
 
   const topUp = async (amountMicros: number) => {
@@ -239,13 +240,17 @@ async function runSequence(f: InferenceFixture, seed: number, steps: number) {
     );
 
     // 3) Wait for every admitted request's log row, then compare everything with the model.
+    for (const r of results) {
+      const outcome = `${r.status}${r.code ? `/${r.code}` : ''}`;
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
     const admittedNow = results.filter(isAdmitted);
     admitted += admittedNow.length;
     const fresh = await collectLogs(admitted, stepName);
     await checkStep(results, fresh, stepName);
   }
   process.stdout.write(
-    `[auditor] seed ${seed}: ${steps} steps, ${admitted} admitted requests, ${logs.size} log rows, billed ${usd(billedTotal)} USD\n`,
+    `[auditor] seed ${seed}: markup ${markup}%, ${steps} steps, ${admitted} admitted requests, ${logs.size} log rows, billed ${usd(billedTotal)} USD; ${[...outcomes].map(([o, n]) => `${o}×${n}`).join(' ')}\n`,
   );
 
   function isAdmitted(r: Sent): boolean {
@@ -597,7 +602,11 @@ async function runSequence(f: InferenceFixture, seed: number, steps: number) {
       ).toEqual([cost]);
       billedTotal += cost;
       const u = users.findIndex((x) => x.id === log.end_user_id);
-      if (u === -1) continue; // a platform-key call: billed to no end user
+      if (u === -1) {
+        // A platform-key call is billed to no end user: its end-user cost is the cost, without markup (spec §5).
+        expect(endUserCost, `${ctx}\nplatform-key call ${log.request_id}`).toBe(uncappedCost(log));
+        continue;
+      }
       const full = withMarkupMicros(uncappedCost(log), markup);
       const b = budgets[u];
       if (!b) {
