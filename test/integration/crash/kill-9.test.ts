@@ -188,7 +188,7 @@ describe.each(dialects)('kill -9 under streaming load, then restart (%s)', (dial
       }
       figures.push(
         `crash ${crash}: ${ends.length} streams, ${completed.length} completed, ${cut.length} cut by kill -9 (${cutSettled} of them settled just before it), ` +
-          `${heldAtRestart} reservations left at restart; now ${after.debits.length} debits = ${billed} billed log rows`,
+          `${heldAtRestart} reservations of the dead process still open at restart; now ${after.debits.length} debits = ${billed} billed log rows`,
       );
       expect(billed).toBe(after.debits.length);
     }
