@@ -1,6 +1,7 @@
 /** Per-scope authentication hooks: each key kind gets its auth in its own encapsulated scope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { uuidPattern } from '../crypto/ids.js';
 import { keyFromRequest, type Principal, type PrincipalKind } from './auth.js';
 import { errors } from './errors.js';
 
@@ -31,6 +32,8 @@ export function platformScope(ctx: AppContext) {
     // The operator may act on any platform, so for it an unknown platform is a 404 before anything runs
     // (a platform key's own platform exists: its key was just found through it).
     if (principal.kind === 'admin' && platformId) {
+      // Not a UUID: no platform has that id (and a NUL would fail the query on PostgreSQL).
+      if (!uuidPattern.test(platformId)) throw errors.notFound('Platform');
       const found = await ctx.store.db.selectFrom('platforms').select('id').where('id', '=', platformId).executeTakeFirst();
       if (!found) throw errors.notFound('Platform');
     }

@@ -204,6 +204,8 @@ describe.each(dialects)('spec conformance (%s)', (dialect) => {
   it('a NUL character is refused the same way on both databases: 404 in a path id, 400 naming the field elsewhere', async () => {
     const t = await tenant('nul-co');
     expectApiError(await admin.delete('/v1/admin/models/%00'), 404, 'not_found');
+    expectApiError(await admin.get('/v1/platforms/%00/end-users'), 404, 'not_found');
+    expectApiError(await admin.get('/v1/platforms/not-a-uuid'), 404, 'not_found');
     expectApiError(await t.api.get(`${t.base}/end-users/ab%00cd`), 404, 'not_found');
     expectApiError(await t.api.patch(t.base, { name: 'a\u0000b' }), 400, 'validation_error', 'name');
     expectApiError(await t.api.patch(t.base, { settings: { nested: ['ok', 'x\u0000'] } }), 400, 'validation_error', 'settings.nested[1]');

@@ -18,7 +18,7 @@ import { type Call, callFor, type JsonSchema, type Param, type Route, rawMarker,
 
 const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 /** Runs per route and dialect: about 50 routes × this many calls stays well under a minute per dialect. */
-const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 20);
+const runsPerRoute = Number(process.env.FUZZ_RUNS ?? 30);
 process.stdout.write(`[management fuzz] seed=${seed} runs/route=${runsPerRoute} (replay with FUZZ_SEED=${seed})\n`);
 
 type Tenant = { platformId: string; platformKey: string; endUserId: string; endUserKey: string; configId: string; spareKeyId: string };
