@@ -18,7 +18,25 @@ import { baseSecurityHeaders, docsCsp, installSecurityHeaders } from './http/sec
 import { registerManagementRoutes } from './management/index.js';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-const isInferencePath = (url: string) => url.startsWith('/v1/chat/') || url.startsWith('/v1/responses') || url.startsWith('/v1/messages');
+/**
+ * The path of a request target in any of its forms: origin (`/v1/…`) or absolute (`http://host/v1/…`,
+ * RFC 9112 §3.2.2, which Node passes through unchanged). Returns '' when it cannot be read.
+ */
+export function targetPath(url: string): string {
+  if (url.startsWith('/')) return url;
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return '';
+  }
+}
+
+const inferencePrefixes = ['/v1/chat/', '/v1/responses', '/v1/messages'];
+/** Case-insensitive and dot-segment-proof: any target the router could send to an inference route counts. */
+const isInferenceTarget = (url: string) => {
+  const path = targetPath(url).toLowerCase();
+  return path === '' || inferencePrefixes.some((prefix) => path.startsWith(prefix)) || path.includes('/../') || path.includes('/./');
+};
 
 export type ServerRole = 'all' | 'management' | 'inference';
 
@@ -66,7 +84,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
       // Inference ids key the ledger (one debit per request id): they are always ours, so a reused
       // client id can never collide with, or ride on, an earlier settled call. The client's id is
       // echoed as x-client-request-id there; everywhere else it is the request id (spec §0).
-      if (req.method === 'POST' && isInferencePath(req.url ?? '')) return uuidv7();
+      if (req.method !== 'GET' && isInferenceTarget(req.url ?? '')) return uuidv7();
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && saneRequestId.test(given) ? given : uuidv7();
     },
