@@ -14,23 +14,11 @@ import { ApiError, errorBody, errors } from './http/errors.js';
 import { registerHealthRoutes } from './http/health.js';
 import { nestsDeeperThan } from './http/json-depth.js';
 import { installMetrics } from './http/metrics.js';
+import { targetPath } from './http/request-target.js';
 import { baseSecurityHeaders, docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { registerManagementRoutes } from './management/index.js';
 
 const saneRequestId = /^[A-Za-z0-9._:-]{1,128}$/;
-/**
- * The path of a request target in any of its forms: origin (`/v1/…`) or absolute (`http://host/v1/…`,
- * RFC 9112 §3.2.2, which Node passes through unchanged). Returns '' when it cannot be read.
- */
-export function targetPath(url: string): string {
-  if (url.startsWith('/')) return url;
-  try {
-    return new URL(url).pathname;
-  } catch {
-    return '';
-  }
-}
-
 const inferencePrefixes = ['/v1/chat/', '/v1/responses', '/v1/messages'];
 /** Case-insensitive and dot-segment-proof: any target the router could send to an inference route counts. */
 const isInferenceTarget = (url: string) => {

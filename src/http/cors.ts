@@ -2,7 +2,9 @@
  * CORS (spec §0): inference routes and /v1/me answer any origin (end-user keys are meant for browsers and
  * travel in a header, never a cookie). Management and admin routes only answer origins the operator lists.
  */
+
 import type { FastifyInstance } from 'fastify';
+import { targetPath } from './request-target.js';
 
 const publicPrefixes = ['/v1/chat/', '/v1/models', '/v1/me', '/v1/responses', '/v1/messages', '/v1/completions', '/v1/embeddings'];
 
@@ -34,7 +36,7 @@ export function installCors(app: FastifyInstance, managementOrigins: string[]) {
 
   app.addHook('onRequest', async (req, reply) => {
     const origin = req.headers.origin;
-    const allowed = allowOrigin(req.url.split('?')[0], origin);
+    const allowed = allowOrigin(targetPath(req.url), origin);
     if (!allowed) return;
     reply.header('access-control-allow-origin', allowed);
     reply.header('access-control-expose-headers', exposedHeaders);
@@ -42,7 +44,7 @@ export function installCors(app: FastifyInstance, managementOrigins: string[]) {
   });
 
   app.options('*', { schema: { hide: true } }, async (req, reply) => {
-    const allowed = allowOrigin(req.url.split('?')[0], req.headers.origin);
+    const allowed = allowOrigin(targetPath(req.url), req.headers.origin);
     if (!allowed) return reply.code(204).send();
     reply.header('access-control-allow-methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS');
     reply.header(

@@ -1,9 +1,11 @@
 /** The root error handler and the not-found/wrong-method handler: the only places error bodies are built. */
+
 import { STATUS_CODES } from 'node:http';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import FindMyWay from 'find-my-way';
 import { ApiError, errorBody, errors } from './errors.js';
+import { targetPath } from './request-target.js';
 
 function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
   if (err instanceof ApiError) return err;
@@ -74,7 +76,7 @@ export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: numbe
   });
 
   app.setNotFoundHandler((req, reply) => {
-    const path = req.url.split('?')[0];
+    const path = targetPath(req.url);
     const allowed = (['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).filter((m) => known.find(m, path) !== null);
     // A route that takes this method but found nothing behind it (a missing file under a wildcard) is a 404.
     if (allowed.length > 0 && !allowed.includes(req.method as 'GET')) {

@@ -4,11 +4,13 @@
  * 409 `idempotency_in_progress`. Stored responses are sealed (they may hold raw keys). Responses with a
  * 5xx status are not kept, so a retry executes again.
  */
+
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type AppContext, nowIso } from '../context.js';
 import { errors } from './errors.js';
 import { scopedPlatformId } from './hooks.js';
+import { targetPath } from './request-target.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -55,7 +57,7 @@ export function idempotencyCheck(ctx: AppContext) {
     if (!key || key.length > 255) throw errors.validation('Idempotency-Key', 'Idempotency-Key must be 1-255 characters.');
     await purgeExpired(ctx, req);
     const scope = scopeOf(req);
-    const route = `${req.method} ${req.url.split('?')[0]}`;
+    const route = `${req.method} ${targetPath(req.url)}`;
     const bodyHash = createHash('sha256')
       .update(JSON.stringify(req.body ?? null))
       .digest('hex');
