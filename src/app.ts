@@ -80,6 +80,8 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
     // Per-request lines cost CPU on every call: only at debug. Errors are always logged.
     logController: new LogController({ disableRequestLogging: ctx.config.logLevel !== 'debug' && ctx.config.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
+    // While shutting down, requests on connections still open get our §1 503 (the hook below), not Fastify's.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -106,11 +108,21 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
     done(null, parsed);
   });
 
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   app.addHook('onRequest', async (req, reply) => {
     reply.header('x-request-id', req.id);
     const given = req.headers['x-request-id'];
     if (given !== undefined && given !== req.id && typeof given === 'string' && saneRequestId.test(given)) {
       reply.header('x-client-request-id', given);
+    }
+    if (closing) {
+      // A keep-alive connection that outlived the listener: refuse before anything is admitted, and close it.
+      throw new ApiError(503, 'shutting_down', 'The gateway is shutting down; retry the request (another instance will answer).', {
+        headers: { connection: 'close', 'retry-after': '1' },
+      });
     }
   });
 

@@ -1,0 +1,28 @@
+/** A request that reaches a closing gateway on a connection still open gets a §1 503 and no admission. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from '../../helpers/server.js';
+import { openSocket, parseRaw, readAll } from './raw.js';
+
+describe('shutdown', () => {
+  let gw: TestGateway;
+  let closed: Promise<void> | null = null;
+  beforeAll(async () => {
+    gw = await startTestGateway();
+  });
+  afterAll(() => closed ?? gw?.close());
+
+  it('answers a request that arrives while the gateway closes with a §1 503 and closes the connection', async () => {
+    const socket = await openSocket(gw.url);
+    // The request has started (its first line is in) when the shutdown begins, so its connection is not idle.
+    socket.write('GET /v1/models HTTP/1.1\r\nhost: 127.0.0.1\r\n');
+    await new Promise((r) => setTimeout(r, 50));
+    closed = gw.close();
+    await new Promise((r) => setTimeout(r, 50));
+    socket.write('\r\n');
+    const res = parseRaw((await readAll(socket, 5000)).text);
+    expect(res.status).toBe(503);
+    expect(res.headers.connection).toBe('close');
+    expect(JSON.parse(res.body).error).toMatchObject({ code: 'shutting_down', type: 'server_error' });
+    await closed;
+  });
+});
