@@ -277,12 +277,22 @@ const budgetTxByEndUser: Migration = {
   },
 };
 
+/** Prompt-cache write prices and long-context tiers on model routes (spec §2 "Prices"); null = none / the input price. */
+const routeCacheWritesAndTiers: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('model_routes').addColumn('cache_write_micros_per_mtok', 'bigint').execute();
+    await db.schema.alterTable('model_routes').addColumn('cache_write_1h_micros_per_mtok', 'bigint').execute();
+    await db.schema.alterTable('model_routes').addColumn('tiers', 'text').execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
   '0003_pg_billing_functions': pgBillingFunctions,
   '0004_pg_billing_log_rows': pgBillingLogRows,
   '0005_budget_tx_by_end_user': budgetTxByEndUser,
+  '0006_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
