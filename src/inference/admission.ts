@@ -173,6 +173,8 @@ export class Admission {
       prompt_tokens: outcome.usage.promptTokens,
       completion_tokens: outcome.usage.completionTokens,
       cached_tokens: outcome.usage.cachedTokens,
+      cache_write_tokens: outcome.usage.cacheWriteTokens + outcome.usage.cacheWrite1hTokens,
+      reasoning_tokens: outcome.usage.reasoningTokens,
       token_count_method: outcome.tokenCountMethod,
       fallback_from: outcome.fallbackFrom,
       error_code: outcome.errorCode ?? null,

@@ -184,6 +184,10 @@ export interface RequestLogsTable {
   fallback_from: string | null;
   metadata: string;
   created_at: string;
+  /** Prompt tokens written to the provider's cache (5-minute and 1-hour writes together; part of prompt_tokens). */
+  cache_write_tokens: number;
+  /** Output tokens spent reasoning (part of completion_tokens). */
+  reasoning_tokens: number;
 }
 
 export interface RateLimitsTable {
