@@ -71,6 +71,7 @@ export function drive(spec: LoadSpec): Promise<RawRun> {
   let ok = 0;
   let non2xx = 0;
   const started = process.hrtime.bigint();
+  let lastAnswer = started;
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -84,11 +85,14 @@ export function drive(spec: LoadSpec): Promise<RawRun> {
       },
       (err, result) => {
         if (err) return reject(err);
-        const elapsedS = Number(process.hrtime.bigint() - started) / 1e9;
+        // Up to the last answer, not to this callback: autocannon notices `amount` is reached only on its
+        // next 1 s tick, which would round every run's duration up to whole seconds.
+        const elapsedS = Number(lastAnswer - started) / 1e9;
         resolve({ ok, errors: result.errors, non2xx, elapsedS, latenciesMs: latencies.subarray(0, Math.min(ok, latencies.length)) });
       },
     );
     instance.on('response', (_client: unknown, status: number, _bytes: number, responseTimeMs: number) => {
+      lastAnswer = process.hrtime.bigint();
       if (status >= 200 && status < 300) {
         if (ok < latencies.length) latencies[ok] = responseTimeMs;
         ok += 1;

@@ -135,7 +135,7 @@ async function callCandidates(
       return answerJson(admission, reply, candidate, fallbackFrom, result.completion, result.usage);
     }
     if (result.ok && result.kind === 'stream') {
-      await streamToClient(req, reply, admission, candidate, fallbackFrom, body, result, clientGone);
+      await streamToClient(req, reply, { admission, candidate, fallbackFrom, body, upstream: result, clientGone });
       return reply;
     }
     if (!result.ok) {

@@ -18,16 +18,18 @@ import { toApiError } from './upstream-errors.js';
 
 type StreamResult = { events: AsyncIterable<StreamEvent>; abort(): void };
 
-export async function streamToClient(
-  req: FastifyRequest,
-  reply: FastifyReply,
-  admission: Admission,
-  candidate: Candidate,
-  fallbackFrom: string | null,
-  body: ChatRequest,
-  upstream: StreamResult,
-  clientGone: AbortSignal,
-): Promise<void> {
+/** One streamed answer: whose money it is, which route answers, and the upstream it relays. */
+export type StreamCall = {
+  admission: Admission;
+  candidate: Candidate;
+  fallbackFrom: string | null;
+  body: ChatRequest;
+  upstream: StreamResult;
+  /** Aborted when the client's connection closes. */
+  clientGone: AbortSignal;
+};
+
+export async function streamToClient(req: FastifyRequest, reply: FastifyReply, call: StreamCall): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   const sse = new SseWriter(res);
@@ -39,22 +41,14 @@ export async function streamToClient(
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    await relay(req, sse, admission, candidate, fallbackFrom, body, upstream, clientGone);
+    await relay(req, sse, call);
   } finally {
     sse.end();
   }
 }
 
-async function relay(
-  req: FastifyRequest,
-  sse: SseWriter,
-  admission: Admission,
-  candidate: Candidate,
-  fallbackFrom: string | null,
-  body: ChatRequest,
-  upstream: StreamResult,
-  clientGone: AbortSignal,
-): Promise<void> {
+async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Promise<void> {
+  const { admission, candidate, fallbackFrom, body, upstream, clientGone } = call;
   const startedAtMs = admission.base.startedAtMs;
   let usage: Usage | null = null;
   let wireUsage: OpenAiUsage | null = null;

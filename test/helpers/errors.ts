@@ -2,7 +2,8 @@
 import { expect } from 'vitest';
 import type { JsonResponse } from './http.js';
 
-const typeByStatus: Record<number, string> = {
+/** The §1 error type each status carries. */
+export const typeByStatus: Record<number, string> = {
   400: 'invalid_request_error',
   401: 'authentication_error',
   402: 'billing_error',

@@ -1,4 +1,5 @@
 /** The `assistiv` command as an operator runs it: `node bin/assistiv.js …` in a child process. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -9,6 +10,7 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { client } from '../../helpers/http.js';
+import { type Run, runAssistiv } from '../../helpers/spawn.js';
 import { postgresUrl } from '../../helpers/suites.js';
 
 const bin = join(import.meta.dirname, '../../../bin/assistiv.js');
@@ -26,22 +28,8 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
 }
 
-type Run = { code: number | null; stdout: string; stderr: string };
-
 function run(args: string[], extra: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: env(extra) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runAssistiv(args, env(extra));
 }
 
 async function freePort(): Promise<number> {

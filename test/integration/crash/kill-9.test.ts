@@ -5,11 +5,13 @@
  * process; on PostgreSQL the restarted instance's sweeper voids the dead one's reservations once they
  * expire (a short ASSISTIV_RESERVATION_TTL_MS here).
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../../src/store/database.js';
 import { client } from '../../helpers/http.js';
 import { dialects } from '../../helpers/suites.js';
 import { type MockProvider, startMockOpenAI } from '../../mocks/index.js';
+import { prng } from '../billing/fixtures.js';
 import {
   cli,
   type Durable,
@@ -29,18 +31,6 @@ const CONCURRENCY = 20;
 const MODELS = [slowModel(2, 5), slowModel(10, 10), slowModel(50, 40)];
 /** Shorter than any stream here is long, so the PostgreSQL test need not wait an hour for the sweeper. */
 const RESERVATION_TTL_MS = 3_000;
-
-/** mulberry32: seeded, so a failing run replays (ASSISTIV_CRASH_SEED). */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

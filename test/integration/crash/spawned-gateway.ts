@@ -3,6 +3,7 @@
  * SIGTERM, on a fresh SQLite data dir or PostgreSQL database that outlives the process, provisioned
  * through the HTTP API against a local OpenAI mock; plus streaming load that records how each stream ended.
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import pg from 'pg';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { client, createPlatform } from '../../helpers/http.js';
+import { type Run, runAssistiv } from '../../helpers/spawn.js';
 import { postgresUrl } from '../../helpers/suites.js';
 
 const bin = join(import.meta.dirname, '../../../bin/assistiv.js');
@@ -111,23 +113,11 @@ export async function serve(db: Durable, extraEnv: Record<string, string> = {}):
   return { url: `http://127.0.0.1:${port}`, port, child, output: () => out, exited };
 }
 
-export type Run = { code: number | null; stdout: string; stderr: string };
+export type { Run } from '../../helpers/spawn.js';
 
 /** Runs a CLI command (e.g. `ledger verify`) with the database's environment. */
 export function cli(db: Durable, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: db.env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runAssistiv(args, db.env);
 }
 
 /** Upstream models of the OpenAI mock (test/mocks/behaviour.ts): N text chunks, one every MS. */

@@ -307,9 +307,9 @@ describe.each(dialects)('chat completion fuzzing (%s)', (dialect) => {
     expect(dupes).toEqual([]);
   }
 
-  /** Waits until nothing is held (clients that left are resolved by the gateway on its own time). */
+  /** Waits (up to 30 s) until nothing is held: clients that left are resolved by the gateway on its own time. */
   async function settleDown(): Promise<void> {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 600; i++) {
       const w = (await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/wallet`)).body.data;
       if (w.reserved === 0) return;
       await new Promise((r) => setTimeout(r, 50));

@@ -9,8 +9,10 @@
  * routes) and not the wallet's balance and reserved as the API reports them. Seeded: the seed is printed,
  * FUZZ_SEED=<n> replays a run.
  */
+
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { typeByStatus } from '../../helpers/errors.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
@@ -24,16 +26,6 @@ process.stdout.write(`[management fuzz] seed=${seed} runs/route=${runsPerRoute} 
 type Tenant = { platformId: string; platformKey: string; endUserId: string; endUserKey: string; configId: string; spareKeyId: string };
 
 // ---------- invariants ----------
-const typeByStatus: Record<number, string> = {
-  400: 'invalid_request_error',
-  401: 'authentication_error',
-  402: 'billing_error',
-  403: 'permission_error',
-  404: 'not_found_error',
-  409: 'conflict_error',
-  413: 'invalid_request_error',
-  429: 'rate_limit_error',
-};
 
 function checkErrorShape(label: string, status: number, headers: Headers, text: string) {
   let body: { error?: Record<string, unknown> };
