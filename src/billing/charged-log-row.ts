@@ -30,6 +30,8 @@ export const LOG_COLUMNS = [
   'fallback_from',
   'metadata',
   'created_at',
+  'cache_write_tokens',
+  'reasoning_tokens',
 ] as const satisfies ReadonlyArray<keyof RequestLogsTable>;
 
 /** `charged` null: nothing was debited (released, or expired before the settlement). */

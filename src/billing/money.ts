@@ -57,25 +57,107 @@ export function divRoundHalfUp(numerator: number, denominator: number): number {
   return rem * 2 >= denominator ? q + 1 : q;
 }
 
-/** Prices of one model route, in µUSD per million tokens. */
+/** One long-context tier (spec §2 "Prices"): from `aboveInputTokens` prompt tokens (exclusive) on, the whole call is priced here. */
+export type PriceTier = {
+  aboveInputTokens: number;
+  inputMicrosPerMtok: number;
+  outputMicrosPerMtok: number;
+  cachedInputMicrosPerMtok: number | null;
+  cacheWriteMicrosPerMtok: number | null;
+  cacheWrite1hMicrosPerMtok: number | null;
+};
+
+/**
+ * Prices of one model route, in µUSD per million tokens. A null bucket price falls back to the input price of
+ * the level in force (the route's own, or the tier's): spec §2 "Prices". Tiers are ascending by threshold.
+ */
 export type RoutePrices = {
   inputMicrosPerMtok: number;
   outputMicrosPerMtok: number;
   cachedInputMicrosPerMtok: number | null;
+  cacheWriteMicrosPerMtok?: number | null;
+  cacheWrite1hMicrosPerMtok?: number | null;
+  tiers?: readonly PriceTier[];
 };
 
+/** The token buckets a call is billed for. promptTokens counts every prompt token (cache reads and writes included). */
+export type BilledTokens = {
+  promptTokens: number;
+  /** Output tokens, reasoning included. */
+  completionTokens: number;
+  /** Prompt tokens read from the cache. */
+  cachedTokens: number;
+  /** Prompt tokens written to the cache for 5 minutes. */
+  cacheWriteTokens?: number;
+  /** Prompt tokens written to the cache for 1 hour. */
+  cacheWrite1hTokens?: number;
+};
+
+/** Every bucket's price at one level, fallbacks resolved. */
+export type ResolvedPrices = { input: number; cached: number; write5m: number; write1h: number; output: number };
+
+function resolve(level: Omit<PriceTier, 'aboveInputTokens'>): ResolvedPrices {
+  const input = level.inputMicrosPerMtok;
+  return {
+    input,
+    cached: level.cachedInputMicrosPerMtok ?? input,
+    write5m: level.cacheWriteMicrosPerMtok ?? input,
+    write1h: level.cacheWrite1hMicrosPerMtok ?? input,
+    output: level.outputMicrosPerMtok,
+  };
+}
+
+function baseLevel(prices: RoutePrices): Omit<PriceTier, 'aboveInputTokens'> {
+  return {
+    inputMicrosPerMtok: prices.inputMicrosPerMtok,
+    outputMicrosPerMtok: prices.outputMicrosPerMtok,
+    cachedInputMicrosPerMtok: prices.cachedInputMicrosPerMtok,
+    cacheWriteMicrosPerMtok: prices.cacheWriteMicrosPerMtok ?? null,
+    cacheWrite1hMicrosPerMtok: prices.cacheWrite1hMicrosPerMtok ?? null,
+  };
+}
+
+/** The prices in force for a call of `promptTokens` prompt tokens: the highest tier it exceeds, else the route's. */
+export function pricesAt(prices: RoutePrices, promptTokens: number): ResolvedPrices {
+  let level = baseLevel(prices);
+  for (const tier of prices.tiers ?? []) if (promptTokens > tier.aboveInputTokens) level = tier;
+  return resolve(level);
+}
+
 /**
- * The cost of one call, computed once (design §4): cached prompt tokens at the cached price (or the input
- * price when the route has none), the rest of the prompt at the input price, completion at the output price.
+ * The cost of one call, computed once (spec §0, §2 "Prices"): at the prices of the tier its whole prompt
+ * reaches, cache reads at the cached price, 5-minute and 1-hour cache writes at theirs, the rest of the prompt
+ * at the input price, output (reasoning included) at the output price; one sum in BigInt (tokens × prices can
+ * pass 2^53), rounded half-up once. Bucket counts that overrun the prompt are clamped to it in that order.
  */
-export function costMicros(prices: RoutePrices, tokens: { promptTokens: number; completionTokens: number; cachedTokens: number }): number {
-  const cached = Math.min(tokens.cachedTokens, tokens.promptTokens);
-  const uncached = tokens.promptTokens - cached;
+export function costMicros(prices: RoutePrices, tokens: BilledTokens): number {
+  const p = pricesAt(prices, tokens.promptTokens);
+  const prompt = Math.max(0, tokens.promptTokens);
+  const cached = Math.min(Math.max(0, tokens.cachedTokens), prompt);
+  const write5m = Math.min(Math.max(0, tokens.cacheWriteTokens ?? 0), prompt - cached);
+  const write1h = Math.min(Math.max(0, tokens.cacheWrite1hTokens ?? 0), prompt - cached - write5m);
+  const uncached = prompt - cached - write5m - write1h;
   const numerator =
-    uncached * prices.inputMicrosPerMtok +
-    cached * (prices.cachedInputMicrosPerMtok ?? prices.inputMicrosPerMtok) +
-    tokens.completionTokens * prices.outputMicrosPerMtok;
-  return divRoundHalfUp(numerator, 1_000_000);
+    BigInt(uncached) * BigInt(p.input) +
+    BigInt(cached) * BigInt(p.cached) +
+    BigInt(write5m) * BigInt(p.write5m) +
+    BigInt(write1h) * BigInt(p.write1h) +
+    BigInt(Math.max(0, tokens.completionTokens)) * BigInt(p.output);
+  const micros = (numerator + 500_000n) / 1_000_000n;
+  return micros > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(micros);
+}
+
+/**
+ * The highest prices a call of up to `promptTokens` prompt tokens could be billed at, for the reservation
+ * (spec §5 step 4): every level it could reach (the route's, and each tier it could cross), its most
+ * expensive input bucket (a cache write usually) for every prompt token, and its output price.
+ */
+export function reservePrices(prices: RoutePrices, promptTokens: number): { inputMicrosPerMtok: number; outputMicrosPerMtok: number } {
+  const levels = [baseLevel(prices), ...(prices.tiers ?? []).filter((t) => promptTokens > t.aboveInputTokens)].map(resolve);
+  return {
+    inputMicrosPerMtok: Math.max(...levels.map((l) => Math.max(l.input, l.cached, l.write5m, l.write1h))),
+    outputMicrosPerMtok: Math.max(...levels.map((l) => l.output)),
+  };
 }
 
 /** A markup percentage is kept to 4 decimals (0.0001 %): the billing arithmetic scales it by this. */

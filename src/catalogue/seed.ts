@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
+import { tiersColumn } from '../billing/price-tiers.js';
 import { uuidv7 } from '../crypto/ids.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database } from '../store/schema.js';
@@ -18,12 +19,40 @@ type PriceTable = {
     input: number;
     output: number;
     cached_input?: number;
+    /** 5-minute prompt-cache writes (absent: the input price). */
+    cache_write?: number;
+    /** 1-hour prompt-cache writes (absent: the input price). */
+    cache_write_1h?: number;
+    tiers?: TableTier[];
     max_output_tokens: number;
     context_window?: number;
   }>;
 };
 
+type TableTier = {
+  above_input_tokens: number;
+  input: number;
+  output: number;
+  cached_input?: number;
+  cache_write?: number;
+  cache_write_1h?: number;
+};
+
 const toMicros = (usdPerMtok: number) => Math.round(usdPerMtok * 1_000_000);
+const toMicrosOrNull = (usdPerMtok: number | undefined) => (usdPerMtok === undefined ? null : toMicros(usdPerMtok));
+
+function tiersText(tiers: TableTier[] | undefined): string | null {
+  return tiersColumn(
+    tiers?.map((t) => ({
+      above_input_tokens: t.above_input_tokens,
+      input_usd_per_mtok: toMicros(t.input),
+      output_usd_per_mtok: toMicros(t.output),
+      cached_input_usd_per_mtok: toMicrosOrNull(t.cached_input),
+      cache_write_usd_per_mtok: toMicrosOrNull(t.cache_write),
+      cache_write_1h_usd_per_mtok: toMicrosOrNull(t.cache_write_1h),
+    })),
+  );
+}
 
 export function loadPriceTable(): PriceTable {
   return JSON.parse(readFileSync(new URL('./price-table.json', import.meta.url), 'utf8')) as PriceTable;
@@ -75,11 +104,26 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
       if (!providerId) throw new Error(`price table: model ${m.slug} names unknown provider ${m.provider}`);
       const existing = await trx
         .selectFrom('model_routes')
-        .select('id')
+        .select(['id', 'input_micros_per_mtok', 'output_micros_per_mtok'])
         .where('provider_id', '=', providerId)
         .where('slug', '=', m.slug)
         .executeTakeFirst();
-      if (existing) continue;
+      if (existing) {
+        // Table v2 added cache-write prices and tiers: a route still at the table's prices gets the ones it
+        // lacks; a route the operator repriced is left alone.
+        if (existing.input_micros_per_mtok === toMicros(m.input) && existing.output_micros_per_mtok === toMicros(m.output)) {
+          await trx
+            .updateTable('model_routes')
+            .set((eb) => ({
+              cache_write_micros_per_mtok: eb.fn.coalesce('cache_write_micros_per_mtok', eb.val(toMicrosOrNull(m.cache_write))),
+              cache_write_1h_micros_per_mtok: eb.fn.coalesce('cache_write_1h_micros_per_mtok', eb.val(toMicrosOrNull(m.cache_write_1h))),
+              tiers: eb.fn.coalesce('tiers', eb.val(tiersText(m.tiers))),
+            }))
+            .where('id', '=', existing.id)
+            .execute();
+        }
+        continue;
+      }
       await trx
         .insertInto('model_routes')
         .values({
@@ -89,7 +133,10 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
           provider_model_id: m.provider_model_id,
           input_micros_per_mtok: toMicros(m.input),
           output_micros_per_mtok: toMicros(m.output),
-          cached_input_micros_per_mtok: m.cached_input === undefined ? null : toMicros(m.cached_input),
+          cached_input_micros_per_mtok: toMicrosOrNull(m.cached_input),
+          cache_write_micros_per_mtok: toMicrosOrNull(m.cache_write),
+          cache_write_1h_micros_per_mtok: toMicrosOrNull(m.cache_write_1h),
+          tiers: tiersText(m.tiers),
           max_output_tokens: m.max_output_tokens,
           context_window: m.context_window ?? null,
           priority: 100,

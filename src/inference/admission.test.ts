@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../context.js';
 import { admit } from './admission.js';
 import type { LogBase } from './log-row.js';
+import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate } from './route-cache.js';
 
 function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boolean } = {}) {
@@ -71,7 +72,7 @@ const candidate = {
   cachedInputMicrosPerMtok: 1,
 } as unknown as Candidate;
 const request = { base, promptEstimate: 10, reservePromptTokens: 20, maxOutputTokens: 30 };
-const usage = { promptTokens: 10, completionTokens: 5, cachedTokens: 0 };
+const usage = plainUsage(10, 5);
 const noop = () => {};
 
 async function admitted(f: ReturnType<typeof fakes>) {

@@ -9,7 +9,7 @@
  * next) share this object unchanged.
  */
 import type { Reservation, Settled } from '../billing/engine-types.js';
-import { costMicros } from '../billing/money.js';
+import { costMicros, reservePrices } from '../billing/money.js';
 import type { AppContext } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import type { RateTicket } from '../ratelimit/types.js';
@@ -68,6 +68,7 @@ export async function admit(
     rateHeaders = limited.headers;
   }
 
+  const worst = candidates.map((c) => reservePrices(c, request.reservePromptTokens));
   let reserved: Awaited<ReturnType<typeof billing.reserve>>;
   try {
     reserved = await billing.reserve({
@@ -76,8 +77,10 @@ export async function admit(
       endUserId: base.endUserId,
       promptTokens: request.reservePromptTokens,
       maxOutputTokens: request.maxOutputTokens,
-      inputMicrosPerMtok: Math.max(...candidates.map((c) => c.inputMicrosPerMtok)),
-      outputMicrosPerMtok: Math.max(...candidates.map((c) => c.outputMicrosPerMtok)),
+      // The highest prices any candidate could bill this prompt at: its dearest input bucket, and every tier
+      // the reserve prompt could cross.
+      inputMicrosPerMtok: Math.max(...worst.map((p) => p.inputMicrosPerMtok)),
+      outputMicrosPerMtok: Math.max(...worst.map((p) => p.outputMicrosPerMtok)),
       // Platform-key calls are billed to no end user, so no end-user markup applies (spec §5).
       markupPercentage: base.endUserId ? markupPercentage : 0,
     });
@@ -170,6 +173,8 @@ export class Admission {
       prompt_tokens: outcome.usage.promptTokens,
       completion_tokens: outcome.usage.completionTokens,
       cached_tokens: outcome.usage.cachedTokens,
+      cache_write_tokens: outcome.usage.cacheWriteTokens + outcome.usage.cacheWrite1hTokens,
+      reasoning_tokens: outcome.usage.reasoningTokens,
       token_count_method: outcome.tokenCountMethod,
       fallback_from: outcome.fallbackFrom,
       error_code: outcome.errorCode ?? null,

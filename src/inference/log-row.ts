@@ -36,6 +36,8 @@ export function logRow(
     prompt_tokens: 0,
     completion_tokens: 0,
     cached_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
     ttft_ms: null,
     cost_micros: 0,
     end_user_cost_micros: 0,

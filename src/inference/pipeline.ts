@@ -12,6 +12,7 @@ import { type Admission, admit, elapsedMs } from './admission.js';
 import { parseChatRequest } from './chat-request.js';
 import { type LogBase, logRow } from './log-row.js';
 import type { ChatCompletion, ChatRequest, UpstreamError, Usage } from './providers/types.js';
+import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate, RouteCache } from './route-cache.js';
 import { streamToClient } from './stream-response.js';
 import { countText, estimatePromptTokens, reservePromptTokens } from './tokens.js';
@@ -165,7 +166,7 @@ async function answerJson(
       completionTokens += countText(typeof content === 'string' ? content : '');
       for (const call of choice.message.tool_calls ?? []) completionTokens += countText(call.function.name + call.function.arguments);
     }
-    usage = { promptTokens: admission.request.promptEstimate, completionTokens, cachedTokens: 0 };
+    usage = plainUsage(admission.request.promptEstimate, completionTokens);
     completion.usage = {
       prompt_tokens: usage.promptTokens,
       completion_tokens: completionTokens,
@@ -198,7 +199,7 @@ async function clientLeft(
   const message = 'The client closed the connection before the answer.';
   if (reachedProvider) {
     await admission.settle(candidate, {
-      usage: { promptTokens: admission.request.promptEstimate, completionTokens: 0, cachedTokens: 0 },
+      usage: plainUsage(admission.request.promptEstimate, 0),
       tokenCountMethod: 'estimated',
       status: 'cancelled',
       fallbackFrom,

@@ -4,6 +4,8 @@
  * `ttlMs` (other instances' changes) and are dropped at once on local catalogue or config changes.
  */
 import { markupFromSettings } from '../billing/markup-cache.js';
+import type { PriceTier } from '../billing/money.js';
+import { parseTiers } from '../billing/price-tiers.js';
 import type { AppContext } from '../context.js';
 import { llmConfigAad } from '../management/llm-configs/routes.js';
 import { adapterFor } from './providers/index.js';
@@ -16,6 +18,9 @@ export type Candidate = {
   inputMicrosPerMtok: number;
   outputMicrosPerMtok: number;
   cachedInputMicrosPerMtok: number | null;
+  cacheWriteMicrosPerMtok: number | null;
+  cacheWrite1hMicrosPerMtok: number | null;
+  tiers: PriceTier[];
   maxOutputTokens: number;
   priority: number;
   providerId: string;
@@ -90,6 +95,9 @@ export class RouteCache {
           'm.input_micros_per_mtok',
           'm.output_micros_per_mtok',
           'm.cached_input_micros_per_mtok',
+          'm.cache_write_micros_per_mtok',
+          'm.cache_write_1h_micros_per_mtok',
+          'm.tiers',
           'm.max_output_tokens',
           'm.priority',
           'm.created_at',
@@ -138,6 +146,9 @@ export class RouteCache {
         inputMicrosPerMtok: r.input_micros_per_mtok,
         outputMicrosPerMtok: r.output_micros_per_mtok,
         cachedInputMicrosPerMtok: r.cached_input_micros_per_mtok,
+        cacheWriteMicrosPerMtok: r.cache_write_micros_per_mtok,
+        cacheWrite1hMicrosPerMtok: r.cache_write_1h_micros_per_mtok,
+        tiers: parseTiers(r.tiers),
         maxOutputTokens: r.max_output_tokens,
         priority: r.priority,
         providerId: r.provider_id,

@@ -10,6 +10,7 @@ import { type ApiError, errorBody, errors } from '../http/errors.js';
 import type { Admission } from './admission.js';
 import { clientWantsUsage } from './chat-request.js';
 import type { ChatCompletionChunk, ChatRequest, OpenAiUsage, StreamEvent, UpstreamError, Usage } from './providers/types.js';
+import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate } from './route-cache.js';
 import { SseWriter } from './sse-writer.js';
 import { countText } from './tokens.js';
@@ -82,11 +83,7 @@ async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Pro
   }
 
   const cancelled = clientGone.aborted;
-  const finalUsage = usage ?? {
-    promptTokens: admission.request.promptEstimate,
-    completionTokens: countText(generatedText),
-    cachedTokens: 0,
-  };
+  const finalUsage = usage ?? plainUsage(admission.request.promptEstimate, countText(generatedText));
   try {
     await admission.settle(candidate, {
       usage: finalUsage,

@@ -1,5 +1,6 @@
 /** Row → API object mappings for the management resources (snake_case on the wire, USD numbers). */
 import { microsToUsd } from '../billing/money.js';
+import { tiersView } from '../billing/price-tiers.js';
 import type {
   ApiKeysTable,
   EndUsersTable,
@@ -51,6 +52,9 @@ export const modelRouteView = (m: ModelRoutesTable) => ({
   input_usd_per_mtok: microsToUsd(m.input_micros_per_mtok),
   output_usd_per_mtok: microsToUsd(m.output_micros_per_mtok),
   cached_input_usd_per_mtok: usdOrNull(m.cached_input_micros_per_mtok),
+  cache_write_usd_per_mtok: usdOrNull(m.cache_write_micros_per_mtok),
+  cache_write_1h_usd_per_mtok: usdOrNull(m.cache_write_1h_micros_per_mtok),
+  tiers: tiersView(m.tiers),
   max_output_tokens: m.max_output_tokens,
   context_window: m.context_window,
   priority: m.priority,

@@ -3,8 +3,9 @@
  * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V3 } from '../billing/pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions-v1.js';
+import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions-v2.js';
 
 type Db = Kysely<unknown>;
 
@@ -277,12 +278,41 @@ const budgetTxByEndUser: Migration = {
   },
 };
 
+/** Prompt-cache write prices and long-context tiers on model routes (spec §2 "Prices"); null = none / the input price. */
+const routeCacheWritesAndTiers: Migration = {
+  async up(db: Db) {
+    await db.schema.alterTable('model_routes').addColumn('cache_write_micros_per_mtok', 'bigint').execute();
+    await db.schema.alterTable('model_routes').addColumn('cache_write_1h_micros_per_mtok', 'bigint').execute();
+    await db.schema.alterTable('model_routes').addColumn('tiers', 'text').execute();
+  },
+};
+
+/**
+ * Log rows count prompt-cache writes and reasoning tokens (spec §2 "Prices"); rows written before are 0. The
+ * PostgreSQL money function, which inserts the rows, gets a version that writes them (pg-functions.ts V3).
+ */
+const logCacheWriteAndReasoning: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('request_logs')
+      .addColumn('cache_write_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .alterTable('request_logs')
+      .addColumn('reasoning_tokens', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+    if (db.getExecutor().adapter instanceof PostgresAdapter) await sql.raw(PG_BILLING_FUNCTIONS_V3).execute(db);
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
   '0003_pg_billing_functions': pgBillingFunctions,
   '0004_pg_billing_log_rows': pgBillingLogRows,
   '0005_budget_tx_by_end_user': budgetTxByEndUser,
+  '0006_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
+  '0007_log_cache_write_and_reasoning': logCacheWriteAndReasoning,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

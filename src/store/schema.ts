@@ -26,6 +26,12 @@ export interface ModelRoutesTable {
   input_micros_per_mtok: number;
   output_micros_per_mtok: number;
   cached_input_micros_per_mtok: number | null;
+  /** 5-minute prompt-cache writes; null = the input price (spec §2 "Prices"). */
+  cache_write_micros_per_mtok: number | null;
+  /** 1-hour prompt-cache writes; null = the input price. */
+  cache_write_1h_micros_per_mtok: number | null;
+  /** Long-context tiers as JSON text (`StoredTier[]`, src/billing/money.ts), ascending; null = none. */
+  tiers: string | null;
   max_output_tokens: number;
   context_window: number | null;
   priority: number;
@@ -178,6 +184,10 @@ export interface RequestLogsTable {
   fallback_from: string | null;
   metadata: string;
   created_at: string;
+  /** Prompt tokens written to the provider's cache (5-minute and 1-hour writes together; part of prompt_tokens). */
+  cache_write_tokens: number;
+  /** Output tokens spent reasoning (part of completion_tokens). */
+  reasoning_tokens: number;
 }
 
 export interface RateLimitsTable {

@@ -75,12 +75,14 @@ function summarize(body: AnthropicBody): PromptSummary {
   return summary;
 }
 
+/** input_tokens excludes cache reads and writes; thinking tokens are inside output_tokens. */
 function wireUsage(usage: MockUsage, outputTokens: number): Record<string, unknown> {
   return {
-    input_tokens: usage.prompt - usage.cached,
-    cache_creation_input_tokens: 0,
+    input_tokens: usage.prompt - usage.cached - usage.cacheWrite - usage.cacheWrite1h,
+    cache_creation_input_tokens: usage.cacheWrite + usage.cacheWrite1h,
     cache_read_input_tokens: usage.cached,
-    output_tokens: outputTokens,
+    cache_creation: { ephemeral_5m_input_tokens: usage.cacheWrite, ephemeral_1h_input_tokens: usage.cacheWrite1h },
+    output_tokens: outputTokens === 0 ? 0 : outputTokens + usage.reasoning,
     service_tier: 'standard',
   };
 }
@@ -153,7 +155,7 @@ function streamFrames(body: AnthropicBody, answer: Answer, usage: MockUsage, beh
   }
   if (behaviour.stream === 'error') return [...frames.slice(0, 4), OVERLOADED];
   const delta = { stop_reason: answer.kind === 'tool' ? 'tool_use' : 'end_turn', stop_sequence: null };
-  const outputTokens = behaviour.malformed === 'zero-output' ? 0 : usage.completion;
+  const outputTokens = behaviour.malformed === 'zero-output' ? 0 : usage.completion + usage.reasoning;
   frames.push(frame('message_delta', behaviour.noUsage ? { delta } : { delta, usage: { output_tokens: outputTokens } }));
   frames.push(frame('message_stop', {}));
   if (behaviour.malformed !== undefined) return withMalformedEvent(frames, behaviour, badEvent(behaviour));

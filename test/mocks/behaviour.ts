@@ -16,6 +16,10 @@
  * | `stream-error` | a few chunks, then the provider's error event mid-stream |
  * | `no-usage` | omits usage |
  * | `cached` | reports half the prompt tokens as read from the cache |
+ * | `cache-write` | reports a quarter of the prompt tokens as written to the cache for 5 minutes (anthropic only: the others bill no writes) |
+ * | `cache-write-1h` | reports an eighth of the prompt tokens as written to the cache for 1 hour (anthropic only) |
+ * | `reasoning` | reports 3 × the answer's tokens spent reasoning, in the provider's shape: openai `completion_tokens_details.reasoning_tokens` (inside `completion_tokens`), google `thoughtsTokenCount` (beside `candidatesTokenCount`), anthropic inside `output_tokens` |
+ * | `prompt-N` | reports N prompt tokens (e.g. a long-context prompt), whatever was sent |
  *
  * Malformed output (issue 10): each `bad-*` token breaks the wire format in one way. In streams the bad
  * event comes after two valid events (the role and the first text reached the client: expect an SSE
@@ -65,6 +69,14 @@ export type Behaviour = {
   tools: boolean;
   noUsage: boolean;
   cached: boolean;
+  /** `cache-write`: 5-minute cache writes are reported. */
+  cacheWrite: boolean;
+  /** `cache-write-1h`: 1-hour cache writes are reported. */
+  cacheWrite1h: boolean;
+  /** `reasoning`: reasoning tokens are reported. */
+  reasoning: boolean;
+  /** `prompt-N`: the prompt tokens reported. */
+  promptTokens: number | undefined;
   failStatus: number | undefined;
   slowHeadersMs: number | undefined;
   stream: StreamMode;
@@ -110,6 +122,11 @@ function echoOf(model: string): KeyEcho | undefined {
   return (match[1] as KeyEcho | undefined) ?? 'plain';
 }
 
+function promptTokensOf(model: string): number | undefined {
+  const match = /(?:^|-)prompt-(\d+)(?:$|-)/.exec(model);
+  return match === null ? undefined : Math.min(10_000_000, Math.max(1, Number(match[1])));
+}
+
 export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behaviour {
   const fail = /fail-(\d{3})/.exec(model);
   const slowHeaders = /slow-headers(?:-(\d+))?/.exec(model);
@@ -120,6 +137,10 @@ export function behaviourOf(model: string, headers: IncomingHttpHeaders): Behavi
     tools: /(^|-)tools($|-)/.test(model),
     noUsage: model.includes('no-usage'),
     cached: model.includes('cached'),
+    cacheWrite: /(^|-)cache-write(?!-1h)($|-)/.test(model),
+    cacheWrite1h: /(^|-)cache-write-1h($|-)/.test(model),
+    reasoning: /(^|-)reasoning($|-)/.test(model),
+    promptTokens: promptTokensOf(model),
     failStatus: fail?.[1] === undefined ? undefined : Number(fail[1]),
     slowHeadersMs: slowHeaders === null ? undefined : (delay ?? Number(slowHeaders[1] ?? DEFAULT_SLOW_HEADERS_MS)),
     stream: streamMode(model),

@@ -100,8 +100,10 @@ function usageMetadata(usage: MockUsage, completion = usage.completion): Record<
   return {
     promptTokenCount: usage.prompt,
     candidatesTokenCount: completion,
-    totalTokenCount: usage.prompt + completion,
+    totalTokenCount: usage.prompt + completion + usage.reasoning,
     ...(usage.cached > 0 ? { cachedContentTokenCount: usage.cached } : {}),
+    // Thinking tokens are beside candidatesTokenCount, not inside it.
+    ...(usage.reasoning > 0 ? { thoughtsTokenCount: usage.reasoning } : {}),
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: usage.prompt }],
   };
 }

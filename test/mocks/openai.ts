@@ -73,11 +73,17 @@ function summarize(body: OpenAiBody): PromptSummary {
 
 function wireUsage(usage: MockUsage): Record<string, unknown> {
   return {
+    // OpenAI counts reasoning inside completion_tokens and reports no cache writes (its caching is free).
     prompt_tokens: usage.prompt,
-    completion_tokens: usage.completion,
-    total_tokens: usage.prompt + usage.completion,
+    completion_tokens: usage.completion + usage.reasoning,
+    total_tokens: usage.prompt + usage.completion + usage.reasoning,
     prompt_tokens_details: { cached_tokens: usage.cached, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: usage.reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }
 

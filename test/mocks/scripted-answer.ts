@@ -22,7 +22,12 @@ export type Answer =
   | { kind: 'text'; text: string; pieces: string[] }
   | { kind: 'tool'; preface: string; name: string; argsJson: string; args: Record<string, unknown>; argPieces: string[] };
 
-export type MockUsage = { prompt: number; completion: number; cached: number };
+/**
+ * What a mock reports, by bucket: `prompt` is every prompt token (cache reads and writes included),
+ * `completion` the visible answer's tokens, `reasoning` the thinking tokens beside it (each mock puts them
+ * where its provider does).
+ */
+export type MockUsage = { prompt: number; completion: number; cached: number; cacheWrite: number; cacheWrite1h: number; reasoning: number };
 
 const SLOW_STREAM_CHUNKS = 20;
 const ECHO_MAX_CHARS = 200;
@@ -69,12 +74,16 @@ export function scriptAnswer(summary: PromptSummary, behaviour: Behaviour): Answ
 
 /** About four characters per token, as tokenizers average on English. */
 export function usageOf(summary: PromptSummary, answer: Answer, behaviour: Behaviour): MockUsage {
-  const prompt = Math.ceil(summary.promptChars / 4) + 8;
+  const prompt = behaviour.promptTokens ?? Math.ceil(summary.promptChars / 4) + 8;
   const output = answer.kind === 'text' ? answer.text : answer.preface + answer.argsJson;
+  const completion = Math.max(1, Math.ceil(output.length / 4));
   return {
     prompt,
-    completion: Math.max(1, Math.ceil(output.length / 4)),
+    completion,
     cached: behaviour.cached ? Math.floor(prompt / 2) : 0,
+    cacheWrite: behaviour.cacheWrite ? Math.floor(prompt / 4) : 0,
+    cacheWrite1h: behaviour.cacheWrite1h ? Math.floor(prompt / 8) : 0,
+    reasoning: behaviour.reasoning ? 3 * completion : 0,
   };
 }
 

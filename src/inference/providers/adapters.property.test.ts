@@ -150,8 +150,14 @@ function sequenceArb(fixtures: SseEvent[][]): fc.Arbitrary<SseEvent[]> {
 }
 
 function plausible(usage: Usage): boolean {
-  const counts = [usage.promptTokens, usage.completionTokens, usage.cachedTokens];
-  return counts.every((n) => Number.isSafeInteger(n) && n >= 0) && usage.cachedTokens <= usage.promptTokens && usage.promptTokens > 0;
+  const { promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens } = usage;
+  const counts = [promptTokens, completionTokens, cachedTokens, cacheWriteTokens, cacheWrite1hTokens, reasoningTokens];
+  return (
+    counts.every((n) => Number.isSafeInteger(n) && n >= 0) &&
+    cachedTokens + cacheWriteTokens + cacheWrite1hTokens <= promptTokens &&
+    reasoningTokens <= completionTokens &&
+    promptTokens > 0
+  );
 }
 
 function checkStream(events: StreamEvent[]): void {

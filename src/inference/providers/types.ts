@@ -91,11 +91,30 @@ export type OpenAiUsage = {
   completion_tokens: number;
   total_tokens: number;
   prompt_tokens_details?: { cached_tokens?: number; [f: string]: unknown };
+  completion_tokens_details?: OpenAiCompletionDetails;
   [f: string]: unknown;
 };
 
-/** Token usage as the provider reported it. promptTokens includes cachedTokens. */
-export type Usage = { promptTokens: number; completionTokens: number; cachedTokens: number };
+/**
+ * Token usage as the provider reported it, in the buckets billing prices (spec §2 "Prices"):
+ * - promptTokens: every prompt token, cache reads and cache writes included;
+ * - cachedTokens: prompt tokens read from the prompt cache (part of promptTokens);
+ * - cacheWriteTokens: prompt tokens written to the cache for 5 minutes (part of promptTokens; a write of
+ *   unstated duration counts here, Anthropic's default);
+ * - cacheWrite1hTokens: prompt tokens written to the cache for 1 hour (part of promptTokens);
+ * - completionTokens: every output token, reasoning included;
+ * - reasoningTokens: output tokens spent reasoning (part of completionTokens, shown apart, priced as output).
+ */
+export type Usage = {
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
+  reasoningTokens: number;
+};
+
+export type OpenAiCompletionDetails = { reasoning_tokens?: number; [f: string]: unknown };
 
 /** Where and with what to call: resolved by the gateway from the route and the platform's llm-config. */
 export type UpstreamTarget = {

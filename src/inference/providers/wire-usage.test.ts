@@ -3,15 +3,26 @@ import { describe, expect, it } from 'vitest';
 import { replaySse } from '../../../test/mocks/replay-sse.js';
 import { createAnthropicStreamTranslator } from './anthropic/stream.js';
 import { createGoogleStreamTranslator } from './google/stream.js';
+import type { Usage } from './types.js';
 import { MAX_PLAUSIBLE_TOKENS, plausibleUsage } from './wire-usage.js';
 
-const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0) => ({ promptTokens, completionTokens, cachedTokens });
+const usage = (promptTokens: number, completionTokens: number, cachedTokens = 0, more: Partial<Usage> = {}): Usage => ({
+  promptTokens,
+  completionTokens,
+  cachedTokens,
+  cacheWriteTokens: 0,
+  cacheWrite1hTokens: 0,
+  reasoningTokens: 0,
+  ...more,
+});
 
 describe('plausibleUsage', () => {
   it('keeps usage that can be true', () => {
     expect(plausibleUsage(usage(10, 3, 4), true)).toEqual(usage(10, 3, 4));
     expect(plausibleUsage(usage(10, 0), false)).toEqual(usage(10, 0));
     expect(plausibleUsage(usage(MAX_PLAUSIBLE_TOKENS, 1, MAX_PLAUSIBLE_TOKENS), true)).not.toBeNull();
+    const buckets = usage(10, 5, 2, { cacheWriteTokens: 3, cacheWrite1hTokens: 5, reasoningTokens: 5 });
+    expect(plausibleUsage(buckets, true)).toEqual(buckets);
   });
 
   it.each([
@@ -22,6 +33,10 @@ describe('plausibleUsage', () => {
     ['infinite counts', usage(10, Number.POSITIVE_INFINITY), true],
     ['more cached than prompt tokens', usage(10, 3, 11), true],
     ['no prompt tokens', usage(0, 3), true],
+    ['more cache reads and writes than prompt tokens', usage(10, 3, 2, { cacheWriteTokens: 4, cacheWrite1hTokens: 5 }), true],
+    ['a negative cache-write count', usage(10, 3, 0, { cacheWriteTokens: -1 }), true],
+    ['fractional 1-hour writes', usage(10, 3, 0, { cacheWrite1hTokens: 0.5 }), true],
+    ['more reasoning than output tokens', usage(10, 3, 0, { reasoningTokens: 4 }), true],
     ['counts beyond any model', usage(10, MAX_PLAUSIBLE_TOKENS + 1), true],
   ])('treats %s as missing', (_name, reported, delivered) => {
     expect(plausibleUsage(reported, delivered)).toBeNull();

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { tiersColumn } from '../../billing/price-tiers.js';
 import { moveWallet } from '../../billing/wallet-ledger.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
@@ -31,6 +32,34 @@ const usdPerMtok = z
   .max(1_000_000)
   .refine((v) => Math.round(v * 1_000_000) / 1_000_000 === v, 'must have at most 6 decimal places')
   .transform((v) => Math.round(v * 1_000_000));
+/**
+ * Long-context tiers (spec §2 "Prices"): each with input and output prices, thresholds strictly ascending.
+ * A bad tier is a 400 naming it, e.g. `tiers[1].input_usd_per_mtok` or `tiers[1].above_input_tokens`.
+ */
+const tiersSchema = z
+  .array(
+    z
+      .object({
+        above_input_tokens: z.number().int().min(0).max(100_000_000),
+        input_usd_per_mtok: usdPerMtok,
+        output_usd_per_mtok: usdPerMtok,
+        cached_input_usd_per_mtok: usdPerMtok.nullable().optional(),
+        cache_write_usd_per_mtok: usdPerMtok.nullable().optional(),
+        cache_write_1h_usd_per_mtok: usdPerMtok.nullable().optional(),
+      })
+      .strict(),
+  )
+  .max(16)
+  .superRefine((tiers, ctx) => {
+    for (let i = 1; i < tiers.length; i++) {
+      if (tiers[i].above_input_tokens <= tiers[i - 1].above_input_tokens)
+        ctx.addIssue({
+          code: 'custom',
+          path: [i, 'above_input_tokens'],
+          message: 'tiers must be in ascending order of above_input_tokens, each above the one before',
+        });
+    }
+  });
 const idParam = (name: string) => z.object({ [name]: z.string() });
 
 const providerNotFound = () =>
@@ -150,6 +179,9 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     input_usd_per_mtok: usdPerMtok,
     output_usd_per_mtok: usdPerMtok,
     cached_input_usd_per_mtok: usdPerMtok.nullable().optional(),
+    cache_write_usd_per_mtok: usdPerMtok.nullable().optional(),
+    cache_write_1h_usd_per_mtok: usdPerMtok.nullable().optional(),
+    tiers: tiersSchema.nullable().optional(),
     max_output_tokens: z.number().int().min(1).max(10_000_000),
     context_window: z.number().int().min(1).nullable().optional(),
     priority: z.number().int().min(0).max(1_000_000).optional(),
@@ -196,6 +228,9 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         input_micros_per_mtok: b.input_usd_per_mtok,
         output_micros_per_mtok: b.output_usd_per_mtok,
         cached_input_micros_per_mtok: b.cached_input_usd_per_mtok ?? null,
+        cache_write_micros_per_mtok: b.cache_write_usd_per_mtok ?? null,
+        cache_write_1h_micros_per_mtok: b.cache_write_1h_usd_per_mtok ?? null,
+        tiers: tiersColumn(b.tiers),
         max_output_tokens: b.max_output_tokens,
         context_window: b.context_window ?? null,
         priority: b.priority ?? 100,
@@ -242,6 +277,9 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
           ...(b.input_usd_per_mtok !== undefined && { input_micros_per_mtok: b.input_usd_per_mtok }),
           ...(b.output_usd_per_mtok !== undefined && { output_micros_per_mtok: b.output_usd_per_mtok }),
           ...(b.cached_input_usd_per_mtok !== undefined && { cached_input_micros_per_mtok: b.cached_input_usd_per_mtok }),
+          ...(b.cache_write_usd_per_mtok !== undefined && { cache_write_micros_per_mtok: b.cache_write_usd_per_mtok }),
+          ...(b.cache_write_1h_usd_per_mtok !== undefined && { cache_write_1h_micros_per_mtok: b.cache_write_1h_usd_per_mtok }),
+          ...(b.tiers !== undefined && { tiers: tiersColumn(b.tiers) }),
           ...(b.max_output_tokens !== undefined && { max_output_tokens: b.max_output_tokens }),
           ...(b.context_window !== undefined && { context_window: b.context_window }),
           ...(b.priority !== undefined && { priority: b.priority }),

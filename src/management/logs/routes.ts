@@ -28,6 +28,8 @@ export const logView = (l: RequestLogsTable) => ({
   completion_tokens: l.completion_tokens,
   total_tokens: l.prompt_tokens + l.completion_tokens,
   cached_tokens: l.cached_tokens,
+  cache_write_tokens: l.cache_write_tokens,
+  reasoning_tokens: l.reasoning_tokens,
   latency_ms: l.latency_ms,
   ttft_ms: l.ttft_ms,
   estimated_cost_usd: microsToFixed(l.cost_micros),
@@ -109,6 +111,9 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
           sql<number>`coalesce(sum(completion_tokens), 0)`.as('completion_tokens'),
           sql<number>`coalesce(sum(cost_micros), 0)`.as('cost_micros'),
           sql<number>`coalesce(sum(end_user_cost_micros), 0)`.as('end_user_cost_micros'),
+          sql<number>`coalesce(sum(cached_tokens), 0)`.as('cached_tokens'),
+          sql<number>`coalesce(sum(cache_write_tokens), 0)`.as('cache_write_tokens'),
+          sql<number>`coalesce(sum(reasoning_tokens), 0)`.as('reasoning_tokens'),
         ])
         .where('platform_id', '=', platformIdOf(req))
         .where('status', '!=', 'rejected')
@@ -123,6 +128,9 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
           requests: Number(r.requests),
           prompt_tokens: Number(r.prompt_tokens),
           completion_tokens: Number(r.completion_tokens),
+          cached_tokens: Number(r.cached_tokens),
+          cache_write_tokens: Number(r.cache_write_tokens),
+          reasoning_tokens: Number(r.reasoning_tokens),
           cost_usd: microsToUsd(Number(r.cost_micros)),
           end_user_cost_usd: microsToUsd(Number(r.end_user_cost_micros)),
         })),

@@ -97,6 +97,8 @@ export async function writeLog(
       prompt_tokens: 0,
       completion_tokens: 0,
       cached_tokens: 0,
+      cache_write_tokens: 0,
+      reasoning_tokens: 0,
       latency_ms: 1,
       ttft_ms: null,
       cost_micros: billed ? settled.walletMicros : 0,

@@ -131,6 +131,8 @@ describe.each(dialects)('end users (%s)', (dialect) => {
         prompt_tokens: 1,
         completion_tokens: 1,
         cached_tokens: 0,
+        cache_write_tokens: 0,
+        reasoning_tokens: 0,
         latency_ms: 1,
         ttft_ms: null,
         cost_micros: 1,

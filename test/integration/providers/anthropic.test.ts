@@ -37,7 +37,14 @@ describe('anthropic kind against the mock', () => {
       model: 'claude-sonnet-4',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: Hello there [system: Be terse.]' }, finish_reason: 'stop' }],
     });
-    expect(result.usage).toEqual({ promptTokens: 13, completionTokens: 10, cachedTokens: 0 });
+    expect(result.usage).toEqual({
+      promptTokens: 13,
+      completionTokens: 10,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
     const recorded = mock.requests.at(-1);
     expect(recorded?.headers['x-api-key']).toBe('sk-ant-mock');
     expect(recorded?.headers['anthropic-version']).toBe('2023-06-01');
@@ -48,7 +55,14 @@ describe('anthropic kind against the mock', () => {
     const body: ChatRequest = { model: 'c', messages: [{ role: 'user', content: 'Hello there' }] };
     const result = expectJson(await sendChat(adapter, targetFor(mock.url, 'm-cached'), body, { stream: false }));
     expect((lastBody(mock) as { max_tokens: number }).max_tokens).toBe(1024);
-    expect(result.usage).toEqual({ promptTokens: 11, completionTokens: 5, cachedTokens: 5 });
+    expect(result.usage).toEqual({
+      promptTokens: 11,
+      completionTokens: 5,
+      cachedTokens: 5,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 
   it('sends images as base64 and url sources', async () => {
@@ -114,7 +128,10 @@ describe('anthropic kind against the mock', () => {
     });
     expect(streamedText(events)).toBe('Echo: Stream me please');
     expect(finishReasons(events)).toEqual([[0, 'stop']]);
-    expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'usage',
+      usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
+    });
   });
 
   it('streams tool calls as indexed deltas', async () => {

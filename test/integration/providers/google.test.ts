@@ -36,7 +36,14 @@ describe('google kind against the mock', () => {
       model: 'gemini-2.5-flash',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: Hello there [system: Be terse.]' }, finish_reason: 'stop' }],
     });
-    expect(result.usage).toEqual({ promptTokens: 13, completionTokens: 10, cachedTokens: 0 });
+    expect(result.usage).toEqual({
+      promptTokens: 13,
+      completionTokens: 10,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
     const recorded = mock.requests.at(-1);
     expect(recorded?.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(recorded?.headers['x-goog-api-key']).toBe('AIza-mock');
@@ -68,7 +75,14 @@ describe('google kind against the mock', () => {
     };
     const result = expectJson(await sendChat(adapter, targetFor(mock.url, 'm-cached'), body, { stream: false }));
     expect(result.completion.choices[0]?.message.content).toBe('Echo: Compare [images: 2]');
-    expect(result.usage).toEqual({ promptTokens: 10, completionTokens: 7, cachedTokens: 5 });
+    expect(result.usage).toEqual({
+      promptTokens: 10,
+      completionTokens: 7,
+      cachedTokens: 5,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 
   it('returns function calls as tool_calls and sends results back as functionResponse parts', async () => {
@@ -114,7 +128,10 @@ describe('google kind against the mock', () => {
     expect(events[0]).toMatchObject({ type: 'chunk', chunk: { choices: [{ delta: { role: 'assistant' } }] } });
     expect(streamedText(events)).toBe('Echo: Stream me please');
     expect(finishReasons(events)).toEqual([[0, 'stop']]);
-    expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'usage',
+      usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
+    });
   });
 
   it('streams function calls as tool-call deltas', async () => {

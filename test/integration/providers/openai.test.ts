@@ -35,7 +35,14 @@ describe('openai kind against the mock', () => {
     const result = expectJson(await sendChat(adapter, targetFor(mock.url, 'gpt-4o-2024-08-06', 'sk-mock-123'), body, { stream: false }));
     expect(result.completion.choices[0]?.message.content).toBe('Echo: Hello there [system: Be terse.]');
     expect(result.completion.model).toBe('gpt-4o-2024-08-06');
-    expect(result.usage).toEqual({ promptTokens: 13, completionTokens: 10, cachedTokens: 0 });
+    expect(result.usage).toEqual({
+      promptTokens: 13,
+      completionTokens: 10,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
     const recorded = mock.requests.at(-1);
     expect(recorded?.path).toBe('/v1/chat/completions');
     expect(recorded?.headers.authorization).toBe('Bearer sk-mock-123');
@@ -48,6 +55,9 @@ describe('openai kind against the mock', () => {
       promptTokens: 11,
       completionTokens: 5,
       cachedTokens: 5,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
     });
     expect(expectJson(await sendChat(adapter, targetFor(mock.url, 'm-no-usage'), body, { stream: false })).usage).toBeNull();
   });
@@ -95,7 +105,7 @@ describe('openai kind against the mock', () => {
     expect(events.filter((e) => e.type === 'usage')).toEqual([
       {
         type: 'usage',
-        usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0 },
+        usage: { promptTokens: 12, completionTokens: 6, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
         wire: expect.objectContaining({ prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 }),
       },
     ]);

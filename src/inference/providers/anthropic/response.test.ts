@@ -19,7 +19,14 @@ describe('anthropic response', () => {
       },
       body,
     );
-    expect(usage).toEqual({ promptTokens: 2112, completionTokens: 6, cachedTokens: 2000 });
+    expect(usage).toEqual({
+      promptTokens: 2112,
+      completionTokens: 6,
+      cachedTokens: 2000,
+      cacheWriteTokens: 100,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(completion).toMatchObject({
       id: 'msg_01XFDUDYJgAACzvnptvVoYEL',
       object: 'chat.completion',

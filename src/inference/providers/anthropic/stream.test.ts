@@ -23,7 +23,7 @@ describe('anthropic stream', () => {
     expect(finishReasons(events)).toEqual([[0, 'stop']]);
     expect(events.at(-1)).toEqual({
       type: 'usage',
-      usage: { promptTokens: 25, completionTokens: 15, cachedTokens: 0 },
+      usage: { promptTokens: 25, completionTokens: 15, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
       wire: { prompt_tokens: 25, completion_tokens: 15, total_tokens: 40, prompt_tokens_details: { cached_tokens: 0 } },
     });
   });
@@ -50,7 +50,17 @@ describe('anthropic stream', () => {
       },
     });
     expect(finishReasons(events)).toEqual([[0, 'tool_calls']]);
-    expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { promptTokens: 2572, completionTokens: 89, cachedTokens: 2000 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'usage',
+      usage: {
+        promptTokens: 2572,
+        completionTokens: 89,
+        cachedTokens: 2000,
+        cacheWriteTokens: 100,
+        cacheWrite1hTokens: 0,
+        reasoningTokens: 0,
+      },
+    });
   });
 
   it('holds the role back so an error right after message_start is the first event', () => {

@@ -10,6 +10,11 @@ export const anthropicUsageSchema = z.object({
   output_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
+  /** The writes by lifetime (cache_control `ttl`); their sum is cache_creation_input_tokens. */
+  cache_creation: z
+    .object({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() })
+    .nullish()
+    .catch(undefined),
 });
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
 

@@ -27,7 +27,14 @@ describe('google response', () => {
       },
       body,
     );
-    expect(usage).toEqual({ promptTokens: 100, completionTokens: 45, cachedTokens: 60 });
+    expect(usage).toEqual({
+      promptTokens: 100,
+      completionTokens: 45,
+      cachedTokens: 60,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 40,
+    });
     expect(completion).toMatchObject({
       id: 'resp-1',
       model: 'gemini-2.5-flash',
@@ -87,7 +94,14 @@ describe('google response', () => {
       body,
     );
     expect(blocked.completion.choices[0]?.finish_reason).toBe('content_filter');
-    expect(blocked.usage).toEqual({ promptTokens: 8, completionTokens: 0, cachedTokens: 0 });
+    expect(blocked.usage).toEqual({
+      promptTokens: 8,
+      completionTokens: 0,
+      cachedTokens: 0,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
     expect(() => parseGoogleResponse({}, body)).toThrow(ProviderProtocolError);
   });
 });

@@ -14,8 +14,14 @@ describe('google stream', () => {
     expect(finishReasons(events)).toEqual([[0, 'stop']]);
     expect(events.at(-1)).toEqual({
       type: 'usage',
-      usage: { promptTokens: 10, completionTokens: 129, cachedTokens: 4 },
-      wire: { prompt_tokens: 10, completion_tokens: 129, total_tokens: 139, prompt_tokens_details: { cached_tokens: 4 } },
+      usage: { promptTokens: 10, completionTokens: 129, cachedTokens: 4, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 124 },
+      wire: {
+        prompt_tokens: 10,
+        completion_tokens: 129,
+        total_tokens: 139,
+        prompt_tokens_details: { cached_tokens: 4 },
+        completion_tokens_details: { reasoning_tokens: 124 },
+      },
     });
     expect(events.filter((e) => e.type === 'chunk').every((e) => e.type === 'chunk' && e.chunk.id === 'Qe2iaM2VJ4ytz7IPj7yA-AU')).toBe(
       true,

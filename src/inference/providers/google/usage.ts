@@ -13,5 +13,9 @@ export function toUsage(usage: GeminiUsage): Usage | null {
     promptTokens: usage.promptTokenCount + (usage.toolUsePromptTokenCount ?? 0),
     completionTokens: (usage.candidatesTokenCount ?? 0) + (usage.thoughtsTokenCount ?? 0),
     cachedTokens: usage.cachedContentTokenCount ?? 0,
+    // Gemini's context cache is created by a separate call (billed as storage), never by a generation.
+    cacheWriteTokens: 0,
+    cacheWrite1hTokens: 0,
+    reasoningTokens: usage.thoughtsTokenCount ?? 0,
   };
 }

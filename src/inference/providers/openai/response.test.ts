@@ -17,7 +17,14 @@ describe('openai response', () => {
     };
     const { completion, usage } = parseOpenAiResponse(json, body);
     expect(completion).toBe(json);
-    expect(usage).toEqual({ promptTokens: 100, completionTokens: 7, cachedTokens: 64 });
+    expect(usage).toEqual({
+      promptTokens: 100,
+      completionTokens: 7,
+      cachedTokens: 64,
+      cacheWriteTokens: 0,
+      cacheWrite1hTokens: 0,
+      reasoningTokens: 0,
+    });
   });
 
   it('reports missing usage as null, not zero', () => {

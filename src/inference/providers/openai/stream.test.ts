@@ -15,7 +15,7 @@ describe('openai stream', () => {
     expect(events.every((e) => e.type !== 'chunk' || !('usage' in e.chunk))).toBe(true);
     expect(events[4]).toMatchObject({
       type: 'usage',
-      usage: { promptTokens: 19, completionTokens: 2, cachedTokens: 8 },
+      usage: { promptTokens: 19, completionTokens: 2, cachedTokens: 8, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
       wire: { completion_tokens_details: { reasoning_tokens: 0 } },
     });
   });
@@ -26,7 +26,10 @@ describe('openai stream', () => {
       { id: 'call_DdmO9pD3xa9XTPNJ32zg2hcA', name: 'get_weather', arguments: '{"location":"Paris"}' },
     ]);
     expect(finishReasons(events)).toEqual([[0, 'tool_calls']]);
-    expect(events.at(-1)).toMatchObject({ type: 'usage', usage: { promptTokens: 81, completionTokens: 15, cachedTokens: 0 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'usage',
+      usage: { promptTokens: 81, completionTokens: 15, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
+    });
   });
 
   it('sends usage carried on a chunk with choices once, at the end', () => {
@@ -36,7 +39,7 @@ describe('openai stream', () => {
     expect(events.filter((e) => e.type === 'usage')).toEqual([
       {
         type: 'usage',
-        usage: { promptTokens: 5, completionTokens: 2, cachedTokens: 0 },
+        usage: { promptTokens: 5, completionTokens: 2, cachedTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0, reasoningTokens: 0 },
         wire: { prompt_tokens: 5, completion_tokens: 2, total_tokens: 7 },
       },
     ]);

@@ -1,7 +1,7 @@
 /** Reads OpenAI's `usage` object (platform.openai.com/docs/api-reference/chat/object#usage). */
 import { isRecord } from '../json.js';
 import type { OpenAiUsage, Usage } from '../types.js';
-import { plausibleUsage } from '../wire-usage.js';
+import { plainUsage, plausibleUsage } from '../wire-usage.js';
 
 /** The usage object if it has the two required counts, else null ("not reported", not zero). */
 export function asOpenAiUsage(raw: unknown): OpenAiUsage | null {
@@ -10,14 +10,19 @@ export function asOpenAiUsage(raw: unknown): OpenAiUsage | null {
   return raw as OpenAiUsage;
 }
 
-/** prompt_tokens already includes the cached tokens (`prompt_tokens_details.cached_tokens`). */
+/**
+ * prompt_tokens already includes the cached tokens (`prompt_tokens_details.cached_tokens`), completion_tokens
+ * the reasoning tokens (`completion_tokens_details.reasoning_tokens`). OpenAI bills no cache writes.
+ */
 export function toUsage(usage: OpenAiUsage): Usage {
   const details = usage.prompt_tokens_details;
   const cached = isRecord(details) ? details.cached_tokens : undefined;
+  const outDetails = usage.completion_tokens_details;
+  const reasoning = isRecord(outDetails) ? outDetails.reasoning_tokens : undefined;
   return {
-    promptTokens: usage.prompt_tokens,
-    completionTokens: usage.completion_tokens,
+    ...plainUsage(usage.prompt_tokens, usage.completion_tokens),
     cachedTokens: typeof cached === 'number' ? cached : 0,
+    reasoningTokens: typeof reasoning === 'number' ? reasoning : 0,
   };
 }
 
