@@ -189,12 +189,24 @@ function bodyFor(route: Route): fc.Arbitrary<unknown> {
   const mutated = fc
     .tuple(validish(schema), fc.constantFrom(...names), hostile)
     .map(([base, k, v]) => (base !== null && typeof base === 'object' && !Array.isArray(base) ? { ...base, [k]: v } : base));
-  return fc.oneof(
+  const body = fc.oneof(
     { weight: 4, arbitrary: validish(schema) },
     { weight: 4, arbitrary: mutated },
     { weight: 1, arbitrary: hostile },
     { weight: 1, arbitrary: rawBodies.map((text) => ({ [rawMarker]: text })) },
   );
+  return fc.tuple(body, fc.uuid()).map(([b, id]) => withUniqueApiKey(b, id));
+}
+
+/**
+ * The secrets scan registers every `api_key` a test sends as a provider key that must never come back. A
+ * fuzzed value such as "constructor" also comes back as another field's name in a 400: a unique prefix
+ * keeps the check meaningful (an echo of the key itself is still caught) without that false alarm.
+ */
+function withUniqueApiKey(body: unknown, id: string): unknown {
+  if (body === null || typeof body !== 'object' || Array.isArray(body)) return body;
+  const apiKey = (body as { api_key?: unknown }).api_key;
+  return typeof apiKey === 'string' ? { ...body, api_key: `sk-fuzz-${id}-${apiKey}` } : body;
 }
 
 function pathValue(name: string): fc.Arbitrary<string> {
