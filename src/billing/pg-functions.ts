@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL money function (migrations 0003, 0004 and 0007, PostgreSQL only). Reserve, settle and release all go
+ * The PostgreSQL money function (migrations 0003 and 0006, PostgreSQL only). Reserve, settle and release all go
  * through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
  * round trip and one short implicit transaction, for one operation or for the batch one gateway instance
  * queued on one wallet while its previous call ran (group commit: one commit and one hand-over of the
@@ -28,11 +28,10 @@
  *
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
  * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts; V2
- * (migration 0004, pg-functions-v2.ts) added the log rows; V3 (migration 0007) writes their cache-write and
- * reasoning token counts.
+ * (migration 0006) writes each request's log row, with its cache-write and reasoning token counts.
  */
 
-export const PG_BILLING_FUNCTIONS_V3 = `
+export const PG_BILLING_FUNCTIONS_V2 = `
 CREATE OR REPLACE FUNCTION assistiv_billing(p_platform_id text, p_ops jsonb, p_now text, p_daily_start text, p_monthly_start text)
 RETURNS TABLE (o_status text, o_budget_id text, o_budget_hold bigint, o_available bigint,
                o_wallet_micros bigint, o_end_user_micros bigint, o_capped boolean)

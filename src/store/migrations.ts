@@ -3,9 +3,8 @@
  * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
  */
 import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V3 } from '../billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions-v1.js';
-import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions-v2.js';
 
 type Db = Kysely<unknown>;
 
@@ -263,14 +262,6 @@ const pgBillingFunctions: Migration = {
   },
 };
 
-/** PostgreSQL only: the money function also writes each request's log row in the debit's transaction. */
-const pgBillingLogRows: Migration = {
-  async up(db: Db) {
-    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-    await sql.raw(PG_BILLING_FUNCTIONS_V2).execute(db);
-  },
-};
-
 /** An end user's budget ledger is listed across every budget it ever had (a deleted or replaced budget keeps its rows). */
 const budgetTxByEndUser: Migration = {
   async up(db: Db) {
@@ -288,10 +279,11 @@ const routeCacheWritesAndTiers: Migration = {
 };
 
 /**
- * Log rows count prompt-cache writes and reasoning tokens (spec §2 "Prices"); rows written before are 0. The
- * PostgreSQL money function, which inserts the rows, gets a version that writes them (pg-functions.ts V3).
+ * Log rows count prompt-cache writes and reasoning tokens (spec §2 "Prices"); rows written before are 0. Then
+ * the PostgreSQL money function gets the version that writes each request's log row, with these counts, in
+ * the debit's transaction (pg-functions.ts V2).
  */
-const logCacheWriteAndReasoning: Migration = {
+const logRowsInMoneyTransaction: Migration = {
   async up(db: Db) {
     await db.schema
       .alterTable('request_logs')
@@ -301,7 +293,7 @@ const logCacheWriteAndReasoning: Migration = {
       .alterTable('request_logs')
       .addColumn('reasoning_tokens', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
-    if (db.getExecutor().adapter instanceof PostgresAdapter) await sql.raw(PG_BILLING_FUNCTIONS_V3).execute(db);
+    if (db.getExecutor().adapter instanceof PostgresAdapter) await sql.raw(PG_BILLING_FUNCTIONS_V2).execute(db);
   },
 };
 
@@ -309,10 +301,9 @@ const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
   '0003_pg_billing_functions': pgBillingFunctions,
-  '0004_pg_billing_log_rows': pgBillingLogRows,
-  '0005_budget_tx_by_end_user': budgetTxByEndUser,
-  '0006_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
-  '0007_log_cache_write_and_reasoning': logCacheWriteAndReasoning,
+  '0004_budget_tx_by_end_user': budgetTxByEndUser,
+  '0005_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
+  '0006_log_rows_in_money_transaction': logRowsInMoneyTransaction,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
