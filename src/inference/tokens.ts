@@ -4,6 +4,7 @@
  * Other providers' tokenizers differ by a few per cent: the reservation's safety margin covers that.
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
+import { CHAT_FIELDS } from './providers/field-policy.js';
 import type { ChatContentPart, ChatMessage, ChatRequest } from './providers/types.js';
 
 /** Per-message framing tokens in OpenAI's chat format (role, separators). */
@@ -76,34 +77,18 @@ function countPromptText(text: string, budget: CountBudget): number {
  * included: tools and their schemas, response_format, legacy functions, prediction, and whatever an
  * OpenAI-kind provider may read from a pass-through field.
  */
-const NON_PROMPT_FIELDS: ReadonlySet<string> = new Set([
-  'model',
-  'messages',
-  'stream',
-  'stream_options',
-  'max_tokens',
-  'max_completion_tokens',
-  'temperature',
-  'top_p',
-  'n',
-  'stop',
-  'seed',
-  'logprobs',
-  'top_logprobs',
-  'presence_penalty',
-  'frequency_penalty',
-  'logit_bias',
-  'user',
-  'metadata',
-  'store',
-  'service_tier',
-  'reasoning_effort',
-  'parallel_tool_calls',
-  'modalities',
-  'safety_identifier',
-  'prompt_cache_key',
-  'verbosity',
+/** The documented fields that carry text the model reads (schemas, instructions, predicted output). */
+const PROMPT_FIELDS: ReadonlySet<string> = new Set([
+  'tools',
+  'tool_choice',
+  'response_format',
+  'audio',
+  'prediction',
+  'web_search_options',
+  'functions',
+  'function_call',
 ]);
+const NON_PROMPT_FIELDS: ReadonlySet<string> = new Set(CHAT_FIELDS.filter((field) => !PROMPT_FIELDS.has(field)));
 
 /** A free-form value's tokens: its text, or its JSON (the body was bounded in depth at the edge). */
 function valueTokens(value: unknown, budget: CountBudget): number {

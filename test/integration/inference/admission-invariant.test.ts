@@ -196,7 +196,7 @@ describe.each(dialects)('admission invariant, every exit (%s)', (dialect) => {
     );
     const before = f.mocks.openai.requests.length;
     const url = new URL(`${f.gw.url}/v1/chat/completions`);
-    const requestId = await new Promise<string>((resolve) => {
+    await new Promise<void>((resolve) => {
       const req = httpRequest(
         {
           host: url.hostname,
@@ -213,11 +213,10 @@ describe.each(dialects)('admission invariant, every exit (%s)', (dialect) => {
         req.destroy();
         setTimeout(() => {
           release();
-          resolve('');
+          resolve();
         }, 50);
       }, 100);
     });
-    expect(requestId).toBe('');
     await new Promise((r) => setTimeout(r, 200));
     expect(f.mocks.openai.requests.length).toBe(before);
     await f.gw.ctx.requestLogs.flush();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../src/inference/providers/index.js';
 import type { ChatRequest } from '../../../src/inference/providers/types.js';
+import { plainUsage } from '../../../src/inference/providers/wire-usage.js';
 import { closeUpstreamPools, sendChat } from '../../../src/inference/upstream/index.js';
 import { type MockProvider, startMockAnthropic } from '../../mocks/index.js';
 import { finishReasons, streamedText, streamedToolCalls } from '../../mocks/replay-sse.js';
@@ -37,14 +38,7 @@ describe('anthropic kind against the mock', () => {
       model: 'claude-sonnet-4',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: Hello there [system: Be terse.]' }, finish_reason: 'stop' }],
     });
-    expect(result.usage).toEqual({
-      promptTokens: 13,
-      completionTokens: 10,
-      cachedTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      reasoningTokens: 0,
-    });
+    expect(result.usage).toEqual(plainUsage(13, 10));
     const recorded = mock.requests.at(-1);
     expect(recorded?.headers['x-api-key']).toBe('sk-ant-mock');
     expect(recorded?.headers['anthropic-version']).toBe('2023-06-01');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../src/inference/providers/index.js';
 import type { ChatRequest } from '../../../src/inference/providers/types.js';
+import { plainUsage } from '../../../src/inference/providers/wire-usage.js';
 import { closeUpstreamPools, sendChat } from '../../../src/inference/upstream/index.js';
 import { type MockProvider, startMockGoogle } from '../../mocks/index.js';
 import { finishReasons, streamedText, streamedToolCalls } from '../../mocks/replay-sse.js';
@@ -36,14 +37,7 @@ describe('google kind against the mock', () => {
       model: 'gemini-2.5-flash',
       choices: [{ index: 0, message: { role: 'assistant', content: 'Echo: Hello there [system: Be terse.]' }, finish_reason: 'stop' }],
     });
-    expect(result.usage).toEqual({
-      promptTokens: 13,
-      completionTokens: 10,
-      cachedTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      reasoningTokens: 0,
-    });
+    expect(result.usage).toEqual(plainUsage(13, 10));
     const recorded = mock.requests.at(-1);
     expect(recorded?.path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
     expect(recorded?.headers['x-goog-api-key']).toBe('AIza-mock');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../src/inference/providers/index.js';
 import type { ChatRequest } from '../../../src/inference/providers/types.js';
+import { plainUsage } from '../../../src/inference/providers/wire-usage.js';
 import { closeUpstreamPools, sendChat } from '../../../src/inference/upstream/index.js';
 import { type MockProvider, startMockOpenAI } from '../../mocks/index.js';
 import { streamedText, streamedToolCalls } from '../../mocks/replay-sse.js';
@@ -35,14 +36,7 @@ describe('openai kind against the mock', () => {
     const result = expectJson(await sendChat(adapter, targetFor(mock.url, 'gpt-4o-2024-08-06', 'sk-mock-123'), body, { stream: false }));
     expect(result.completion.choices[0]?.message.content).toBe('Echo: Hello there [system: Be terse.]');
     expect(result.completion.model).toBe('gpt-4o-2024-08-06');
-    expect(result.usage).toEqual({
-      promptTokens: 13,
-      completionTokens: 10,
-      cachedTokens: 0,
-      cacheWriteTokens: 0,
-      cacheWrite1hTokens: 0,
-      reasoningTokens: 0,
-    });
+    expect(result.usage).toEqual(plainUsage(13, 10));
     const recorded = mock.requests.at(-1);
     expect(recorded?.path).toBe('/v1/chat/completions');
     expect(recorded?.headers.authorization).toBe('Bearer sk-mock-123');
