@@ -3,7 +3,7 @@ import type { BillingEngineHandle } from './billing/engine.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { AuthService } from './http/auth.js';
-import type { LogWriter } from './inference/log-writer.js';
+import type { LogWriter } from './inference/core/log-writer.js';
 import type { RateLimiterHandle } from './ratelimit/index.js';
 import type { Store } from './store/database.js';
 

@@ -5,6 +5,9 @@
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 
+/** The AAD of a platform's provider key: a ciphertext copied to another row or tenant fails to open. */
+export const llmConfigAad = (platformId: string, configId: string) => `${platformId}:${configId}`;
+
 export class SecretBox {
   readonly keyId: string;
   private readonly key: Buffer;

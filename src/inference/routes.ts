@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { authenticate } from '../http/hooks.js';
-import { handleChatCompletion, type InferenceDeps } from './pipeline.js';
-import type { Candidate } from './route-cache.js';
+import { handleChatCompletion, type InferenceDeps } from './core/pipeline.js';
+import type { Candidate } from './core/route-cache.js';
 
 const tags = ['Inference'];
 

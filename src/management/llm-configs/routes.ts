@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
+import { llmConfigAad } from '../../crypto/secret-box.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
@@ -17,9 +18,6 @@ import { llmConfigView } from '../views.js';
 const tags = ['LLM configs'];
 const apiKey = z.string().trim().min(1).max(4096);
 const configParams = z.object({ platformId: z.string(), configId: z.string() });
-
-/** Additional authenticated data: a ciphertext copied to another row or tenant fails to open. */
-export const llmConfigAad = (platformId: string, configId: string) => `${platformId}:${configId}`;
 
 /** Serialises default changes of one platform (PostgreSQL row lock; SQLite transactions are serial already). */
 async function lockPlatform(trx: Kysely<Database>, dialect: 'sqlite' | 'postgres', platformId: string) {

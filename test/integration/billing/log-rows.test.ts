@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reservation } from '../../../src/billing/engine-types.js';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
-import { logRow } from '../../../src/inference/log-row.js';
+import { logRow } from '../../../src/inference/core/log-row.js';
 import type { RequestLogsTable } from '../../../src/store/schema.js';
 import { itOnlyOn } from '../../helpers/only-on.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';

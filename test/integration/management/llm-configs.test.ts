@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { llmConfigAad } from '../../../src/management/llm-configs/routes.js';
+import { llmConfigAad } from '../../../src/crypto/secret-box.js';
 import { expectApiError } from '../../helpers/errors.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';

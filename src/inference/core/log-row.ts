@@ -1,6 +1,6 @@
 /** Builds request log rows (spec §3 "Log rows"): one per authenticated, validated inference call. */
-import { uuidv7 } from '../crypto/ids.js';
-import type { RequestLogsTable } from '../store/schema.js';
+import { uuidv7 } from '../../crypto/ids.js';
+import type { RequestLogsTable } from '../../store/schema.js';
 
 export type LogBase = {
   requestId: string;

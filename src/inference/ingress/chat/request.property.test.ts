@@ -6,11 +6,11 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.js';
-import { parseChatRequest } from './chat-request.js';
-import { adapterFor } from './providers/index.js';
-import type { ProviderKind, UpstreamTarget } from './providers/types.js';
-import { estimatePromptTokens } from './tokens.js';
+import { ApiError } from '../../../http/errors.js';
+import { estimatePromptTokens } from '../../core/tokens.js';
+import { adapterFor } from '../../providers/index.js';
+import type { ProviderKind, UpstreamTarget } from '../../providers/types.js';
+import { parseChatRequest } from './request.js';
 
 const SEED = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.FC_RUNS ?? 1_000);
@@ -238,10 +238,10 @@ describe('parseChatRequest and the adapters (fast-check)', () => {
       { seed: SEED, numRuns: RUNS },
     );
     const reasons = [...refusedBy].sort((a, b) => b[1] - a[1]).slice(0, 8);
-    console.info(`chat-request.property.test.ts: ${accepted} of ${RUNS} accepted; most refused on ${JSON.stringify(reasons)}`);
+    console.info(`ingress/chat/request.property.test.ts: ${accepted} of ${RUNS} accepted; most refused on ${JSON.stringify(reasons)}`);
     // The generator must reach the adapters often, or the property proves little.
     expect(accepted).toBeGreaterThan(RUNS / 5);
   });
 });
 
-if (process.env.FC_SEED === undefined) console.info(`chat-request.property.test.ts fast-check seed: ${SEED} (set FC_SEED to replay)`);
+if (process.env.FC_SEED === undefined) console.info(`ingress/chat/request.property.test.ts fast-check seed: ${SEED} (set FC_SEED to replay)`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from './providers/types.js';
+import type { ChatRequest } from '../providers/types.js';
 import { countText, estimatePromptTokens } from './tokens.js';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] };

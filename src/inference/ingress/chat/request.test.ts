@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../http/errors.js';
-import { parseChatRequest } from './chat-request.js';
-import { adapterFor } from './providers/index.js';
-import type { ProviderKind } from './providers/types.js';
+import { ApiError } from '../../../http/errors.js';
+import { adapterFor } from '../../providers/index.js';
+import type { ProviderKind } from '../../providers/types.js';
+import { parseChatRequest } from './request.js';
 
 const user = { role: 'user', content: 'hi' };
 const base = { model: 'm', messages: [user] };

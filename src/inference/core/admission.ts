@@ -8,14 +8,14 @@
  * Each path writes the request's one log row, in the same transaction as the money it moves. The ingress formats (chat today; responses and messages
  * next) share this object unchanged.
  */
-import type { Reservation, Settled } from '../billing/engine-types.js';
-import { costMicros, reservePrices } from '../billing/money.js';
-import type { AppContext } from '../context.js';
-import { ApiError } from '../http/errors.js';
-import type { RateTicket } from '../ratelimit/types.js';
-import type { RequestLogsTable } from '../store/schema.js';
+import type { Reservation, Settled } from '../../billing/engine-types.js';
+import { costMicros, reservePrices } from '../../billing/money.js';
+import type { AppContext } from '../../context.js';
+import { ApiError } from '../../http/errors.js';
+import type { RateTicket } from '../../ratelimit/types.js';
+import type { RequestLogsTable } from '../../store/schema.js';
+import type { Usage } from '../providers/types.js';
 import { type LogBase, logRow } from './log-row.js';
-import type { Usage } from './providers/types.js';
 import type { Candidate } from './route-cache.js';
 
 export const elapsedMs = (startedAtMs: number) => Math.max(0, Math.round(performance.now() - startedAtMs));

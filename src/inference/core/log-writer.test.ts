@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openStore, type Store } from '../store/database.js';
-import { migrateToLatest } from '../store/migrations.js';
+import { openStore, type Store } from '../../store/database.js';
+import { migrateToLatest } from '../../store/migrations.js';
 import { logRow } from './log-row.js';
 import { LogWriter } from './log-writer.js';
 

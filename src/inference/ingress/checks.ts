@@ -2,8 +2,8 @@
  * Small checks shared by the chat request validators. Each failure is a 400 `validation_error` whose
  * `param` is the JSON path of the field, in OpenAI's notation (`messages[2].content[0].type`).
  */
-import { type ApiError, errors } from '../http/errors.js';
-import { isRecord } from './providers/json.js';
+import { type ApiError, errors } from '../../http/errors.js';
+import { isRecord } from '../providers/json.js';
 
 function describe(value: unknown): string {
   if (value === null) return 'null';

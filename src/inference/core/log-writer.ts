@@ -5,8 +5,8 @@
  * row; one lost from this queue records a refusal only. Reads on this instance flush first, so a client
  * never misses its own last call.
  */
-import type { Store } from '../store/database.js';
-import type { RequestLogsTable } from '../store/schema.js';
+import type { Store } from '../../store/database.js';
+import type { RequestLogsTable } from '../../store/schema.js';
 
 /** One multi-row INSERT stays well under SQLite's and PostgreSQL's parameter limits (25 columns each). */
 const MAX_BATCH_ROWS = 200;

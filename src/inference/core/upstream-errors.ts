@@ -1,6 +1,6 @@
 /** Maps a classified provider failure to the spec §1 error the client sees (no key ever included). */
-import { ApiError } from '../http/errors.js';
-import type { UpstreamError } from './providers/types.js';
+import { ApiError } from '../../http/errors.js';
+import type { UpstreamError } from '../providers/types.js';
 
 export function toApiError(error: UpstreamError, providerSlug: string): ApiError {
   switch (error.kind) {

@@ -3,9 +3,9 @@
  * `functions` / `function_call`, and `response_format`
  * (platform.openai.com/docs/api-reference/chat/create#chat-create-tools).
  */
-import { errors } from '../http/errors.js';
-import { invalidType, isAbsent, optionalBoolean, optionalString, requireObject, requireOneOf, requireString } from './chat-checks.js';
-import { isRecord } from './providers/json.js';
+import { errors } from '../../../http/errors.js';
+import { isRecord } from '../../providers/json.js';
+import { invalidType, isAbsent, optionalBoolean, optionalString, requireObject, requireOneOf, requireString } from '../checks.js';
 
 /** OpenAI's rule for function and schema names. */
 const NAME = /^[a-zA-Z0-9_-]{1,64}$/;

@@ -6,11 +6,11 @@
  * with an error frame instead of `[DONE]` and the Admission's `finally` releases the hold.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type ApiError, errorBody, errors } from '../http/errors.js';
+import { type ApiError, errorBody, errors } from '../../http/errors.js';
+import { clientWantsUsage } from '../ingress/chat/request.js';
+import type { ChatCompletionChunk, ChatRequest, OpenAiUsage, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
+import { plainUsage } from '../providers/wire-usage.js';
 import type { Admission } from './admission.js';
-import { clientWantsUsage } from './chat-request.js';
-import type { ChatCompletionChunk, ChatRequest, OpenAiUsage, StreamEvent, UpstreamError, Usage } from './providers/types.js';
-import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate } from './route-cache.js';
 import { SseWriter } from './sse-writer.js';
 import { countText } from './tokens.js';

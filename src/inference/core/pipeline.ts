@@ -5,23 +5,23 @@
  * inside one try/finally that hands the Admission anything left unresolved (spec §5c).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { microsToFixed } from '../billing/money.js';
-import type { Principal } from '../http/auth.js';
-import { ApiError, errors } from '../http/errors.js';
+import { microsToFixed } from '../../billing/money.js';
+import type { Principal } from '../../http/auth.js';
+import { ApiError, errors } from '../../http/errors.js';
+import { parseChatRequest } from '../ingress/chat/request.js';
+import type { ChatCompletion, ChatRequest, UpstreamError, Usage } from '../providers/types.js';
+import { plainUsage } from '../providers/wire-usage.js';
+import { sendChat } from '../upstream/index.js';
 import { type Admission, admit, elapsedMs } from './admission.js';
-import { parseChatRequest } from './chat-request.js';
 import { type LogBase, logRow } from './log-row.js';
-import type { ChatCompletion, ChatRequest, UpstreamError, Usage } from './providers/types.js';
-import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate, RouteCache } from './route-cache.js';
 import { streamToClient } from './stream-response.js';
 import { countText, estimatePromptTokens, reservePromptTokens } from './tokens.js';
-import { sendChat } from './upstream/index.js';
 import { toApiError } from './upstream-errors.js';
 
 /** The pipeline's own state (its routing cache); billing, rate limits, logs and timeouts are the context's. */
 export type InferenceDeps = {
-  ctx: import('../context.js').AppContext;
+  ctx: import('../../context.js').AppContext;
   routes: RouteCache;
 };
 

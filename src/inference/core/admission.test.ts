@@ -1,9 +1,9 @@
 /** The Admission resolves once whatever happens (spec §5c), with fakes that count every call. */
 import { describe, expect, it } from 'vitest';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../context.js';
+import { plainUsage } from '../providers/wire-usage.js';
 import { admit } from './admission.js';
 import type { LogBase } from './log-row.js';
-import { plainUsage } from './providers/wire-usage.js';
 import type { Candidate } from './route-cache.js';
 
 function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boolean } = {}) {

@@ -3,13 +3,13 @@
  * adapter and the platform's decrypted provider key (decrypted once per load, never logged). Entries live
  * `ttlMs` (other instances' changes) and are dropped at once on local catalogue or config changes.
  */
-import { markupFromSettings } from '../billing/markup-cache.js';
-import type { PriceTier } from '../billing/money.js';
-import { parseTiers } from '../billing/price-tiers.js';
-import type { AppContext } from '../context.js';
-import { llmConfigAad } from '../management/llm-configs/routes.js';
-import { adapterFor } from './providers/index.js';
-import type { ProviderAdapter, ProviderKind } from './providers/types.js';
+import { markupFromSettings } from '../../billing/markup-cache.js';
+import type { PriceTier } from '../../billing/money.js';
+import { parseTiers } from '../../billing/price-tiers.js';
+import type { AppContext } from '../../context.js';
+import { llmConfigAad } from '../../crypto/secret-box.js';
+import { adapterFor } from '../providers/index.js';
+import type { ProviderAdapter, ProviderKind } from '../providers/types.js';
 
 export type Candidate = {
   routeId: string;

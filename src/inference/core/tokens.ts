@@ -4,8 +4,8 @@
  * Other providers' tokenizers differ by a few per cent: the reservation's safety margin covers that.
  */
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
-import { CHAT_FIELDS } from './providers/field-policy.js';
-import type { ChatContentPart, ChatMessage, ChatRequest } from './providers/types.js';
+import { CHAT_FIELDS } from '../providers/field-policy.js';
+import type { ChatContentPart, ChatMessage, ChatRequest } from '../providers/types.js';
 
 /** Per-message framing tokens in OpenAI's chat format (role, separators). */
 const TOKENS_PER_MESSAGE = 4;

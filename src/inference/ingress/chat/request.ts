@@ -6,7 +6,10 @@
  * every call. A valid body is returned as it came, unknown fields included (spec §5: they pass through
  * to OpenAI-kind providers). What OpenAI refuses is refused; see docs/decisions.md for the open cases.
  */
-import { errors } from '../http/errors.js';
+import { errors } from '../../../http/errors.js';
+import { isRecord } from '../../providers/json.js';
+import { jsonSize, MAX_JSON_LEVELS } from '../../providers/json-bounds.js';
+import type { ChatRequest } from '../../providers/types.js';
 import {
   invalidType,
   isAbsent,
@@ -16,12 +19,9 @@ import {
   optionalObject,
   optionalString,
   requireObject,
-} from './chat-checks.js';
-import { checkMessages } from './chat-messages.js';
-import { checkResponseFormat, checkTools } from './chat-tools.js';
-import { isRecord } from './providers/json.js';
-import { jsonSize, MAX_JSON_LEVELS } from './providers/json-bounds.js';
-import type { ChatRequest } from './providers/types.js';
+} from '../checks.js';
+import { checkMessages } from './messages.js';
+import { checkResponseFormat, checkTools } from './tools.js';
 
 /** Any one top-level field other than `messages` (tools and their schemas, pass-through fields). */
 const MAX_FIELD_CHARS = 4 * 1024 * 1024;

@@ -4,9 +4,9 @@
  * the shape that role allows, content parts of a known type with their required fields, well-formed
  * `tool_calls` on assistant turns and a `tool_call_id` on tool turns.
  */
-import { errors } from '../http/errors.js';
-import { invalidType, isAbsent, missing, optionalString, requireObject, requireOneOf, requireString } from './chat-checks.js';
-import { isRecord } from './providers/json.js';
+import { errors } from '../../../http/errors.js';
+import { isRecord } from '../../providers/json.js';
+import { invalidType, isAbsent, missing, optionalString, requireObject, requireOneOf, requireString } from '../checks.js';
 
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool', 'function'] as const;
 type Role = (typeof ROLES)[number];
