@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tiersColumn } from '../../billing/price-tiers.js';
 import { moveWallet } from '../../billing/wallet-ledger.js';
+import { tiersSchema, usdPerMtok } from '../../catalogue/route-prices.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
@@ -25,41 +26,6 @@ import {
 const tags = ['Operator'];
 const baseUrl = z.url({ protocol: /^https?$/ }).transform((u) => u.replace(/\/+$/, ''));
 const providerKind = z.enum(['openai', 'anthropic', 'google']);
-/** USD per million tokens with at most 6 decimals, stored as integer µUSD per million tokens (exact round trip). */
-const usdPerMtok = z
-  .number()
-  .min(0)
-  .max(1_000_000)
-  .refine((v) => Math.round(v * 1_000_000) / 1_000_000 === v, 'must have at most 6 decimal places')
-  .transform((v) => Math.round(v * 1_000_000));
-/**
- * Long-context tiers (spec §2 "Prices"): each with input and output prices, thresholds strictly ascending.
- * A bad tier is a 400 naming it, e.g. `tiers[1].input_usd_per_mtok` or `tiers[1].above_input_tokens`.
- */
-const tiersSchema = z
-  .array(
-    z
-      .object({
-        above_input_tokens: z.number().int().min(0).max(100_000_000),
-        input_usd_per_mtok: usdPerMtok,
-        output_usd_per_mtok: usdPerMtok,
-        cached_input_usd_per_mtok: usdPerMtok.nullable().optional(),
-        cache_write_usd_per_mtok: usdPerMtok.nullable().optional(),
-        cache_write_1h_usd_per_mtok: usdPerMtok.nullable().optional(),
-      })
-      .strict(),
-  )
-  .max(16)
-  .superRefine((tiers, ctx) => {
-    for (let i = 1; i < tiers.length; i++) {
-      if (tiers[i].above_input_tokens <= tiers[i - 1].above_input_tokens)
-        ctx.addIssue({
-          code: 'custom',
-          path: [i, 'above_input_tokens'],
-          message: 'tiers must be in ascending order of above_input_tokens, each above the one before',
-        });
-    }
-  });
 const idParam = (name: string) => z.object({ [name]: z.string() });
 
 const providerNotFound = () =>
