@@ -163,8 +163,41 @@ export interface StreamTranslator {
   onEnd(): StreamEvent[];
 }
 
+/**
+ * A request in a provider's own wire format, forwarded without translation because the client spoke
+ * that format (Anthropic Messages to an Anthropic-kind provider, Responses to an OpenAI-kind provider
+ * whose `supports_responses` is set).
+ */
+export type NativeCall = {
+  /** The provider kind that speaks this format. */
+  kind: ProviderKind;
+  /** Which of the provider's APIs. */
+  api: 'messages' | 'responses';
+  /** The client's validated body; `buildRequest` replaces `model` with the route's provider model id. */
+  body: Record<string, unknown>;
+};
+
+/** What a native call's answer means for billing: the usage reported, the text delivered (for estimates). */
+export type NativeReading = { usage?: Usage; text?: string; error?: UpstreamError };
+
+/** Builds a native call and reads its answer, for one of the provider's own APIs. */
+export interface NativeAdapter {
+  buildRequest(call: NativeCall, target: UpstreamTarget, stream: boolean): UpstreamHttpRequest;
+  /** A 2xx JSON answer. Throws ProviderProtocolError when it is not the API's shape. */
+  parseResponse(json: unknown): { usage: Usage | null; text: string };
+  /** A fresh reader for one streamed answer; each upstream event is relayed to the client as it is. */
+  createStreamReader(): {
+    /** Usage as soon as the provider reports it (later readings replace earlier ones); an in-stream error. */
+    onEvent(event: SseEvent): NativeReading;
+    /** The upstream body ended cleanly; an error when it ended before the API's last event. */
+    onEnd(): NativeReading;
+  };
+}
+
 export interface ProviderAdapter {
   readonly kind: ProviderKind;
+  /** The provider's own APIs the gateway can forward to untranslated. */
+  readonly native?: Partial<Record<NativeCall['api'], NativeAdapter>>;
   /** Builds the upstream HTTP request. For streams the adapter always asks for usage. */
   buildRequest(body: ChatRequest, target: UpstreamTarget, stream: boolean): UpstreamHttpRequest;
   /** Maps a 2xx JSON body to an OpenAI completion plus the usage the provider reported (null if none). */
