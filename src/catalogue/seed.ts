@@ -93,6 +93,7 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
           kind: p.kind,
           base_url: p.base_url,
           is_active: 1,
+          supports_responses: 0,
           created_at: nowIso,
           updated_at: nowIso,
         })

@@ -32,6 +32,7 @@ export const providerView = (p: ProvidersTable) => ({
   kind: p.kind,
   base_url: p.base_url,
   is_active: bool(p.is_active),
+  supports_responses: bool(p.supports_responses),
   created_at: p.created_at,
   updated_at: p.updated_at,
 });

@@ -297,6 +297,33 @@ const logRowsInMoneyTransaction: Migration = {
   },
 };
 
+/**
+ * Stored Responses API answers (spec §5a): kept 30 days per platform and end user (null for platform-key
+ * calls) so `previous_response_id` can continue a conversation; and the providers that speak that API natively.
+ */
+const responses: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('responses')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('end_user_id', 'text')
+      .addColumn('model', 'text', (c) => c.notNull())
+      .addColumn('input_items', 'text', (c) => c.notNull())
+      .addColumn('output_items', 'text', (c) => c.notNull())
+      .addColumn('response', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('responses_scope').on('responses').columns(['platform_id', 'end_user_id', 'id']).execute();
+    await db.schema.createIndex('responses_expires_at').on('responses').column('expires_at').execute();
+    await db.schema
+      .alterTable('providers')
+      .addColumn('supports_responses', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
@@ -304,6 +331,7 @@ const migrations: Record<string, Migration> = {
   '0004_budget_tx_by_end_user': budgetTxByEndUser,
   '0005_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
   '0006_log_rows_in_money_transaction': logRowsInMoneyTransaction,
+  '0007_responses': responses,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

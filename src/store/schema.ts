@@ -14,6 +14,8 @@ export interface ProvidersTable {
   kind: 'openai' | 'anthropic' | 'google';
   base_url: string;
   is_active: Bool;
+  /** The provider serves OpenAI's Responses API (`/responses`): Responses requests are forwarded to it natively. */
+  supports_responses: Bool;
   created_at: string;
   updated_at: string;
 }
@@ -164,7 +166,7 @@ export interface RequestLogsTable {
   request_id: string;
   platform_id: string;
   end_user_id: string | null;
-  request_type: 'chat.completion' | 'response';
+  request_type: 'chat.completion' | 'response' | 'message';
   provider_id: string | null;
   model: string;
   provider_model_id: string | null;
@@ -219,6 +221,25 @@ export interface SettingsTable {
   value: string;
 }
 
+/** A stored Responses API answer (spec §5a); rows past `expires_at` are invisible and purged. */
+export interface ResponsesTable {
+  /** `resp_…`, the id the client received. */
+  id: string;
+  platform_id: string;
+  /** null for platform-key calls. */
+  end_user_id: string | null;
+  /** The model the client asked for. */
+  model: string;
+  /** JSON: the conversation as it was sent (earlier turns and instructions included), as input items. */
+  input_items: string;
+  /** JSON: the answer's output items. */
+  output_items: string;
+  /** JSON: the response object as the client received it. */
+  response: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   providers: ProvidersTable;
   model_routes: ModelRoutesTable;
@@ -235,6 +256,7 @@ export interface Database {
   rate_limits: RateLimitsTable;
   idempotency_keys: IdempotencyKeysTable;
   gateway_settings: SettingsTable;
+  responses: ResponsesTable;
 }
 
 export type { Generated };

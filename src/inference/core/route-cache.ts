@@ -26,6 +26,8 @@ export type Candidate = {
   providerId: string;
   providerSlug: string;
   providerKind: ProviderKind;
+  /** The provider serves OpenAI's Responses API: Responses requests are forwarded to it natively. */
+  supportsResponses: boolean;
   baseUrl: string;
   configId: string;
   apiKey: string;
@@ -105,6 +107,7 @@ export class RouteCache {
           'p.slug as provider_slug',
           'p.kind',
           'p.base_url',
+          'p.supports_responses',
         ])
         .where('m.is_enabled', '=', 1)
         .where('p.is_active', '=', 1)
@@ -154,6 +157,7 @@ export class RouteCache {
         providerId: r.provider_id,
         providerSlug: r.provider_slug,
         providerKind: r.kind,
+        supportsResponses: r.supports_responses === 1,
         baseUrl: r.base_url,
         configId: key.configId,
         apiKey: key.apiKey,

@@ -65,6 +65,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
             kind: providerKind,
             base_url: baseUrl,
             is_active: z.boolean().optional(),
+            supports_responses: z.boolean().optional(),
           })
           .strict(),
       },
@@ -82,6 +83,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         kind: b.kind,
         base_url: b.base_url,
         is_active: (b.is_active === false ? 0 : 1) as 0 | 1,
+        supports_responses: (b.supports_responses === true ? 1 : 0) as 0 | 1,
         created_at: now,
         updated_at: now,
       };
@@ -110,7 +112,12 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Edit a provider',
         params: idParam('providerId'),
         body: z
-          .object({ name: z.string().min(1).max(255).optional(), base_url: baseUrl.optional(), is_active: z.boolean().optional() })
+          .object({
+            name: z.string().min(1).max(255).optional(),
+            base_url: baseUrl.optional(),
+            is_active: z.boolean().optional(),
+            supports_responses: z.boolean().optional(),
+          })
           .strict(),
       },
     },
@@ -122,6 +129,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
           ...(b.name !== undefined && { name: b.name }),
           ...(b.base_url !== undefined && { base_url: b.base_url }),
           ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+          ...(b.supports_responses !== undefined && { supports_responses: b.supports_responses ? 1 : 0 }),
           updated_at: nowIso(ctx),
         })
         .where('id', '=', req.params.providerId)
