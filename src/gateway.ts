@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppModules, buildApp, newEventBus, type ServerRole } from './app.js';
 import { createBillingEngine } from './billing/engine.js';
+import { billingMigrations } from './billing/migrations.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import type { Config } from './config.js';
 import { type AppContext, type Clock, systemClock } from './context.js';
@@ -51,7 +52,7 @@ async function stopServing(app: FastifyInstance, graceMs: number): Promise<void>
 
 export async function prepareStore(config: Config): Promise<Store> {
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await migrateToLatest(store.db as never);
+  await migrateToLatest(store.db as never, billingMigrations);
   await seedCatalogue(store.db, new Date().toISOString());
   return store;
 }

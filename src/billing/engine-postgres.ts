@@ -1,7 +1,7 @@
 /**
  * The billing engine on PostgreSQL: several gateway instances share the rows, so the database decides,
  * never a value read earlier. Reserve, settle and release go through one plpgsql function (pg-functions.ts,
- * migration 0003): each call is ONE statement, one client round trip and one short implicit transaction, so
+ * migrations 0003, 0006 and 0008): each call is ONE statement, one client round trip and one short implicit transaction, so
  * the hot wallet and budget rows stay locked only while the function runs and commits, never across round trips.
  * On top, per wallet, this process keeps one call in flight and sends whatever queued meanwhile as one
  * batch (pg-batcher.ts): one commit and one lock hand-over for many requests. A refusal comes back as a
@@ -11,7 +11,6 @@ import { type Kysely, sql } from 'kysely';
 import { uuidv7 } from '../crypto/ids.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, RequestLogsTable } from '../store/schema.js';
-import { periodStartOf } from './budgets.js';
 import type { EngineOptions } from './engine-sqlite.js';
 import type { Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { type MarkupCache, markupFromSettings } from './markup-cache.js';
@@ -69,27 +68,7 @@ function storableRow(row: RequestLogsTable): RequestLogsTable {
 /** Bounds one transaction's work (and so how long it holds the wallet's row lock). */
 const MAX_BATCH = 200;
 
-/** Period starts only change at UTC midnight: recompute them once per day, not per call. */
-class PeriodStarts {
-  private from = 0;
-  private until = -1;
-  private daily = '';
-  private monthly = '';
-
-  at(nowMs: number): { daily: string; monthly: string } {
-    if (nowMs >= this.until || nowMs < this.from) {
-      const now = new Date(nowMs);
-      this.daily = periodStartOf('daily', now);
-      this.monthly = periodStartOf('monthly', now);
-      this.from = Date.parse(this.daily);
-      this.until = this.from + 86_400_000;
-    }
-    return { daily: this.daily, monthly: this.monthly };
-  }
-}
-
 export class PostgresBillingEngine {
-  private readonly periods = new PeriodStarts();
   private readonly batcher: PgBatcher<Op, Row>;
 
   constructor(
@@ -190,13 +169,10 @@ export class PostgresBillingEngine {
 
   /** Runs operations of one wallet in one call (one statement, one transaction): one result per operation, in order. */
   private async runBatch(platformId: string, ops: Op[]): Promise<Row[]> {
-    const nowMs = this.opts.now();
-    const { daily, monthly } = this.periods.at(nowMs);
-    const nowIso = new Date(nowMs).toISOString();
+    const nowIso = new Date(this.opts.now()).toISOString();
+    // The period starts are the function's own business since V3 (migration 0008): the last two arguments are unused.
     return (
-      await sql<Row>`SELECT * FROM assistiv_billing(${platformId}, ${JSON.stringify(ops)}::jsonb, ${nowIso}, ${daily}, ${monthly})`.execute(
-        this.db,
-      )
+      await sql<Row>`SELECT * FROM assistiv_billing(${platformId}, ${JSON.stringify(ops)}::jsonb, ${nowIso}, NULL, NULL)`.execute(this.db)
     ).rows;
   }
 

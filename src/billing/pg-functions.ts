@@ -1,6 +1,6 @@
 /**
- * The PostgreSQL money function (migrations 0003 and 0006, PostgreSQL only). Reserve, settle and release all go
- * through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
+ * The PostgreSQL money function (migrations 0003, 0006 and 0008, PostgreSQL only). Reserve, settle and release all
+ * go through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
  * round trip and one short implicit transaction, for one operation or for the batch one gateway instance
  * queued on one wallet while its previous call ran (group commit: one commit and one hand-over of the
  * wallet's row lock for all of them). The hot rows are locked only while the function runs and commits,
@@ -26,12 +26,35 @@
  * not_found (release). o_available is what fell short on a refusal; o_end_user_micros is null when no
  * budget row was charged.
  *
+ * The period-reset rule is PostgreSQL's own function, `assistiv_budget_reset_start(period, period_start, now)`
+ * (the twin of `dueReset` in budgets.ts; test/integration/billing/period-reset.test.ts runs one table against
+ * both). Since V3 the function computes the period starts from `now` itself: daily_start and monthly_start
+ * are ignored, kept in the signature so instances still running V2's caller keep working during an upgrade.
+ *
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
- * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts; V2
- * (migration 0006) writes each request's log row, with its cache-write and reasoning token counts.
+ * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts, V2
+ * (migration 0006: each request's log row, with its cache-write and reasoning token counts) in
+ * pg-functions-v2.ts; V3 (migration 0008) takes the period-reset rule from its own function.
  */
 
-export const PG_BILLING_FUNCTIONS_V2 = `
+/**
+ * The start of the period a daily or monthly budget is due to reset to at `now`, or NULL when none is due
+ * (one_time budgets, or a period_start already in the current period). Periods are UTC calendar days and
+ * months, whatever the session's time zone; times are ISO-8601 text as JavaScript's toISOString writes them,
+ * compared byte by byte (COLLATE "C"), as the rest of the schema does.
+ */
+export const PG_BUDGET_RESET_RULE = `
+CREATE OR REPLACE FUNCTION assistiv_budget_reset_start(p_period text, p_period_start text, p_now text)
+RETURNS text LANGUAGE sql STABLE AS $fn$
+  SELECT CASE WHEN s COLLATE "C" > p_period_start THEN s END
+    FROM (SELECT to_char(date_trunc(CASE p_period WHEN 'daily' THEN 'day' WHEN 'monthly' THEN 'month' END,
+                                    p_now::timestamptz AT TIME ZONE 'UTC'),
+                         'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS s) AS current_period
+$fn$;
+`;
+
+/** V3: V2 with the period-reset rule read from assistiv_budget_reset_start (install PG_BUDGET_RESET_RULE first). */
+export const PG_BILLING_FUNCTIONS_V3 = `
 CREATE OR REPLACE FUNCTION assistiv_billing(p_platform_id text, p_ops jsonb, p_now text, p_daily_start text, p_monthly_start text)
 RETURNS TABLE (o_status text, o_budget_id text, o_budget_hold bigint, o_available bigint,
                o_wallet_micros bigint, o_end_user_micros bigint, o_capped boolean)
@@ -103,9 +126,7 @@ BEGIN
           UPDATE budgets SET reserved_micros = reserved_micros + op.b
            WHERE end_user_id = op.eu AND is_active = 1 AND is_suspended = 0
              AND max_micros - used_micros - reserved_micros >= op.b
-             AND (period = 'one_time'
-               OR (period = 'daily' AND period_start COLLATE "C" >= p_daily_start)
-               OR (period = 'monthly' AND period_start COLLATE "C" >= p_monthly_start))
+             AND assistiv_budget_reset_start(period, period_start, p_now) IS NULL
            RETURNING id INTO o_budget_id;
           IF FOUND THEN
             v_held := true;
@@ -122,8 +143,8 @@ BEGIN
                 EXIT one;
               END IF;
               v_used := b.used_micros;
-              v_start := CASE b.period WHEN 'daily' THEN p_daily_start WHEN 'monthly' THEN p_monthly_start END;
-              IF v_start IS NOT NULL AND v_start COLLATE "C" > b.period_start THEN
+              v_start := assistiv_budget_reset_start(b.period, b.period_start, p_now);
+              IF v_start IS NOT NULL THEN
                 -- The lazy period reset: written first, and kept even when the request is then refused.
                 UPDATE budgets SET used_micros = 0, period_start = v_start, updated_at = p_now WHERE id = b.id;
                 IF b.used_micros > 0 THEN

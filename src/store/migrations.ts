@@ -1,10 +1,9 @@
 /**
  * Versioned migrations, run on start. Written with Kysely's schema builder so one definition serves
- * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER).
+ * SQLite and PostgreSQL; `money` picks BIGINT on both (SQLite stores it as INTEGER). Storage knows no money
+ * rules: modules above it (billing's database functions) contribute their own steps, given by the caller.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V2 } from '../billing/pg-functions.js';
-import { PG_BILLING_FUNCTIONS_V1 } from '../billing/pg-functions-v1.js';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
 
 type Db = Kysely<unknown>;
 
@@ -254,14 +253,6 @@ const oneDefaultLlmConfig: Migration = {
   },
 };
 
-/** PostgreSQL only: reserve, settle and release as one-statement functions (src/billing/pg-functions.ts). SQLite skips it. */
-const pgBillingFunctions: Migration = {
-  async up(db: Db) {
-    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
-    await sql.raw(PG_BILLING_FUNCTIONS_V1).execute(db);
-  },
-};
-
 /** An end user's budget ledger is listed across every budget it ever had (a deleted or replaced budget keeps its rows). */
 const budgetTxByEndUser: Migration = {
   async up(db: Db) {
@@ -279,9 +270,8 @@ const routeCacheWritesAndTiers: Migration = {
 };
 
 /**
- * Log rows count prompt-cache writes and reasoning tokens (spec §2 "Prices"); rows written before are 0. Then
- * the PostgreSQL money function gets the version that writes each request's log row, with these counts, in
- * the debit's transaction (pg-functions.ts V2).
+ * Log rows count prompt-cache writes and reasoning tokens (spec §2 "Prices"); rows written before are 0. Billing's
+ * step of the same id then installs the money function that writes each request's log row with these counts.
  */
 const logRowsInMoneyTransaction: Migration = {
   async up(db: Db) {
@@ -293,7 +283,6 @@ const logRowsInMoneyTransaction: Migration = {
       .alterTable('request_logs')
       .addColumn('reasoning_tokens', 'integer', (c) => c.notNull().defaultTo(0))
       .execute();
-    if (db.getExecutor().adapter instanceof PostgresAdapter) await sql.raw(PG_BILLING_FUNCTIONS_V2).execute(db);
   },
 };
 
@@ -324,21 +313,47 @@ const responses: Migration = {
   },
 };
 
+/** The schema's own steps. Ids contributed by other modules (0003, billing's half of 0006) interleave by name. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
   '0002_one_default_llm_config': oneDefaultLlmConfig,
-  '0003_pg_billing_functions': pgBillingFunctions,
   '0004_budget_tx_by_end_user': budgetTxByEndUser,
   '0005_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
   '0006_log_rows_in_money_transaction': logRowsInMoneyTransaction,
   '0007_responses': responses,
 };
 
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+/** Steps another module runs as part of the migrations, by id; Kysely applies all ids in name order. */
+export type ContributedMigrations = Record<string, Migration>;
 
-/** Applies every pending migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+/**
+ * The schema's steps with the contributed ones. An id both define runs the schema's step first, then the
+ * contributed one, as one migration: the ids (and so already-migrated databases) stay what they were.
+ */
+export function migrationsWith(contributed: ContributedMigrations): Record<string, Migration> {
+  const all: Record<string, Migration> = { ...migrations };
+  for (const [id, step] of Object.entries(contributed)) {
+    const own = all[id];
+    all[id] = own
+      ? {
+          async up(db: Db) {
+            await own.up(db);
+            await step.up(db);
+          },
+        }
+      : step;
+  }
+  return all;
+}
+
+const providerOf = (contributed: ContributedMigrations): MigrationProvider => ({ getMigrations: async () => migrationsWith(contributed) });
+
+/**
+ * Applies every pending migration; throws with the failing migration's name. The gateway passes billing's
+ * steps (`billingMigrations`); without them only the schema is created (unit tests on SQLite).
+ */
+export async function migrateToLatest(db: Kysely<unknown>, contributed: ContributedMigrations = {}): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: providerOf(contributed) });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
@@ -348,8 +363,8 @@ export async function migrateToLatest(db: Kysely<unknown>): Promise<string[]> {
 }
 
 /** True when every known migration has been applied (for /readyz). */
-export async function migrationsApplied(db: Kysely<unknown>): Promise<boolean> {
-  const migrator = new Migrator({ db, provider });
+export async function migrationsApplied(db: Kysely<unknown>, contributed: ContributedMigrations = {}): Promise<boolean> {
+  const migrator = new Migrator({ db, provider: providerOf(contributed) });
   const all = await migrator.getMigrations();
   return all.every((m) => m.executedAt !== undefined);
 }

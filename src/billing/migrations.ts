@@ -1,0 +1,29 @@
+/**
+ * Billing's migration steps: the PostgreSQL money function and its period-reset rule (pg-functions*.ts).
+ * The store runs them with its own, by id (`migrateToLatest(db, billingMigrations)`); SQLite has nothing to
+ * install (its engine is TypeScript), so there each step only records its id.
+ */
+import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
+import { PG_BILLING_FUNCTIONS_V3, PG_BUDGET_RESET_RULE } from './pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V1 } from './pg-functions-v1.js';
+import { PG_BILLING_FUNCTIONS_V2 } from './pg-functions-v2.js';
+
+type Db = Kysely<unknown>;
+
+/** A step that runs its SQL on PostgreSQL only. */
+const onPostgres = (...statements: string[]): Migration => ({
+  async up(db: Db) {
+    if (!(db.getExecutor().adapter instanceof PostgresAdapter)) return;
+    for (const statement of statements) await sql.raw(statement).execute(db);
+  },
+});
+
+/**
+ * Ids are the migration ids these steps always ran under (0003 alone; 0006 after the store's log-row columns,
+ * which V2 writes): a database migrated before billing contributed its own steps sees nothing new but 0008.
+ */
+export const billingMigrations: Record<string, Migration> = {
+  '0003_pg_billing_functions': onPostgres(PG_BILLING_FUNCTIONS_V1),
+  '0006_log_rows_in_money_transaction': onPostgres(PG_BILLING_FUNCTIONS_V2),
+  '0008_budget_reset_rule': onPostgres(PG_BUDGET_RESET_RULE, PG_BILLING_FUNCTIONS_V3),
+};
