@@ -7,6 +7,7 @@ import { createPlatformFromCli } from './cli/platform.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway, prepareStore } from './gateway.js';
 import { adminKeyFile, resolveSecrets } from './secrets.js';
+import { describeDatabase } from './store/database.js';
 
 function configOrExit(): Config {
   try {
@@ -47,7 +48,7 @@ program
     });
     const base = address.replace('[::1]', 'localhost').replace('127.0.0.1', 'localhost');
     const lines = [
-      `Assistiv Gateway listening on ${base} (${gateway.ctx.store.dialect}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`,
+      `Assistiv Gateway listening on ${base} (${describeDatabase(gateway.ctx.store)}${config.databaseUrl ? '' : ` in ${config.dataDir}`})`,
       `  API reference: ${base}/docs    Dashboard: ${base}/dashboard`,
     ];
     if (gateway.secrets.generatedAdminKey) {
@@ -95,7 +96,7 @@ program
     const config = configOrExit();
     const store = await prepareStore(config).catch((err) => fail('cannot migrate', err));
     await store.close();
-    process.stdout.write(`Database is up to date (${store.dialect}).\n`);
+    process.stdout.write(`Database is up to date (${describeDatabase(store)}).\n`);
   });
 
 const platform = program.command('platform').description('manage platforms');

@@ -2,6 +2,7 @@
 import { verifyLedger } from '../billing/ledger-verify.js';
 import type { Config } from '../config.js';
 import { prepareStore } from '../gateway.js';
+import { describeDatabase } from '../store/database.js';
 
 export async function verifyLedgerFromCli(config: Config, opts: { json?: boolean }): Promise<void> {
   const store = await prepareStore(config);
@@ -12,7 +13,7 @@ export async function verifyLedgerFromCli(config: Config, opts: { json?: boolean
     } else {
       const c = report.checked;
       const lines = [
-        `Checked ${c.wallets} wallets, ${c.budgets} budgets, ${c.logs} request logs and ${c.debits} usage debits (${store.dialect}); ${c.openReservations} reservations open.`,
+        `Checked ${c.wallets} wallets, ${c.budgets} budgets, ${c.logs} request logs and ${c.debits} usage debits (${describeDatabase(store)}); ${c.openReservations} reservations open.`,
       ];
       if (report.ok)
         lines.push(

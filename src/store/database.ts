@@ -11,13 +11,24 @@ export type Dialect = 'sqlite' | 'postgres';
 
 export type Store = {
   db: Kysely<Database>;
+  /** Read by store and billing only: what differs per database lives behind a named helper here or in billing. */
   dialect: Dialect;
+  /**
+   * The query locking the rows it selects until the transaction ends: FOR UPDATE on PostgreSQL; unchanged on
+   * SQLite, whose write transactions (begin immediate) already exclude every other writer.
+   */
+  forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
   /** The raw SQLite handle, for the synchronous money transactions of the hot path. */
   sqlite: SQLite.Database | null;
   /** SQLite: the worker thread that checkpoints the WAL (null on PostgreSQL and for in-memory databases). */
   walCheckpointer: WalCheckpointer | null;
   close(): Promise<void>;
 };
+
+/** How operator messages and /readyz name the database: `sqlite` or `postgres`. */
+export function describeDatabase(store: Store): string {
+  return store.dialect;
+}
 
 // BIGINT columns hold µUSD; JS numbers are exact far beyond any real balance.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -53,7 +64,14 @@ export function openStore(opts: {
     // the pool drops it and the next query opens a fresh one.
     pool.on('error', () => undefined);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', sqlite: null, walCheckpointer: null, close: () => db.destroy() };
+    return {
+      db,
+      dialect: 'postgres',
+      forUpdate: (query) => query.forUpdate(),
+      sqlite: null,
+      walCheckpointer: null,
+      close: () => db.destroy(),
+    };
   }
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
   const file = opts.sqliteFile ?? join(opts.dataDir, 'assistiv.sqlite');
@@ -75,6 +93,7 @@ export function openStore(opts: {
   return {
     db,
     dialect: 'sqlite',
+    forUpdate: (query) => query,
     sqlite,
     walCheckpointer,
     async close() {

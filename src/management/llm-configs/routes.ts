@@ -19,9 +19,9 @@ const tags = ['LLM configs'];
 const apiKey = z.string().trim().min(1).max(4096);
 const configParams = z.object({ platformId: z.string(), configId: z.string() });
 
-/** Serialises default changes of one platform (PostgreSQL row lock; SQLite transactions are serial already). */
-async function lockPlatform(trx: Kysely<Database>, dialect: 'sqlite' | 'postgres', platformId: string) {
-  if (dialect === 'postgres') await trx.selectFrom('platforms').select('id').where('id', '=', platformId).forUpdate().execute();
+/** Serialises default changes of one platform: its row stays locked until the transaction ends. */
+async function lockPlatform(ctx: AppContext, trx: Kysely<Database>, platformId: string) {
+  await ctx.store.forUpdate(trx.selectFrom('platforms').select('id').where('id', '=', platformId)).execute();
 }
 
 async function unsetOtherDefaults(trx: Kysely<Database>, platformId: string, providerId: string, keepId: string) {
@@ -85,7 +85,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
       const now = nowIso(ctx);
       const id = uuidv7();
       const row = await db.transaction().execute(async (trx) => {
-        await lockPlatform(trx, ctx.store.dialect, platformId);
+        await lockPlatform(ctx, trx, platformId);
         const existingDefault = await trx
           .selectFrom('llm_configs')
           .select('id')
@@ -139,7 +139,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
       const platformId = platformIdOf(req);
       const b = req.body;
       const row = await db.transaction().execute(async (trx) => {
-        await lockPlatform(trx, ctx.store.dialect, platformId);
+        await lockPlatform(ctx, trx, platformId);
         if (b.is_default === true) {
           // Unset the provider's previous default first: the database allows one default at a time.
           const current = await trx

@@ -95,7 +95,7 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
       const to = req.query.to ?? new Date(ctx.clock.now() + 1).toISOString();
       const from = req.query.from ?? new Date(Date.parse(to) - 30 * 86_400_000).toISOString();
       if (from >= to) throw errors.validation('from', '"from" must be before "to".');
-      // Times are ISO text in both dialects, so the day is the first 10 characters.
+      // Times are ISO text on both databases, so the day is the first 10 characters.
       const key =
         groupBy === 'day'
           ? sql<string>`substr(created_at, 1, 10)`
