@@ -8,6 +8,8 @@ import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
 import type { Store } from '../store/database.js';
 import type { RequestLogsTable } from '../store/schema.js';
+import { type BillingAccounts, createAccounts } from './accounts.js';
+import type { MemoryHolds } from './balances.js';
 import { PostgresBillingEngine } from './engine-postgres.js';
 import { SqliteBillingEngine } from './engine-sqlite.js';
 import type { BillingEngine, Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
@@ -31,31 +33,33 @@ const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 const SWEEP_PAGE = 500;
 const SWEEP_ROUNDS_MAX = 100;
 
-export type BillingEngineHandle = BillingEngine & {
-  /** Voids a reservation by request id (the sweeper's path); false when it was already resolved. */
-  releaseById(requestId: string): Promise<boolean>;
-  /** Releases every reservation whose expires_at has passed; returns how many (always 0 on SQLite). */
-  sweep(): Promise<number>;
-  /**
-   * Starts serving: on PostgreSQL sweeps now and then every sweepIntervalMs (unref'd: never keeps the
-   * process alive); on SQLite takes the database's owner lock (throws when another process bills it).
-   */
-  startSweeper(): void;
-  /**
-   * µUSD this process holds in memory on the platform's wallet (SQLite; 0 on PostgreSQL, whose holds are
-   * in `wallets.reserved_micros`). Views add it to the row's reserved amount.
-   */
-  heldFor(q: { platformId: string }): number;
-  /** µUSD this process holds in memory on the budget (SQLite; 0 on PostgreSQL), like heldFor. */
-  heldForBudget(budgetId: string): number;
-  /**
-   * Resolves once every reservation this process took is resolved (settled or released), or after
-   * timeoutMs; returns how many were still open. Graceful shutdown waits on it.
-   */
-  whenIdle(timeoutMs: number): Promise<number>;
-  /** Stops the sweeper and commits whatever is queued. */
-  close(): Promise<void>;
-};
+export type BillingEngineHandle = BillingEngine &
+  BillingAccounts & {
+    /** Voids a reservation by request id (the sweeper's path); false when it was already resolved. */
+    releaseById(requestId: string): Promise<boolean>;
+    /** Releases every reservation whose expires_at has passed; returns how many (always 0 on SQLite). */
+    sweep(): Promise<number>;
+    /**
+     * Starts serving: on PostgreSQL sweeps now and then every sweepIntervalMs (unref'd: never keeps the
+     * process alive); on SQLite takes the database's owner lock (throws when another process bills it).
+     */
+    startSweeper(): void;
+    /**
+     * µUSD this process holds in memory on the platform's wallet (SQLite; 0 on PostgreSQL, whose holds are
+     * in `wallets.reserved_micros`). For billing's own checks and the tests' audits: readers outside billing
+     * use balances(), which adds it to the row's reserved amount.
+     */
+    heldFor(q: { platformId: string }): number;
+    /** µUSD this process holds in memory on the budget (SQLite; 0 on PostgreSQL), like heldFor. */
+    heldForBudget(budgetId: string): number;
+    /**
+     * Resolves once every reservation this process took is resolved (settled or released), or after
+     * timeoutMs; returns how many were still open. Graceful shutdown waits on it.
+     */
+    whenIdle(timeoutMs: number): Promise<number>;
+    /** Stops the sweeper and commits whatever is queued. */
+    close(): Promise<void>;
+  };
 
 export function createBillingEngine(
   deps: { store: Store; clock: Clock; events?: EventEmitter },
@@ -70,6 +74,10 @@ export function createBillingEngine(
   };
   const sqlite = deps.store.sqlite ? new SqliteBillingEngine(deps.store.sqlite, markups, engineOpts) : null;
   const impl = sqlite ?? new PostgresBillingEngine(deps.store.db, markups, engineOpts);
+  const holds: MemoryHolds = {
+    wallet: (platformId) => sqlite?.walletHeldMicros(platformId) ?? 0,
+    budget: (budgetId) => sqlite?.budgetHeldMicros(budgetId) ?? 0,
+  };
   let timer: NodeJS.Timeout | null = null;
   let sweeping: Promise<number> | null = null;
   // Reservations this process took and has not resolved: requests in flight here. The sweeper never voids
@@ -118,6 +126,7 @@ export function createBillingEngine(
   const report = (err: unknown) => options.onSweepError?.(err);
 
   return {
+    ...createAccounts({ store: deps.store, clock: deps.clock, holds }),
     reserve: (req: ReserveRequest): Promise<ReserveResult> =>
       impl.reserve(req).then((res) => {
         if (res.ok) open.add(req.requestId);
@@ -129,8 +138,8 @@ export function createBillingEngine(
       impl.release(reservation, logRow).finally(() => resolved(reservation.requestId)),
     releaseById: (requestId: string) => impl.releaseById(requestId),
     sweep,
-    heldFor: ({ platformId }) => sqlite?.walletHeldMicros(platformId) ?? 0,
-    heldForBudget: (budgetId) => sqlite?.budgetHeldMicros(budgetId) ?? 0,
+    heldFor: ({ platformId }) => holds.wallet(platformId),
+    heldForBudget: holds.budget,
     startSweeper() {
       if (sqlite) return sqlite.start();
       if (timer) return;

@@ -4,8 +4,11 @@
  */
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
+import type { Clock } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
+import type { Store } from '../store/database.js';
 import type { Database, WalletsTable, WalletTransactionsTable } from '../store/schema.js';
+import { type MemoryHolds, type WalletBalance, walletBalance } from './balances.js';
 
 export type WalletMove = {
   platformId: string;
@@ -46,4 +49,19 @@ export async function moveWallet(
   };
   await trx.insertInto('wallet_transactions').values(transaction).execute();
   return { transaction, wallet };
+}
+
+/**
+ * A manual movement in its own transaction. A debit keeps what requests in flight hold covered (the engine's
+ * memory holds included); null when it cannot, or when the platform has no wallet.
+ */
+export async function moveWalletNow(
+  deps: { store: Store; clock: Clock; holds: MemoryHolds },
+  move: Omit<WalletMove, 'nowIso' | 'heldMicros'>,
+): Promise<{ transaction: WalletTransactionsTable; wallet: WalletBalance } | null> {
+  const nowIso = new Date(deps.clock.now()).toISOString();
+  const moved = await deps.store.db
+    .transaction()
+    .execute((trx) => moveWallet(trx, { ...move, nowIso, heldMicros: deps.holds.wallet(move.platformId) }));
+  return moved && { transaction: moved.transaction, wallet: walletBalance(moved.wallet, deps.holds) };
 }

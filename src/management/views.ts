@@ -1,4 +1,5 @@
 /** Row → API object mappings for the management resources (snake_case on the wire, USD numbers). */
+import type { WalletBalance } from '../billing/balances.js';
 import { microsToUsd } from '../billing/money.js';
 import { tiersView } from '../billing/price-tiers.js';
 import type {
@@ -8,7 +9,6 @@ import type {
   ModelRoutesTable,
   PlatformsTable,
   ProvidersTable,
-  WalletsTable,
   WalletTransactionsTable,
 } from '../store/schema.js';
 
@@ -112,13 +112,13 @@ export const endUserView = (u: EndUsersTable) => ({
   updated_at: u.updated_at,
 });
 
-/** heldMicros: what the billing engine holds in memory for requests in flight (SQLite; billing.heldFor). */
-export const walletView = (w: WalletsTable, heldMicros = 0) => ({
+/** The wallet as billing reads it (billing.balances): reserved is everything requests in flight hold. */
+export const walletView = (w: WalletBalance) => ({
   id: w.id,
   platform_id: w.platform_id,
   balance: microsToUsd(w.balance_micros),
-  reserved: microsToUsd(w.reserved_micros + heldMicros),
-  available: microsToUsd(w.balance_micros - w.reserved_micros - heldMicros),
+  reserved: microsToUsd(w.heldMicros),
+  available: microsToUsd(w.availableMicros),
   currency: 'usd' as const,
   low_balance_threshold: usdOrNull(w.low_balance_threshold_micros),
   is_active: bool(w.is_active),

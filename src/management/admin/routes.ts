@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { tiersColumn } from '../../billing/price-tiers.js';
-import { moveWallet } from '../../billing/wallet-ledger.js';
 import { tiersSchema, usdPerMtok } from '../../catalogue/route-prices.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
@@ -355,22 +354,19 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       await getPlatformOr404(ctx, req.params.platformId);
-      const moved = await db.transaction().execute((trx) =>
-        moveWallet(trx, {
-          platformId: req.params.platformId,
-          type: 'adjustment',
-          amountMicros: req.body.amount,
-          description: req.body.description,
-          nowIso: nowIso(ctx),
-          heldMicros: ctx.billing.heldFor({ platformId: req.params.platformId }),
-        }),
-      );
+      // A negative adjustment keeps what requests in flight hold covered (billing counts its in-memory holds).
+      const moved = await ctx.billing.moveWallet({
+        platformId: req.params.platformId,
+        type: 'adjustment',
+        amountMicros: req.body.amount,
+        description: req.body.description,
+      });
       if (!moved)
         throw errors.validation('amount', 'This adjustment would take the wallet below the amount reserved by in-flight requests.');
       return reply.code(201).send({
         data: {
           ...walletTransactionView(moved.transaction),
-          wallet: walletView(moved.wallet, ctx.billing.heldFor({ platformId: req.params.platformId })),
+          wallet: walletView(moved.wallet),
         },
       });
     },

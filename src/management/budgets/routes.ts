@@ -1,21 +1,20 @@
 /**
- * End-user budgets (spec §3) and `GET /v1/me/budget` (spec §4). Every money movement is a ledger row;
- * top-up and debit honour Idempotency-Key through the platform scope's idempotency hooks.
+ * End-user budgets (spec §3) and `GET /v1/me/budget` (spec §4): HTTP and validation only. Billing moves the
+ * money (billing/budget-movements.ts), one ledger row per movement; top-up and debit honour Idempotency-Key
+ * through the platform scope's idempotency hooks.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { openBudget } from '../../billing/budgets.js';
+import type { BudgetBalance } from '../../billing/balances.js';
+import type { BudgetChanged, BudgetMoved } from '../../billing/budget-movements.js';
+import { microsToFixed } from '../../billing/money.js';
 import type { AppContext } from '../../context.js';
-import { nowIso } from '../../context.js';
 import { ApiError, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
-import { isUniqueViolation } from '../../store/errors.js';
-import type { BudgetsTable } from '../../store/schema.js';
 import { getEndUserOr404 } from '../end-users/routes.js';
 import { boundedObject, usdAmount } from '../schemas.js';
-import { moveBudget, patchBudget, withBudget } from './service.js';
 import { budgetTransactionView, budgetView } from './views.js';
 
 const tags = ['Budgets'];
@@ -53,13 +52,40 @@ const moveBody = z
   .object({ amount: usdAmount('positive'), reason: z.string().trim().max(1000).optional(), metadata: boundedObject(16 * 1024).optional() })
   .strict();
 
-/** The budget as it stands, counting what the engine holds in memory for requests in flight (SQLite). */
-const heldBudgetView = (ctx: AppContext, b: BudgetsTable) => budgetView(b, ctx.billing.heldForBudget(b.id));
+/** The end user's budget as billing reads it (its due period reset written first); 404 when there is none. */
+async function budgetOr404(ctx: AppContext, platformId: string, endUserId: string): Promise<BudgetBalance> {
+  const { budget } = await ctx.billing.balances({ platformId, endUserId });
+  if (!budget) throw errors.notFound('Budget');
+  return budget;
+}
+
+/** Billing's refusals of a budget movement, as the spec's errors. */
+function refusal(r: Extract<BudgetMoved | BudgetChanged, { ok: false }>): never {
+  switch (r.code) {
+    case 'budget_not_found':
+      throw errors.notFound('Budget');
+    case 'budget_exhausted':
+      throw new ApiError(
+        402,
+        'budget_exhausted',
+        `The budget has ${microsToFixed(r.availableMicros)} USD remaining (after reservations): it cannot be debited ${microsToFixed(r.amountMicros)} USD.`,
+      );
+    case 'replenish_amount_required':
+      throw errors.validation('replenish_amount', 'replenish_amount is required when auto_replenish is true.');
+    case 'max_below_committed':
+      throw errors.conflict(
+        `max_usd cannot go below what is used and reserved (${microsToFixed(r.committedMicros)} USD); suspend the budget to stop spending at once.`,
+      );
+    default: {
+      const unknown: never = r;
+      throw new Error(`unknown budget refusal ${JSON.stringify(unknown)}`);
+    }
+  }
+}
 
 export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
-  const view = (b: BudgetsTable) => heldBudgetView(ctx, b);
 
   app.post(
     '/end-users/:endUserId/budget',
@@ -68,37 +94,36 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
       const b = req.body;
-      try {
-        const budget = await db.transaction().execute((trx) =>
-          openBudget(trx, {
-            platformId,
-            endUserId: req.params.endUserId,
-            maxMicros: b.max_usd,
-            period: b.period,
-            autoReplenish: b.auto_replenish,
-            replenishAmountMicros: b.replenish_amount ?? null,
-            lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
-            nowIso: nowIso(ctx),
-          }),
-        );
-        return reply.code(201).send({ data: budgetView(budget) });
-      } catch (err) {
-        if (isUniqueViolation(err)) throw errors.conflict('This end user already has a budget: change it with PATCH, or DELETE it first.');
-        throw err;
-      }
+      const opened = await ctx.billing.openBudget({
+        platformId,
+        endUserId: req.params.endUserId,
+        maxMicros: b.max_usd,
+        period: b.period,
+        autoReplenish: b.auto_replenish,
+        replenishAmountMicros: b.replenish_amount ?? null,
+        lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
+      });
+      if (!opened.ok) throw errors.conflict('This end user already has a budget: change it with PATCH, or DELETE it first.');
+      return reply.code(201).send({ data: budgetView(opened.budget) });
     },
   );
 
-  app.get('/end-users/:endUserId/budget', { schema: { tags, summary: "Get an end user's budget", params } }, async (req) => ({
-    data: await withBudget(ctx, platformIdOf(req), req.params.endUserId, async (_trx, budget) => view(budget)),
-  }));
+  app.get('/end-users/:endUserId/budget', { schema: { tags, summary: "Get an end user's budget", params } }, async (req) => {
+    const platformId = platformIdOf(req);
+    await getEndUserOr404(ctx, platformId, req.params.endUserId);
+    return { data: budgetView(await budgetOr404(ctx, platformId, req.params.endUserId)) };
+  });
 
   app.patch(
     '/end-users/:endUserId/budget',
     { schema: { tags, summary: 'Change limits, period, replenishment or suspension', params, body: patchBody } },
-    async (req) => ({
-      data: view(await patchBudget(ctx, platformIdOf(req), req.params.endUserId, req.body)),
-    }),
+    async (req) => {
+      const platformId = platformIdOf(req);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      const changed = await ctx.billing.changeBudget(platformId, req.params.endUserId, req.body);
+      if (!changed.ok) refusal(changed);
+      return { data: budgetView(changed.budget) };
+    },
   );
 
   app.delete(
@@ -107,12 +132,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req, reply) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      const deleted = await db
-        .deleteFrom('budgets')
-        .where('platform_id', '=', platformId)
-        .where('end_user_id', '=', req.params.endUserId)
-        .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) throw errors.notFound('Budget');
+      if (!(await ctx.billing.deleteBudget(platformId, req.params.endUserId))) throw errors.notFound('Budget');
       return reply.code(204).send();
     },
   );
@@ -122,13 +142,16 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     ['debit', 'debit', 'Raise used_usd (a manual charge)'],
   ] as const) {
     app.post(`/end-users/:endUserId/budget/${path}`, { schema: { tags, summary, params, body: moveBody } }, async (req, reply) => {
-      const moved = await moveBudget(ctx, platformIdOf(req), req.params.endUserId, {
+      const platformId = platformIdOf(req);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      const moved = await ctx.billing.moveBudget(platformId, req.params.endUserId, {
         type,
         amountMicros: req.body.amount,
         reason: req.body.reason ?? null,
         metadata: req.body.metadata,
       });
-      return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: view(moved.budget) } });
+      if (!moved.ok) refusal(moved);
+      return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });
     });
   }
 
@@ -146,10 +169,8 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
       // The ledger is the end user's, not one budget row's: deleting or replacing a budget keeps its history readable.
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      // A due period reset of the current budget (if any) is written first, so the list shows it as GET …/budget would.
-      await withBudget(ctx, platformId, req.params.endUserId, async () => undefined).catch((err: unknown) => {
-        if (!(err instanceof ApiError && err.status === 404)) throw err;
-      });
+      // Reading the balances writes a due period reset of the current budget (if any) first, so the list shows it as GET …/budget would.
+      await ctx.billing.balances({ platformId, endUserId: req.params.endUserId });
       const q = db.selectFrom('budget_transactions').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId);
       return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), budgetTransactionView);
     },
@@ -161,8 +182,7 @@ export function registerMeBudgetRoutes(scope: FastifyInstance, ctx: AppContext) 
   scope.get('/budget', { schema: { tags: ['Self-service'], summary: 'My budget (end-user key)' } }, async (req) => {
     const p = req.principal;
     if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
-    return {
-      data: await withBudget(ctx, p.platformId, p.endUserId, async (_trx, budget) => heldBudgetView(ctx, budget)),
-    };
+    await getEndUserOr404(ctx, p.platformId, p.endUserId);
+    return { data: budgetView(await budgetOr404(ctx, p.platformId, p.endUserId)) };
   });
 }

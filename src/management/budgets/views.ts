@@ -1,19 +1,20 @@
 /** Budget rows → API objects (spec §3): USD numbers; remaining_usd = max − used − reserved on the budget, max − used on ledger rows. */
+import type { BudgetBalance } from '../../billing/balances.js';
 import { microsToUsd } from '../../billing/money.js';
-import type { BudgetsTable, BudgetTransactionsTable } from '../../store/schema.js';
+import type { BudgetTransactionsTable } from '../../store/schema.js';
 import { parseJsonObject } from '../views.js';
 
 const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));
 
-/** heldMicros: what the billing engine holds in memory for requests in flight (SQLite; billing.heldForBudget). */
-export const budgetView = (b: BudgetsTable, heldMicros = 0) => ({
+/** The budget as billing reads it (billing.balances): reserved is everything requests in flight hold. */
+export const budgetView = (b: BudgetBalance) => ({
   id: b.id,
   platform_id: b.platform_id,
   end_user_id: b.end_user_id,
   max_usd: microsToUsd(b.max_micros),
   used_usd: microsToUsd(b.used_micros),
-  reserved_usd: microsToUsd(b.reserved_micros + heldMicros),
-  remaining_usd: microsToUsd(b.max_micros - b.used_micros - b.reserved_micros - heldMicros),
+  reserved_usd: microsToUsd(b.heldMicros),
+  remaining_usd: microsToUsd(b.availableMicros),
   period: b.period,
   period_start: b.period_start,
   auto_replenish: Number(b.auto_replenish) === 1,

@@ -2,12 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { moveWallet } from '../../billing/wallet-ledger.js';
+import type { WalletBalance } from '../../billing/balances.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
-import type { WalletsTable } from '../../store/schema.js';
 import { usdAmount } from '../schemas.js';
 import { walletTransactionView, walletView } from '../views.js';
 
@@ -17,10 +16,10 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  const walletOr404 = async (platformId: string): Promise<WalletsTable> => {
-    const w = await db.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirst();
-    if (!w) throw errors.notFound('Wallet');
-    return w;
+  const walletOr404 = async (platformId: string): Promise<WalletBalance> => {
+    const { wallet } = await ctx.billing.balances({ platformId });
+    if (!wallet) throw errors.notFound('Wallet');
+    return wallet;
   };
 
   app.get('/wallet', { schema: { tags, summary: 'Get the wallet with its 5 newest transactions' } }, async (req) => {
@@ -33,7 +32,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
       .orderBy('id', 'desc')
       .limit(5)
       .execute();
-    return { data: { ...walletView(wallet, ctx.billing.heldFor({ platformId })), recent_transactions: recent.map(walletTransactionView) } };
+    return { data: { ...walletView(wallet), recent_transactions: recent.map(walletTransactionView) } };
   });
 
   app.patch(
@@ -51,10 +50,9 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         .updateTable('wallets')
         .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
         .where('platform_id', '=', platformId)
-        .returningAll()
         .executeTakeFirst();
-      if (!row) throw errors.notFound('Wallet');
-      return { data: walletView(row, ctx.billing.heldFor({ platformId })) };
+      if (Number(row.numUpdatedRows) === 0) throw errors.notFound('Wallet');
+      return { data: walletView(await walletOr404(platformId)) };
     },
   );
 
@@ -69,22 +67,14 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      const moved = await db.transaction().execute((trx) =>
-        moveWallet(trx, {
-          platformId,
-          type: 'top_up',
-          amountMicros: req.body.amount,
-          description: req.body.description ?? null,
-          nowIso: nowIso(ctx),
-        }),
-      );
-      if (!moved) throw errors.notFound('Wallet');
-      return reply.code(201).send({
-        data: {
-          transaction: walletTransactionView(moved.transaction),
-          wallet: walletView(moved.wallet, ctx.billing.heldFor({ platformId })),
-        },
+      const moved = await ctx.billing.moveWallet({
+        platformId,
+        type: 'top_up',
+        amountMicros: req.body.amount,
+        description: req.body.description ?? null,
       });
+      if (!moved) throw errors.notFound('Wallet');
+      return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
     },
   );
 
