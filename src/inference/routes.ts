@@ -3,8 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../http/auth.js';
 import { ApiError } from '../http/errors.js';
 import { authenticate } from '../http/hooks.js';
-import { handleChatCompletion, type InferenceDeps } from './core/pipeline.js';
+import { handleInference, type InferenceDeps } from './core/pipeline.js';
 import type { Candidate } from './core/route-cache.js';
+import { chatIngress } from './ingress/chat/format.js';
 
 const tags = ['Inference'];
 
@@ -30,7 +31,7 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
         description: "Request and response exactly as OpenAI Chat Completions; routed to the platform's providers and billed.",
       },
     },
-    (req, reply) => handleChatCompletion(deps, req, reply),
+    (req, reply) => handleInference(deps, chatIngress, req, reply),
   );
 
   app.get(

@@ -55,6 +55,8 @@ function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boole
 
 const base: LogBase = {
   requestId: 'r1',
+  requestType: 'chat.completion',
+  warnings: [],
   platformId: 'p',
   endUserId: 'u',
   model: 'm',

@@ -4,11 +4,14 @@ import type { RequestLogsTable } from '../../store/schema.js';
 
 export type LogBase = {
   requestId: string;
+  requestType: RequestLogsTable['request_type'];
   platformId: string;
   endUserId: string | null;
   model: string;
   stream: boolean;
   metadata: unknown;
+  /** Request fields the answering provider could not honour (filled when the route is known): `metadata.warnings`. */
+  warnings: string[];
   /** Monotonic start (performance.now()) for latencies. */
   startedAtMs: number;
   /** Wall-clock start (the context's clock) for created_at. */
@@ -22,13 +25,14 @@ export function logRow(
     latency_ms: number;
   },
 ): RequestLogsTable {
-  const metadata = base.metadata && typeof base.metadata === 'object' && !Array.isArray(base.metadata) ? base.metadata : {};
+  const own = base.metadata && typeof base.metadata === 'object' && !Array.isArray(base.metadata) ? base.metadata : {};
+  const metadata = base.warnings.length > 0 ? { ...own, warnings: base.warnings } : own;
   return {
     id: uuidv7(),
     request_id: base.requestId,
     platform_id: base.platformId,
     end_user_id: base.endUserId,
-    request_type: 'chat.completion',
+    request_type: base.requestType,
     provider_id: null,
     model: base.model,
     provider_model_id: null,

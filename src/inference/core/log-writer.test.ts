@@ -4,11 +4,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../../store/database.js';
 import { migrateToLatest } from '../../store/migrations.js';
+import type { LogBase } from './log-row.js';
 import { logRow } from './log-row.js';
 import { LogWriter } from './log-writer.js';
 
-const base = (requestId: string) => ({
+const base = (requestId: string): LogBase => ({
   requestId,
+  requestType: 'chat.completion',
+  warnings: [],
   platformId: 'p1',
   endUserId: null,
   model: 'm',

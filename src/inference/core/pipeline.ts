@@ -1,15 +1,16 @@
 /**
- * The chat completion pipeline (spec §5), in order: authenticate (done by the route's hook) → validate
- * → resolve routes → admit (rate limits, reserve budget and wallet) → call the candidates with fallback
- * before the first byte → answer or stream → settle exactly once → log. Everything after admission runs
- * inside one try/finally that hands the Admission anything left unresolved (spec §5c).
+ * The inference pipeline (spec §5), the same for every ingress format, in order: authenticate (done by
+ * the route's hook) → validate and translate (the ingress) → resolve routes → admit (rate limits, reserve
+ * budget and wallet) → call the candidates with fallback before the first byte → answer or stream →
+ * settle exactly once → log. Everything after admission runs inside one try/finally that hands the
+ * Admission anything left unresolved (spec §5c). Wire formats live in `../ingress/`, never here.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { microsToFixed } from '../../billing/money.js';
 import type { Principal } from '../../http/auth.js';
 import { ApiError, errors } from '../../http/errors.js';
-import { parseChatRequest } from '../ingress/chat/request.js';
-import type { ChatCompletion, ChatRequest, UpstreamError, Usage } from '../providers/types.js';
+import type { AnswerContext, Caller, IngressFormat, IngressRequest } from '../ingress/types.js';
+import type { ChatCompletion, NativeCall, UpstreamError, Usage } from '../providers/types.js';
 import { plainUsage } from '../providers/wire-usage.js';
 import { sendChat } from '../upstream/index.js';
 import { type Admission, admit, elapsedMs } from './admission.js';
@@ -25,21 +26,43 @@ export type InferenceDeps = {
   routes: RouteCache;
 };
 
-export async function handleChatCompletion(deps: InferenceDeps, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
+/** One admitted call, as the candidates loop and the answer writers see it. */
+type Call = {
+  deps: InferenceDeps;
+  req: FastifyRequest;
+  reply: FastifyReply;
+  ingress: IngressFormat;
+  request: IngressRequest;
+  caller: Caller;
+  answer: AnswerContext;
+  admission: Admission;
+  clientGone: AbortSignal;
+};
+
+export async function handleInference(
+  deps: InferenceDeps,
+  ingress: IngressFormat,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<unknown> {
   const clientGone = watchClient(req, reply);
   const principal = req.principal as Extract<Principal, { kind: 'platform' | 'end_user' }>;
-  const body = parseChatRequest(req.body);
+  const caller: Caller = { platformId: principal.platformId, endUserId: principal.kind === 'end_user' ? principal.endUserId : null };
+  const request = await ingress.parse(req.body, caller);
+  const body = request.chat;
   const base: LogBase = {
     requestId: req.id,
-    platformId: principal.platformId,
-    endUserId: principal.kind === 'end_user' ? principal.endUserId : null,
+    requestType: ingress.requestType,
+    platformId: caller.platformId,
+    endUserId: caller.endUserId,
     model: body.model,
     stream: body.stream === true,
-    metadata: body.metadata,
+    metadata: request.metadata,
+    warnings: [],
     startedAtMs: performance.now(),
     createdAtMs: deps.ctx.clock.now(),
   };
-  const routing = await deps.routes.forPlatform(principal.platformId);
+  const routing = await deps.routes.forPlatform(caller.platformId);
   const candidates = routing.byModel.get(body.model);
   if (!candidates || candidates.length === 0) {
     const err = new ApiError(
@@ -72,10 +95,12 @@ export async function handleChatCompletion(deps: InferenceDeps, req: FastifyRequ
   );
   if (!admitted.ok) throw admitted.error;
   const admission = admitted.admission;
+  const answer: AnswerContext = { requestId: req.id, model: body.model, createdAtS: Math.floor(base.createdAtMs / 1000), promptEstimate };
+  const call: Call = { deps, req, reply, ingress, request, caller, answer, admission, clientGone };
   let failure: unknown;
   try {
     for (const [name, value] of Object.entries(admission.rateHeaders)) reply.header(name, value);
-    return await callCandidates(deps, req, reply, admission, body, candidates, clientGone);
+    return await callCandidates(call, candidates);
   } catch (err) {
     failure = err;
     throw err;
@@ -99,16 +124,18 @@ function watchClient(req: FastifyRequest, reply: FastifyReply): AbortSignal {
   return controller.signal;
 }
 
+/** The client's own body when this candidate speaks the client's wire format, else null (translated). */
+function nativeFor(request: IngressRequest, candidate: Candidate): NativeCall | null {
+  const native = request.native;
+  if (!native || native.kind !== candidate.providerKind || !candidate.adapter.native?.[native.api]) return null;
+  if (native.api === 'responses' && !candidate.supportsResponses) return null;
+  return native;
+}
+
 /** Spec §5 step 5: the candidates in order, falling back before the first byte; then step 6. */
-async function callCandidates(
-  deps: InferenceDeps,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  admission: Admission,
-  body: ChatRequest,
-  candidates: Candidate[],
-  clientGone: AbortSignal,
-): Promise<unknown> {
+async function callCandidates(call: Call, candidates: Candidate[]): Promise<unknown> {
+  const { deps, req, reply, admission, request, clientGone } = call;
+  const body = request.chat;
   const stream = body.stream === true;
   let fallbackFrom: string | null = null;
   let lastError: UpstreamError | null = null;
@@ -126,16 +153,27 @@ async function callCandidates(
       upstreamModel: candidate.providerModelId,
       maxOutputTokens: candidate.maxOutputTokens,
     };
+    const native = nativeFor(request, candidate);
     const result = await sendChat(candidate.adapter, target, body, {
       stream,
       signal: clientGone,
       timeouts: deps.ctx.config.upstreamTimeouts,
+      ...(native && { native }),
     });
+    if (result.ok) {
+      // What the answering provider could not honour: the ingress's translation losses and the adapter's.
+      admission.base.warnings = native ? result.warnings : [...request.warnings, ...result.warnings];
+    }
     if (result.ok && result.kind === 'json') {
-      return answerJson(admission, reply, candidate, fallbackFrom, result.completion, result.usage);
+      return answerJson(call, candidate, fallbackFrom, result.completion, result.usage);
+    }
+    if (result.ok && result.kind === 'native-json') {
+      return answerNativeJson(call, candidate, fallbackFrom, result.json, result.usage, result.text);
     }
     if (result.ok && result.kind === 'stream') {
-      await streamToClient(req, reply, { admission, candidate, fallbackFrom, body, upstream: result, clientGone });
+      const renderer = call.ingress.createStream(call.answer, request);
+      const answered = await streamToClient(req, reply, { admission, candidate, fallbackFrom, renderer, upstream: result, clientGone });
+      if (answered) await afterAnswer(call, renderer.answer?.());
       return reply;
     }
     if (!result.ok) {
@@ -151,8 +189,7 @@ async function callCandidates(
 }
 
 async function answerJson(
-  admission: Admission,
-  reply: FastifyReply,
+  call: Call,
   candidate: Candidate,
   fallbackFrom: string | null,
   completion: ChatCompletion,
@@ -164,25 +201,58 @@ async function answerJson(
     for (const choice of completion.choices) {
       const content = choice.message.content;
       completionTokens += countText(typeof content === 'string' ? content : '');
-      for (const call of choice.message.tool_calls ?? []) completionTokens += countText(call.function.name + call.function.arguments);
+      for (const toolCall of choice.message.tool_calls ?? [])
+        completionTokens += countText(toolCall.function.name + toolCall.function.arguments);
     }
-    usage = plainUsage(admission.request.promptEstimate, completionTokens);
+    usage = plainUsage(call.admission.request.promptEstimate, completionTokens);
     completion.usage = {
       prompt_tokens: usage.promptTokens,
       completion_tokens: completionTokens,
       total_tokens: usage.promptTokens + completionTokens,
     };
   }
-  // Settled before a byte of the answer is sent: if the money cannot commit, the answer is not handed out.
-  const settled = await admission.settle(candidate, {
+  await settleJson(call, candidate, fallbackFrom, usage, reported !== null);
+  const rendered = call.ingress.renderJson(completion, usage, call.answer, call.request);
+  await afterAnswer(call, rendered);
+  return rendered;
+}
+
+/** A native call's answer: the provider's own JSON, billed from the usage it reported (or estimated from its text). */
+async function answerNativeJson(
+  call: Call,
+  candidate: Candidate,
+  fallbackFrom: string | null,
+  json: Record<string, unknown>,
+  reported: Usage | null,
+  text: string,
+): Promise<unknown> {
+  const usage = reported ?? plainUsage(call.admission.request.promptEstimate, countText(text));
+  await settleJson(call, candidate, fallbackFrom, usage, reported !== null);
+  const rendered = call.ingress.renderNativeJson ? call.ingress.renderNativeJson(json, call.answer, call.request) : json;
+  await afterAnswer(call, rendered);
+  return rendered;
+}
+
+/** Settled before a byte of the answer is sent: if the money cannot commit, the answer is not handed out. */
+async function settleJson(call: Call, candidate: Candidate, fallbackFrom: string | null, usage: Usage, reported: boolean): Promise<void> {
+  const settled = await call.admission.settle(candidate, {
     usage,
     tokenCountMethod: reported ? 'reported' : 'estimated',
     status: 'success',
     fallbackFrom,
     ttftMs: null,
   });
-  reply.header('x-assistiv-cost-usd', microsToFixed(settled.walletMicros));
-  return completion;
+  call.reply.header('x-assistiv-cost-usd', microsToFixed(settled.walletMicros));
+}
+
+/** The ingress's after-answer step (e.g. storing a response): the answer is billed already, so a failure here is only logged. */
+async function afterAnswer(call: Call, answer: unknown): Promise<void> {
+  if (!call.ingress.afterAnswer || answer === undefined) return;
+  try {
+    await call.ingress.afterAnswer(call.caller, call.request, answer);
+  } catch (err) {
+    call.req.log.error({ err, requestId: call.req.id }, 'the after-answer step of an ingress failed');
+  }
 }
 
 /**

@@ -1,14 +1,14 @@
 /**
- * Streams a translated answer to the client as `chat.completion.chunk` SSE frames (spec §5 streaming
- * rules): chunks as they arrive, the usage chunk only when asked, `[DONE]`; a provider failure mid-stream,
- * or an exception in the gateway's own code, becomes a final `data: {"error": …}` frame. What was
- * generated is settled once, before the last frame; when the settlement cannot commit, the stream ends
- * with an error frame instead of `[DONE]` and the Admission's `finally` releases the hold.
+ * Streams an answer to the client in the ingress's SSE framing (spec §5 streaming rules): frames as the
+ * upstream events arrive, the ingress's closing frames after; a provider failure mid-stream, or an
+ * exception in the gateway's own code, becomes the ingress's error frame. What was generated is settled
+ * once, before the closing frames; when the settlement cannot commit, the stream ends with an error frame
+ * instead of a success ending and the Admission's `finally` releases the hold.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type ApiError, errorBody, errors } from '../../http/errors.js';
-import { clientWantsUsage } from '../ingress/chat/request.js';
-import type { ChatCompletionChunk, ChatRequest, OpenAiUsage, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
+import { type ApiError, errors } from '../../http/errors.js';
+import type { IngressStream } from '../ingress/types.js';
+import type { ChatCompletionChunk, OpenAiUsage, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
 import { plainUsage } from '../providers/wire-usage.js';
 import type { Admission } from './admission.js';
 import type { Candidate } from './route-cache.js';
@@ -18,18 +18,19 @@ import { toApiError } from './upstream-errors.js';
 
 type StreamResult = { events: AsyncIterable<StreamEvent>; abort(): void };
 
-/** One streamed answer: whose money it is, which route answers, and the upstream it relays. */
+/** One streamed answer: whose money it is, which route answers, the upstream it relays, how it is framed. */
 export type StreamCall = {
   admission: Admission;
   candidate: Candidate;
   fallbackFrom: string | null;
-  body: ChatRequest;
+  renderer: IngressStream;
   upstream: StreamResult;
   /** Aborted when the client's connection closes. */
   clientGone: AbortSignal;
 };
 
-export async function streamToClient(req: FastifyRequest, reply: FastifyReply, call: StreamCall): Promise<void> {
+/** Resolves true when the answer ended as a settled success (the client saw the success ending). */
+export async function streamToClient(req: FastifyRequest, reply: FastifyReply, call: StreamCall): Promise<boolean> {
   reply.hijack();
   const res = reply.raw;
   const sse = new SseWriter(res);
@@ -41,29 +42,34 @@ export async function streamToClient(req: FastifyRequest, reply: FastifyReply, c
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    await relay(req, sse, call);
+    return await relay(req, sse, call);
   } finally {
     sse.end();
   }
 }
 
-async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Promise<void> {
-  const { admission, candidate, fallbackFrom, body, upstream, clientGone } = call;
+async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Promise<boolean> {
+  const { admission, candidate, fallbackFrom, renderer, upstream, clientGone } = call;
   const startedAtMs = admission.base.startedAtMs;
   let usage: Usage | null = null;
   let wireUsage: OpenAiUsage | null = null;
   let failure: ApiError | null = null;
   let ttftMs: number | null = null;
   let generatedText = '';
-  let last: Pick<ChatCompletionChunk, 'id' | 'created' | 'model'> | null = null;
 
   try {
     for await (const event of upstream.events) {
-      if (event.type === 'chunk') {
+      if (event.type === 'chunk' || event.type === 'raw') {
         if (ttftMs === null) ttftMs = Math.round(performance.now() - startedAtMs);
-        last = event.chunk;
-        generatedText += chunkText(event.chunk);
-        const full = sse.data(event.raw ?? JSON.stringify(event.chunk));
+        let frames: ReturnType<IngressStream['chunk']>;
+        if (event.type === 'chunk') {
+          generatedText += chunkText(event.chunk);
+          frames = renderer.chunk(event.chunk, event.raw);
+        } else {
+          generatedText += event.text;
+          frames = renderer.raw ? renderer.raw(event.event) : [event.event];
+        }
+        const full = sse.frames(frames);
         if (full) await full;
       } else if (event.type === 'usage') {
         usage = event.usage;
@@ -95,38 +101,21 @@ async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Pro
       errorMessage: cancelled ? 'The client closed the connection mid-stream.' : failure?.message,
     });
   } catch (err) {
-    // Unbilled output must not end as a success: no usage chunk, no [DONE]; the finally releases the hold.
+    // Unbilled output must not end as a success: no success ending; the finally releases the hold.
     req.log.error({ err, requestId: req.id }, 'settlement failed at the end of a stream');
     // Released (and logged) before the stream ends, so the client never sees an end with money still held.
     await admission.close(err);
-    failure = errors.internal();
-    if (!cancelled) await sse.data(JSON.stringify(errorBody(failure, req.id)));
-    return;
+    if (!cancelled) await sse.frames(renderer.fail(errors.internal(), req.id));
+    return false;
   }
 
-  if (cancelled) return;
+  if (cancelled) return false;
   if (failure) {
-    await sse.data(JSON.stringify(errorBody(failure, req.id)));
-    return;
+    await sse.frames(renderer.fail(failure, req.id));
+    return false;
   }
-  if (clientWantsUsage(body) && last) {
-    const chunk = {
-      id: last.id,
-      object: 'chat.completion.chunk',
-      created: last.created,
-      model: last.model,
-      choices: [],
-      // The provider's own usage object when it speaks OpenAI (details included), else ours.
-      usage: wireUsage ?? {
-        prompt_tokens: finalUsage.promptTokens,
-        completion_tokens: finalUsage.completionTokens,
-        total_tokens: finalUsage.promptTokens + finalUsage.completionTokens,
-        ...(finalUsage.cachedTokens > 0 && { prompt_tokens_details: { cached_tokens: finalUsage.cachedTokens } }),
-      },
-    };
-    await sse.data(JSON.stringify(chunk));
-  }
-  await sse.data('[DONE]');
+  await sse.frames(renderer.finish(finalUsage, wireUsage));
+  return true;
 }
 
 /** The text a chunk delivered (content and tool-call fragments), for estimating usage no provider reported. */

@@ -61,10 +61,10 @@ export interface IngressFormat {
    * that no provider could honour without changing the request's meaning. May read stored state.
    */
   parse(body: unknown, caller: Caller): IngressRequest | Promise<IngressRequest>;
-  /** The non-streamed answer in this format. `usage` is the one billed. */
-  renderJson(completion: ChatCompletion, usage: Usage, ctx: AnswerContext): unknown;
+  /** The non-streamed answer in this format. `usage` is the one billed; `request` is what `parse` returned. */
+  renderJson(completion: ChatCompletion, usage: Usage, ctx: AnswerContext, request: IngressRequest): unknown;
   /** A native call's answer: the provider's own JSON, adjusted to what the client asked (e.g. its model name). */
-  renderNativeJson?(json: Record<string, unknown>, ctx: AnswerContext): unknown;
+  renderNativeJson?(json: Record<string, unknown>, ctx: AnswerContext, request: IngressRequest): unknown;
   /** A fresh renderer for one streamed answer. */
   createStream(ctx: AnswerContext, request: IngressRequest): IngressStream;
   /** The body of an error answer in this format (its HTTP status is the error's). */

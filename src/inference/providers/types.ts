@@ -151,7 +151,9 @@ export type StreamEvent =
    * client's usage chunk. Chunk events never carry `usage`: it travels only here.
    */
   | { type: 'usage'; usage: Usage; wire?: OpenAiUsage }
-  | { type: 'error'; error: UpstreamError };
+  | { type: 'error'; error: UpstreamError }
+  /** A native call's upstream event, relayed as it is; `text` is what it delivered (for estimates). */
+  | { type: 'raw'; event: SseEvent; text: string };
 
 /** One upstream SSE event as parsed by eventsource-parser. */
 export type SseEvent = { event?: string; data: string };

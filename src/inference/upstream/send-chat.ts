@@ -7,7 +7,16 @@ import type { Dispatcher } from 'undici';
 import { classifyStatus } from '../providers/classify-status.js';
 import { ProviderProtocolError, redactKey } from '../providers/index.js';
 import { tryParseJson } from '../providers/json.js';
-import type { ChatRequest, ProviderAdapter, StreamEvent, UpstreamError, UpstreamTarget } from '../providers/types.js';
+import type {
+  ChatRequest,
+  NativeAdapter,
+  NativeReading,
+  ProviderAdapter,
+  StreamEvent,
+  StreamTranslator,
+  UpstreamError,
+  UpstreamTarget,
+} from '../providers/types.js';
 import { isWellFormedCompletion } from './output-shape.js';
 import { poolFor } from './pools.js';
 import { MAX_ERROR_BODY_BYTES, MAX_JSON_BODY_BYTES, readBodyPrefix, readBodyText } from './read-body.js';
@@ -20,6 +29,8 @@ type Call = {
   adapter: ProviderAdapter;
   target: UpstreamTarget;
   body: ChatRequest;
+  /** Set for a native call: the provider's own API reads the answer instead of the translator. */
+  native: NativeAdapter | null;
   controller: AbortController;
   warnings: string[];
   /** Detaches from the caller's signal; idempotent. */
@@ -33,7 +44,12 @@ export async function sendChat(
   options: SendChatOptions,
 ): Promise<UpstreamResult> {
   const timeouts = { ...DEFAULT_UPSTREAM_TIMEOUTS, ...options.timeouts };
-  const http = adapter.buildRequest(body, target, options.stream);
+  const native = options.native ? (adapter.native?.[options.native.api] ?? null) : null;
+  if (options.native && !native) throw new Error(`the ${adapter.kind} adapter has no native ${options.native.api} API`);
+  const http =
+    native && options.native
+      ? native.buildRequest(options.native, target, options.stream)
+      : adapter.buildRequest(body, target, options.stream);
   const controller = new AbortController();
   const signal = options.signal;
   const onAbort = (): void => controller.abort();
@@ -43,6 +59,7 @@ export async function sendChat(
     adapter,
     target,
     body,
+    native,
     controller,
     warnings: http.warnings ?? [],
     release: () => signal?.removeEventListener('abort', onAbort),
@@ -99,6 +116,20 @@ async function readCompletion(call: Call, response: Dispatcher.ResponseData): Pr
   const json = tryParseJson(text);
   if (json === undefined) return { ok: false, error: badResponse('the provider answered 2xx with invalid JSON') };
   try {
+    if (call.native) {
+      if (json === null || typeof json !== 'object' || Array.isArray(json))
+        return { ok: false, error: badResponse('the provider answered 2xx with a body that is not an object') };
+      const { usage, text: delivered } = call.native.parseResponse(json);
+      return {
+        ok: true,
+        kind: 'native-json',
+        json: json as Record<string, unknown>,
+        usage,
+        text: delivered,
+        status: response.statusCode,
+        warnings: call.warnings,
+      };
+    }
     const { completion, usage } = call.adapter.parseResponse(json, call.body);
     if (!isWellFormedCompletion(completion)) return { ok: false, error: badResponse('the provider answered a malformed completion') };
     return { ok: true, kind: 'json', completion, usage, status: response.statusCode, warnings: call.warnings };
@@ -115,7 +146,7 @@ function badResponse(message: string): UpstreamError {
 async function peekStream(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
   const { controller, target } = call;
   const events = sseEvents(response.body, {
-    translator: call.adapter.createStreamTranslator(call.body),
+    translator: call.native ? relayNative(call.native) : call.adapter.createStreamTranslator(call.body),
     isCancelled: () => controller.signal.aborted,
     sanitize: (error) => withoutKey(error, target.apiKey),
   });
@@ -162,4 +193,24 @@ function replay(
     },
   };
   return { [Symbol.asyncIterator]: () => iterator };
+}
+
+/** A native stream: every upstream event is relayed as it is; the API's reader supplies usage and errors. */
+function relayNative(native: NativeAdapter): StreamTranslator {
+  const reader = native.createStreamReader();
+  const after = (reading: NativeReading): StreamEvent[] => {
+    const events: StreamEvent[] = [];
+    if (reading.usage) events.push({ type: 'usage', usage: reading.usage });
+    if (reading.error) events.push({ type: 'error', error: reading.error });
+    return events;
+  };
+  return {
+    onEvent(event) {
+      const reading = reader.onEvent(event);
+      // An error event is not relayed: the ingress ends the stream with its own error frame.
+      if (reading.error) return after(reading);
+      return [{ type: 'raw', event, text: reading.text ?? '' }, ...after(reading)];
+    },
+    onEnd: () => after(reader.onEnd()),
+  };
 }

@@ -1,5 +1,5 @@
 /** What the upstream client takes and returns. */
-import type { ChatCompletion, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
+import type { ChatCompletion, NativeCall, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
 
 /** Per-call timeouts, all in milliseconds. */
 export type UpstreamTimeouts = {
@@ -16,6 +16,8 @@ export type SendChatOptions = {
   /** The client went away: aborts the upstream request and ends the event iterable. */
   signal?: AbortSignal;
   timeouts?: Partial<UpstreamTimeouts>;
+  /** Forward the client's body to the provider's own API untranslated (the adapter must have `native[api]`). */
+  native?: NativeCall;
 };
 
 export type UpstreamResult =
@@ -39,6 +41,17 @@ export type UpstreamResult =
       events: AsyncIterable<StreamEvent>;
       /** Cancels the upstream request; the iterable then ends without an error event. Idempotent. */
       abort(): void;
+      warnings: string[];
+    }
+  | {
+      ok: true;
+      kind: 'native-json';
+      /** The provider's own answer, in the client's wire format. */
+      json: Record<string, unknown>;
+      usage: Usage | null;
+      /** The text it delivered, for estimating usage the provider did not report. */
+      text: string;
+      status: number;
       warnings: string[];
     }
   | { ok: false; error: UpstreamError };

@@ -17,6 +17,8 @@ function rowFor(r: Reservation, over: Partial<RequestLogsTable> = {}): RequestLo
   const row = logRow(
     {
       requestId: r.requestId,
+      requestType: 'chat.completion',
+      warnings: [],
       platformId: r.platformId,
       endUserId: r.endUserId,
       model: 'gpt-4o',

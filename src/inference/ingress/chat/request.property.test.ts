@@ -244,4 +244,5 @@ describe('parseChatRequest and the adapters (fast-check)', () => {
   });
 });
 
-if (process.env.FC_SEED === undefined) console.info(`ingress/chat/request.property.test.ts fast-check seed: ${SEED} (set FC_SEED to replay)`);
+if (process.env.FC_SEED === undefined)
+  console.info(`ingress/chat/request.property.test.ts fast-check seed: ${SEED} (set FC_SEED to replay)`);
