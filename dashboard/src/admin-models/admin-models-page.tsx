@@ -33,6 +33,14 @@ export function AdminModelsPage() {
       return done;
     });
 
+  // The editor shows its own errors by field; only the success goes to the card's banner.
+  const savePrices = async (route: ModelRoute, body: Record<string, unknown>): Promise<void> => {
+    change.reset();
+    await client.patch<ModelRoute>(`/v1/admin/models/${route.id}`, body);
+    routes.reload();
+    void change.run(async () => `Prices of ${route.slug} saved.`);
+  };
+
   const remove = (route: ModelRoute): void => {
     void change.run(async () => {
       await client.delete(`/v1/admin/models/${route.id}`);
@@ -51,7 +59,7 @@ export function AdminModelsPage() {
         <ModelRouteCreateForm providers={providerList} onCreated={routes.reload} />
         <Card
           title="Routes"
-          description="Prices in USD per million tokens."
+          description="USD per million tokens. An empty cache price falls back to the input price; tiers reprice whole requests above a prompt size."
           flush
           testId="admin-models"
           actions={
@@ -80,7 +88,7 @@ export function AdminModelsPage() {
                 routes={rows}
                 providers={providerList}
                 busy={change.pending}
-                onSavePrices={(route, prices) => update(route, prices, `Prices of ${route.slug} updated.`)}
+                onSavePrices={savePrices}
                 onToggle={(route) =>
                   void update(route, { is_enabled: !route.is_enabled }, `${route.slug} ${route.is_enabled ? 'disabled' : 'enabled'}.`)
                 }

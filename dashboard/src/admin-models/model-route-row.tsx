@@ -1,133 +1,136 @@
-// One model route: prices shown right-aligned, or three inputs while editing.
+// One model route: its prices as decimal text, and below it, while editing, the full price editor (and Delete).
 import { useState } from 'react';
 import type { ModelRoute } from '../api';
+import { formatPrice } from '../format/decimal-text';
 import { formatCount } from '../format/format-count';
-import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
-import { Money } from '../ui/money';
-import { type FieldBinding, useDraft } from '../ui/use-draft';
-import type { RoutePrices } from './route-prices';
+import { RoutePriceEditor } from './route-price-editor';
+
+/** Columns of the routes table, for the editor row's colSpan. */
+export const routeColumns = 10;
 
 interface ModelRouteRowProps {
   route: ModelRoute;
   providerName: string;
   busy: boolean;
-  onSavePrices: (route: ModelRoute, prices: RoutePrices) => Promise<boolean>;
+  onSavePrices: (route: ModelRoute, body: Record<string, unknown>) => Promise<void>;
   onToggle: (route: ModelRoute) => void;
   onDelete: (route: ModelRoute) => void;
 }
 
-function text(value: number | string | null): string {
-  return value === null ? '' : String(value);
+/** A price cell; an unset bucket price shows a faint dash (it falls back to the input price). */
+function Price({ value, testId }: { value: number | string | null; testId: string }) {
+  if (value === null)
+    return (
+      <span className="muted" title="Not set: priced at the input price" data-testid={testId}>
+        —
+      </span>
+    );
+  return (
+    <span className="amount" data-testid={testId}>
+      {formatPrice(value)}
+    </span>
+  );
+}
+
+/** A tier threshold in few characters: `200k`, `1M`, else the exact count. */
+function threshold(tokens: number): string {
+  if (tokens >= 1_000_000 && tokens % 1_000_000 === 0) return `${tokens / 1_000_000}M`;
+  if (tokens >= 1_000 && tokens % 1_000 === 0) return `${tokens / 1_000}k`;
+  return formatCount(tokens);
+}
+
+function tiersSummary(route: ModelRoute): string {
+  return route.tiers
+    .map(
+      (tier) =>
+        `> ${formatCount(tier.above_input_tokens)}: ${formatPrice(tier.input_usd_per_mtok)} / ${formatPrice(tier.output_usd_per_mtok)}`,
+    )
+    .join('\n');
 }
 
 export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggle, onDelete }: ModelRouteRowProps) {
   const [editing, setEditing] = useState(false);
-  const draft = useDraft({ input: '', output: '', cached: '' });
-
-  const startEditing = (): void => {
-    draft.set({
-      input: text(route.input_usd_per_mtok),
-      output: text(route.output_usd_per_mtok),
-      cached: text(route.cached_input_usd_per_mtok),
-    });
-    setEditing(true);
-  };
-  const save = (): void => {
-    const { input, output, cached } = draft.values;
-    const prices: RoutePrices = {
-      input_usd_per_mtok: toAmount(input),
-      output_usd_per_mtok: toAmount(output),
-      cached_input_usd_per_mtok: toOptionalAmount(cached),
-    };
-    void onSavePrices(route, prices).then((saved) => {
-      if (saved) setEditing(false);
-    });
-  };
-  const priceCell = ({ value, onChange }: FieldBinding<string>, testId: string) => (
-    <input
-      className="input input-small num-input price-input"
-      inputMode="decimal"
-      value={value}
-      onChange={(event) => onChange(event.target.value)}
-      data-testid={testId}
-    />
-  );
+  const cell = (name: string) => `model-${route.slug}-${name}`;
 
   return (
-    <tr data-testid={`model-row-${route.slug}-${route.provider_id}`}>
-      <td>
-        <code className="mono strong">{route.slug}</code>
-        {route.provider_model_id && route.provider_model_id !== route.slug ? (
-          <span className="sub" title={route.provider_model_id}>
-            → {route.provider_model_id}
-          </span>
-        ) : null}
-      </td>
-      <td className="nowrap">{providerName}</td>
-      {editing ? (
-        <>
-          <td className="num">{priceCell(draft.bind('input'), 'price-input')}</td>
-          <td className="num">{priceCell(draft.bind('output'), 'price-output')}</td>
-          <td className="num">{priceCell(draft.bind('cached'), 'price-cached')}</td>
-        </>
-      ) : (
-        <>
-          <td className="num">
-            <Money value={route.input_usd_per_mtok} />
-          </td>
-          <td className="num">
-            <Money value={route.output_usd_per_mtok} />
-          </td>
-          <td className="num">
-            {route.cached_input_usd_per_mtok === null ? (
-              <span className="muted">—</span>
-            ) : (
-              <Money value={route.cached_input_usd_per_mtok} />
-            )}
-          </td>
-        </>
-      )}
-      <td className="num">{formatCount(route.max_output_tokens)}</td>
-      <td className="num">{route.priority}</td>
-      <td>{route.is_enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="grey">Disabled</Badge>}</td>
-      <td className="actions-col">
-        <span className="row-actions">
-          {editing ? (
-            <>
-              <button
-                type="button"
-                className="button button-small button-primary"
-                disabled={busy}
-                onClick={save}
-                data-testid={`save-prices-${route.slug}`}
-              >
-                Save
-              </button>
-              <button type="button" className="button button-small button-ghost" onClick={() => setEditing(false)}>
-                Cancel
-              </button>
-            </>
+    <>
+      <tr data-testid={`model-row-${route.slug}-${route.provider_id}`} className={editing ? 'row-editing' : undefined}>
+        <td>
+          <code className="mono strong">{route.slug}</code>
+          {route.provider_model_id && route.provider_model_id !== route.slug ? (
+            <span className="sub" title={route.provider_model_id}>
+              → {route.provider_model_id}
+            </span>
+          ) : null}
+        </td>
+        <td className="nowrap">
+          {providerName}
+          <span className="sub">priority {route.priority}</span>
+        </td>
+        <td className="num">
+          <Price value={route.input_usd_per_mtok} testId={cell('input')} />
+        </td>
+        <td className="num">
+          <Price value={route.output_usd_per_mtok} testId={cell('output')} />
+        </td>
+        <td className="num">
+          <Price value={route.cached_input_usd_per_mtok} testId={cell('cached')} />
+        </td>
+        <td className="num nowrap">
+          <Price value={route.cache_write_usd_per_mtok} testId={cell('cache-write')} />
+          <span className="muted"> / </span>
+          <Price value={route.cache_write_1h_usd_per_mtok} testId={cell('cache-write-1h')} />
+        </td>
+        <td className="num nowrap" title={tiersSummary(route) || undefined} data-testid={cell('tiers')}>
+          {route.tiers.length === 0 ? (
+            <span className="muted">—</span>
           ) : (
-            <>
-              <button type="button" className="button button-small" onClick={startEditing} data-testid={`edit-prices-${route.slug}`}>
-                Edit
-              </button>
-              <button type="button" className="button button-small" disabled={busy} onClick={() => onToggle(route)}>
-                {route.is_enabled ? 'Disable' : 'Enable'}
-              </button>
-              <ConfirmButton
-                label="Delete"
-                confirmLabel="Confirm delete"
-                onConfirm={() => onDelete(route)}
-                disabled={busy}
-                testId={`delete-model-${route.slug}`}
-              />
-            </>
+            route.tiers.map((tier) => `> ${threshold(tier.above_input_tokens)}`).join(', ')
           )}
-        </span>
-      </td>
-    </tr>
+        </td>
+        <td className="num" data-testid={cell('max-output')}>
+          {formatCount(route.max_output_tokens)}
+        </td>
+        <td>{route.is_enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="grey">Disabled</Badge>}</td>
+        <td className="actions-col">
+          <span className="row-actions">
+            <button
+              type="button"
+              className="button button-small"
+              onClick={() => setEditing(!editing)}
+              aria-expanded={editing}
+              data-testid={`edit-prices-${route.slug}`}
+            >
+              {editing ? 'Close' : 'Edit'}
+            </button>
+            <button type="button" className="button button-small" disabled={busy} onClick={() => onToggle(route)}>
+              {route.is_enabled ? 'Disable' : 'Enable'}
+            </button>
+          </span>
+        </td>
+      </tr>
+      {editing ? (
+        <tr className="editor-row">
+          <td colSpan={routeColumns}>
+            <RoutePriceEditor
+              route={route}
+              onSave={onSavePrices}
+              onClose={() => setEditing(false)}
+              deleteButton={
+                <ConfirmButton
+                  label="Delete route"
+                  confirmLabel="Confirm delete"
+                  onConfirm={() => onDelete(route)}
+                  disabled={busy}
+                  testId={`delete-model-${route.slug}`}
+                />
+              }
+            />
+          </td>
+        </tr>
+      ) : null}
+    </>
   );
 }

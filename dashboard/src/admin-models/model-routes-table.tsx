@@ -1,14 +1,13 @@
-// Model routes with prices; each row can switch to a price editor.
+// Model routes with every price bucket and their tiers; each row opens a price editor below it.
 import type { ModelRoute, Provider } from '../api';
 import { EmptyState } from '../ui/empty-state';
 import { ModelRouteRow } from './model-route-row';
-import type { RoutePrices } from './route-prices';
 
 interface ModelRoutesTableProps {
   routes: ModelRoute[];
   providers: Provider[];
   busy: boolean;
-  onSavePrices: (route: ModelRoute, prices: RoutePrices) => Promise<boolean>;
+  onSavePrices: (route: ModelRoute, body: Record<string, unknown>) => Promise<void>;
   onToggle: (route: ModelRoute) => void;
   onDelete: (route: ModelRoute) => void;
 }
@@ -19,16 +18,23 @@ export function ModelRoutesTable({ routes, providers, busy, onSavePrices, onTogg
   const names = new Map(providers.map((provider) => [provider.id, provider.name]));
   return (
     <div className="table-scroll">
-      <table className="table" data-testid="admin-models-table">
+      <table className="table table-dense" data-testid="admin-models-table">
         <thead>
           <tr>
             <th>Model</th>
-            <th>Provider</th>
+            <th title="Lower priority is tried first">Provider</th>
             <th className="num">Input</th>
             <th className="num">Output</th>
-            <th className="num">Cached</th>
+            <th className="num" title="Prompt tokens read from the provider's cache">
+              Cached
+            </th>
+            <th className="num" title="Prompt tokens written to the cache for 5 minutes / 1 hour">
+              Write 5m / 1h
+            </th>
+            <th className="num" title="Long-context tiers: above this many prompt tokens, the tier's prices apply">
+              Tiers
+            </th>
             <th className="num">Max out</th>
-            <th className="num">Priority</th>
             <th>Status</th>
             <th className="actions-col" aria-label="Actions" />
           </tr>

@@ -9,6 +9,9 @@ export interface UsageRow {
   requests: number;
   prompt_tokens: number;
   completion_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
   cost_usd: number | string;
   end_user_cost_usd: number | string;
 }

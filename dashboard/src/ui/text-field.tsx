@@ -19,12 +19,14 @@ interface TextFieldProps {
   numeric?: 'decimal' | 'integer';
   /** Shown inside the input on the left, e.g. "$". */
   prefix?: string;
+  /** The API's message for this field (test id `<testId>-error`). */
+  error?: string | undefined;
 }
 
-export function TextField({ label, hint, prefix, ...input }: TextFieldProps) {
-  const control = <TextInput {...input} />;
+export function TextField({ label, hint, prefix, error, ...input }: TextFieldProps) {
+  const control = <TextInput {...input} invalid={Boolean(error)} />;
   return (
-    <Field label={label} hint={hint}>
+    <Field label={label} hint={hint} error={error} errorTestId={`${input.testId}-error`}>
       {prefix ? (
         <div className="input-affix">
           <span className="input-prefix">{prefix}</span>
@@ -37,7 +39,12 @@ export function TextField({ label, hint, prefix, ...input }: TextFieldProps) {
   );
 }
 
-type TextInputProps = Omit<TextFieldProps, 'label' | 'hint' | 'prefix'> & { small?: boolean; ariaLabel?: string };
+type TextInputProps = Omit<TextFieldProps, 'label' | 'hint' | 'prefix' | 'error'> & {
+  small?: boolean;
+  ariaLabel?: string;
+  /** Marks the input as rejected by the API. */
+  invalid?: boolean;
+};
 
 /** The bare input, for inline forms without a label above the control. */
 export function TextInput({
@@ -52,8 +59,15 @@ export function TextInput({
   numeric,
   small,
   ariaLabel,
+  invalid = false,
 }: TextInputProps) {
-  const classes = ['input', small ? 'input-small' : '', mono || secret ? 'mono' : '', numeric ? 'num-input' : ''];
+  const classes = [
+    'input',
+    small ? 'input-small' : '',
+    mono || secret ? 'mono' : '',
+    numeric ? 'num-input' : '',
+    invalid ? 'input-invalid' : '',
+  ];
   const plain = !(mono || secret || numeric);
   return (
     <input
@@ -67,6 +81,7 @@ export function TextInput({
       onChange={(event) => onChange(event.target.value)}
       required={required}
       aria-label={ariaLabel}
+      aria-invalid={invalid || undefined}
       data-testid={testId}
     />
   );
