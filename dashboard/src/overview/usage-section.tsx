@@ -8,6 +8,7 @@ import { Stat } from '../ui/stat';
 import { toDailyPoints } from './daily-point';
 import { GetStarted } from './get-started';
 import type { UsageOverview } from './load-usage';
+import { tokenTotals } from './token-totals';
 import { UsageTable } from './usage-table';
 
 // recharts is most of the bundle: load it only when the overview is shown.
@@ -17,6 +18,7 @@ export function UsageSection({ usage }: { usage: UsageOverview }) {
   const points = toDailyPoints(usage.days, usage.byDay);
   const requests = points.reduce((sum, point) => sum + point.requests, 0);
   const spendUsd = points.reduce((sum, point) => sum + point.spendUsd, 0);
+  const tokens = tokenTotals(usage.byDay);
   return (
     <>
       {requests === 0 ? <GetStarted /> : null}
@@ -31,6 +33,20 @@ export function UsageSection({ usage }: { usage: UsageOverview }) {
             <Stat label="Requests">
               <span className="amount" data-testid="overview-requests">
                 {formatCount(requests)}
+              </span>
+            </Stat>
+            <Stat
+              label="Tokens in / out"
+              hint={
+                <span data-testid="overview-token-buckets">
+                  cache read <span data-testid="overview-cached-tokens">{formatCount(tokens.cached)}</span> · write{' '}
+                  <span data-testid="overview-cache-write-tokens">{formatCount(tokens.cacheWrite)}</span> · reasoning{' '}
+                  <span data-testid="overview-reasoning-tokens">{formatCount(tokens.reasoning)}</span>
+                </span>
+              }
+            >
+              <span className="amount" data-testid="overview-tokens">
+                {formatCount(tokens.prompt)} / {formatCount(tokens.completion)}
               </span>
             </Stat>
           </div>

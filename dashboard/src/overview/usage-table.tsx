@@ -35,7 +35,12 @@ export function UsageTable({ rows, keyLabel, renderKey, emptyTitle, testId, maxR
           <tr key={row.key ?? `none-${index}`}>
             <td>{renderKey(row)}</td>
             <td className="num">{formatCount(row.requests)}</td>
-            <td className="num">{formatCount(row.prompt_tokens + row.completion_tokens)}</td>
+            <td
+              className="num"
+              title={`In ${formatCount(row.prompt_tokens)} (cache read ${formatCount(row.cached_tokens ?? 0)}, cache write ${formatCount(row.cache_write_tokens ?? 0)}) · out ${formatCount(row.completion_tokens)} (reasoning ${formatCount(row.reasoning_tokens ?? 0)})`}
+            >
+              {formatCount(row.prompt_tokens + row.completion_tokens)}
+            </td>
             <td className="num">
               <Money value={row.cost_usd} />
             </td>
