@@ -6,55 +6,25 @@
  * Overview screenshot (the viewport, after a month of traffic) to docs/screenshots/overview.png when
  * ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { type MockProvider, startMockOpenAI } from '../mocks/index.js';
+import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
 
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
-const docsScreenshotDir = join(repoRoot, 'docs', 'screenshots');
 const dayMs = 86_400_000;
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-
 if (!browserEnabled) {
   process.stdout.write('[browser] dashboard test skipped: set ASSISTIV_TEST_BROWSER=1 (needs Debian chromium at /usr/bin/chromium)\n');
-}
-
-/** Builds the SPA into dashboard/dist with the project's own Vite config. */
-async function buildDashboard(): Promise<void> {
-  const { build } = await import('vite');
-  // vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
-  const nodeEnv = process.env.NODE_ENV;
-  process.env.NODE_ENV = 'production';
-  try {
-    await build({ configFile: join(repoRoot, 'dashboard', 'vite.config.ts'), mode: 'production', logLevel: 'warn' });
-  } finally {
-    process.env.NODE_ENV = nodeEnv;
-  }
 }
 
 describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   let gw: TestGateway;
   let origin: string;
-  let userDataDir: string;
+  let browser: { context: BrowserContext; close(): Promise<void> };
   let context: BrowserContext;
   let page: Page;
   let platformId: string;
@@ -126,8 +96,7 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(chromiumPath)) throw new Error(`${chromiumPath} is missing: apt-get install -y chromium`);
-    await buildDashboard();
+    await ensureDashboardBuilt();
     gw = await startTestGateway({ clock });
     ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Browser Test Co'));
     // Inference traffic for the overview and logs goes to a local mock speaking OpenAI's wire format.
@@ -139,13 +108,8 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     origin = gw.url;
     await mkdir(screenshotDir, { recursive: true });
     await mkdir(docsScreenshotDir, { recursive: true });
-    userDataDir = await mkdtemp(join(tmpdir(), 'assistiv-chromium-'));
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: chromiumPath,
-      args: chromiumArgs,
-      headless: true,
-      viewport: { width: 1360, height: 900 },
-    });
+    browser = await launchChromium();
+    context = browser.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
     page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(10_000);
@@ -153,10 +117,9 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await mockOpenAI?.close();
     await gw?.close();
-    if (userDataDir) await rm(userDataDir, { recursive: true, force: true });
   });
 
   it('is served by the gateway itself at /dashboard/', async () => {
@@ -451,7 +414,9 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     await page.getByTestId('edit-prices-gpt-4o-mini').click();
     await page.getByTestId('price-input').fill('-1');
     await page.getByTestId('save-prices-gpt-4o-mini').click();
-    await expect.poll(() => text('model-change-error-message')).toBe(direct.body.error.message);
+    // The API's message, beside the field its `param` names; the typed value stays.
+    await expect.poll(() => text('price-input-error')).toBe(direct.body.error.message);
+    expect(await page.getByTestId('price-input').inputValue()).toBe('-1');
     await page.getByTestId('price-input').fill('0.2');
     await page.getByTestId('save-prices-gpt-4o-mini').click();
     await expect.poll(() => text('model-change-success')).toContain('gpt-4o-mini');
