@@ -86,7 +86,7 @@ describe('the Responses stream renderer (fast-check)', () => {
 
         const last = events[events.length - 1];
         expect(last.type).toBe(finish === 'length' ? 'response.incomplete' : 'response.completed');
-        const final = (last as { response: Record<string, unknown> }).response;
+        const final = (last as unknown as { response: Record<string, unknown> }).response;
         expect(final).toMatchObject({
           id: 'resp_0193a1b2c3d47e5f8a9b0c1d2e3f4a5b',
           model: 'client-model',
