@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { ServerRole } from './app.js';
 import { verifyLedgerFromCli } from './cli/ledger.js';
 import { createPlatformFromCli } from './cli/platform.js';
+import { importPricesFromCli } from './cli/prices.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createGateway, prepareStore } from './gateway.js';
 import { adminKeyFile, resolveSecrets } from './secrets.js';
@@ -117,6 +118,20 @@ program
   .option('--json', 'print the report as JSON')
   .action(async (opts: { json?: boolean }) => {
     await verifyLedgerFromCli(configOrExit(), opts);
+  });
+
+program
+  .command('prices')
+  .description('model route prices')
+  .command('import <file>')
+  .description(
+    'compare a price list (LiteLLM model_prices_and_context_window.json or genai-prices data.json) with the model routes and print the diff; --apply applies it',
+  )
+  .option('--apply', 'apply lowered prices and added models in one transaction (default: dry run)')
+  .option('--allow-increases', 'with --apply, also apply price increases')
+  .option('--no-add', 'only reprice existing routes: add no models')
+  .action(async (file: string, opts: { apply?: boolean; allowIncreases?: boolean; add: boolean }) => {
+    await importPricesFromCli(configOrExit(), file, opts);
   });
 
 program

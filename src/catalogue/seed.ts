@@ -1,6 +1,7 @@
 /**
  * Seeds the provider and model catalogue from price-table.json. Each table version is applied once
- * (recorded in gateway_settings), so routes an operator deleted or repriced are not brought back.
+ * (recorded in gateway_settings), so routes an operator deleted or repriced are not brought back: an upgrade
+ * inserts only the models added since the applied version (`since`), never an older one the operator deleted.
  */
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
@@ -9,8 +10,13 @@ import { uuidv7 } from '../crypto/ids.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database } from '../store/schema.js';
 
-type PriceTable = {
+export type PriceTable = {
+  /** Raised when models are added: each version is seeded once, adding the routes it does not have yet. */
   version: number;
+  /** Where the prices come from (package and version, or pages). */
+  source: string;
+  /** The date of the source's data (YYYY-MM-DD). */
+  source_date: string;
   providers: Array<{ slug: string; name: string; kind: 'openai' | 'anthropic' | 'google'; base_url: string }>;
   models: Array<{
     slug: string;
@@ -26,6 +32,8 @@ type PriceTable = {
     tiers?: TableTier[];
     max_output_tokens: number;
     context_window?: number;
+    /** The table version that added the model (absent: 1). */
+    since?: number;
   }>;
 };
 
@@ -75,7 +83,8 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
   const table = loadPriceTable();
   return db.transaction().execute(async (trx) => {
     const applied = await trx.selectFrom('gateway_settings').select('value').where('name', '=', 'catalogue_version').executeTakeFirst();
-    if (applied && Number(applied.value) >= table.version) return { seeded: false, version: Number(applied.value) };
+    const appliedVersion = applied ? Number(applied.value) : 0;
+    if (applied && appliedVersion >= table.version) return { seeded: false, version: appliedVersion };
     const providerIds = new Map<string, string>();
     for (const p of table.providers) {
       const existing = await trx.selectFrom('providers').select('id').where('slug', '=', p.slug).executeTakeFirst();
@@ -125,6 +134,8 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
         }
         continue;
       }
+      // A model an earlier version seeded and the route is gone: the operator deleted it.
+      if ((m.since ?? 1) <= appliedVersion) continue;
       await trx
         .insertInto('model_routes')
         .values({

@@ -1,6 +1,6 @@
 /** Model route prices beyond input/output (spec §2 "Prices"): cache writes, long-context tiers, their bad input. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { seedCatalogue } from '../../../src/catalogue/seed.js';
+import { loadPriceTable, seedCatalogue } from '../../../src/catalogue/seed.js';
 import { expectApiError } from '../../helpers/errors.js';
 import { client } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
@@ -37,7 +37,7 @@ describe.each(dialects)('model route prices: cache writes and tiers (%s)', (dial
         above_input_tokens: 200_000,
         input_usd_per_mtok: 2.5,
         output_usd_per_mtok: 15,
-        cached_input_usd_per_mtok: 0.625,
+        cached_input_usd_per_mtok: 0.25,
         cache_write_usd_per_mtok: null,
         cache_write_1h_usd_per_mtok: null,
       },
@@ -53,7 +53,7 @@ describe.each(dialects)('model route prices: cache writes and tiers (%s)', (dial
     await db.updateTable('model_routes').set(clear).where('slug', 'in', ['claude-opus-4-1', 'gemini-2.5-pro']).execute();
     await db.updateTable('model_routes').set({ input_micros_per_mtok: 14_000_000 }).where('slug', '=', 'claude-opus-4-1').execute();
     await db.updateTable('gateway_settings').set({ value: '1' }).where('name', '=', 'catalogue_version').execute();
-    expect(await seedCatalogue(db, new Date().toISOString())).toEqual({ seeded: true, version: 2 });
+    expect(await seedCatalogue(db, new Date().toISOString())).toEqual({ seeded: true, version: loadPriceTable().version });
     expect(await pick('claude-opus-4-1')).toMatchObject({ ...clear, input_micros_per_mtok: 14_000_000 });
     expect(JSON.parse((await pick('gemini-2.5-pro')).tiers!)[0]).toMatchObject({
       above_input_tokens: 200_000,
