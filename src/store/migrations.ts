@@ -313,6 +313,58 @@ const responses: Migration = {
   },
 };
 
+/**
+ * Webhooks (spec §6): endpoints with their sealed signing secrets, the outbox of events (written in the
+ * transaction of the movement that causes them, unique per platform) and one row per delivery attempt.
+ */
+const webhooks: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('webhook_endpoints')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('url', 'text', (c) => c.notNull())
+      .addColumn('description', 'text')
+      .addColumn('events', 'text', (c) => c.notNull())
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('encrypted_secret', 'text', (c) => c.notNull())
+      .addColumn('previous_encrypted_secret', 'text')
+      .addColumn('previous_secret_expires_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_endpoints_platform').on('webhook_endpoints').columns(['platform_id', 'id']).execute();
+    await db.schema
+      .createTable('webhook_events')
+      .addColumn('id', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('payload', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addPrimaryKeyConstraint('webhook_events_pk', ['platform_id', 'id'])
+      .execute();
+    await db.schema
+      .createTable('webhook_deliveries')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text', (c) => c.notNull())
+      .addColumn('event_id', 'text', (c) => c.notNull())
+      .addColumn('event_type', 'text', (c) => c.notNull())
+      .addColumn('endpoint_id', 'text', (c) => c.notNull())
+      .addColumn('attempt', 'integer', (c) => c.notNull())
+      .addColumn('status', 'text', (c) => c.notNull())
+      .addColumn('status_code', 'integer')
+      .addColumn('latency_ms', 'integer')
+      .addColumn('error', 'text')
+      .addColumn('next_retry_at', 'text')
+      .addColumn('retry_until', 'text', (c) => c.notNull())
+      .addColumn('delivered_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('webhook_deliveries_due').on('webhook_deliveries').columns(['status', 'next_retry_at']).execute();
+    await db.schema.createIndex('webhook_deliveries_endpoint').on('webhook_deliveries').columns(['endpoint_id', 'id']).execute();
+  },
+};
+
 /** The schema's own steps. Ids contributed by other modules (0003, billing's half of 0006) interleave by name. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -321,6 +373,7 @@ const migrations: Record<string, Migration> = {
   '0005_route_cache_writes_and_tiers': routeCacheWritesAndTiers,
   '0006_log_rows_in_money_transaction': logRowsInMoneyTransaction,
   '0007_responses': responses,
+  '0009_webhooks': webhooks,
 };
 
 /** Steps another module runs as part of the migrations, by id; Kysely applies all ids in name order. */

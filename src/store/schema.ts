@@ -240,6 +240,54 @@ export interface ResponsesTable {
   expires_at: string;
 }
 
+/** A platform's webhook endpoint (spec §6). Secrets are `whsec_…`, sealed with the secret box bound to the row. */
+export interface WebhookEndpointsTable {
+  id: string;
+  platform_id: string;
+  url: string;
+  description: string | null;
+  /** JSON array of subscribed event types; `*` = every event except the opt-in `budget.debited`. */
+  events: string;
+  is_active: Bool;
+  encrypted_secret: string;
+  /** The secret before the last rotation: it signs too until `previous_secret_expires_at`. */
+  previous_encrypted_secret: string | null;
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The outbox: one row per event, written in the transaction of the movement that causes it. */
+export interface WebhookEventsTable {
+  /** The envelope's `event_id`, `<transaction_id>:<event_type>`: unique per platform. */
+  id: string;
+  platform_id: string;
+  event_type: string;
+  /** The JSON envelope exactly as it is sent (and signed). */
+  payload: string;
+  created_at: string;
+}
+
+/** One delivery attempt of an event to an endpoint; the `pending` row is the queue entry the worker sends. */
+export interface WebhookDeliveriesTable {
+  id: string;
+  platform_id: string;
+  event_id: string;
+  event_type: string;
+  endpoint_id: string;
+  attempt: number;
+  status: 'pending' | 'delivered' | 'failed' | 'retrying';
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  /** When the pending row is due; on a `retrying` row, when the next attempt is due. */
+  next_retry_at: string | null;
+  /** Retries stop after this (24 h after the first attempt was scheduled): the attempt then fails for good. */
+  retry_until: string;
+  delivered_at: string | null;
+  created_at: string;
+}
+
 export interface Database {
   providers: ProvidersTable;
   model_routes: ModelRoutesTable;
@@ -257,6 +305,9 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   gateway_settings: SettingsTable;
   responses: ResponsesTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_events: WebhookEventsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
 }
 
 export type { Generated };

@@ -74,6 +74,9 @@ export async function deletePlatform(ctx: AppContext, platformId: string): Promi
       'reservations',
       'request_logs',
       'rate_limits',
+      'webhook_deliveries',
+      'webhook_events',
+      'webhook_endpoints',
     ] as const) {
       await trx.deleteFrom(table).where('platform_id', '=', platformId).execute();
     }
