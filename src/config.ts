@@ -48,6 +48,7 @@ const envSchema = z.object({
   ASSISTIV_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   ASSISTIV_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
+  ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -69,6 +70,8 @@ export type Config = {
   encryptionKey: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof logLevels)[number];
+  /** Webhook endpoints may resolve to loopback, private or link-local addresses (tests, private networks); refused otherwise (SSRF guard). */
+  webhooksAllowPrivateUrls: boolean;
   /**
    * Client-side HTTP bounds (ms): all headers must arrive within `headersTimeoutMs` and the whole request
    * (headers and body) within `requestTimeoutMs`, else 408; an idle keep-alive socket closes after `keepAliveTimeoutMs`.
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((o) => o.trim())
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
+    webhooksAllowPrivateUrls: e.ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS === 'true',
     http: {
       headersTimeoutMs: e.ASSISTIV_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.ASSISTIV_HTTP_REQUEST_TIMEOUT_MS,
