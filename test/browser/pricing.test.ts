@@ -7,8 +7,8 @@
  *   saves nothing;
  * - the logs table shows the cache-read, cache-write and reasoning tokens a provider reported, and the
  *   call's ingress; the overview sums them.
- * Screenshots go to test-artifacts/screenshots/ (and with ASSISTIV_UPDATE_SCREENSHOTS=1 the Models
- * editor and the logs to docs/screenshots/).
+ * Screenshots go to test-artifacts/screenshots/; with ASSISTIV_UPDATE_SCREENSHOTS=1 the README's pictures of
+ * the price editor and the logs are refreshed in docs/screenshots/.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -47,17 +47,33 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
   };
   const text = async (testId: string): Promise<string> => (await page.getByTestId(testId).first().textContent()) ?? '';
   const value = (testId: string): Promise<string> => page.getByTestId(testId).inputValue();
-  const shot = async (name: string, docs = false): Promise<void> => {
+  const shot = async (name: string): Promise<void> => {
     await page.waitForLoadState('networkidle');
     await page.mouse.move(0, 0);
     await page.evaluate(() => {
       for (const element of document.querySelectorAll('.card-body-flush, .table-scroll')) element.scrollLeft = 0;
     });
-    const dir = docs && process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1' ? docsScreenshotDir : screenshotDir;
-    await page.screenshot({ path: join(dir, `${name}${dialect === 'sqlite' ? '' : `-${dialect}`}.png`), fullPage: true });
+    await page.screenshot({ path: join(screenshotDir, `${name}${dialect === 'sqlite' ? '' : `-${dialect}`}.png`), fullPage: true });
   };
+  /** The README's picture of one card (its top `maxHeight` pixels), refreshed on request only so a run leaves the tree clean. */
+  const docsShot = async (name: string, card: string, maxHeight: number): Promise<void> => {
+    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS !== '1' || dialect !== 'sqlite') return;
+    // With the page at the top, the card's box is in page coordinates, which a full-page clip expects.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    const box = await page.getByTestId(card).boundingBox();
+    if (!box) throw new Error(`${card} is not visible`);
+    await page.screenshot({
+      path: join(docsScreenshotDir, `${name}.png`),
+      fullPage: true,
+      clip: { x: box.x - 16, y: box.y - 16, width: box.width + 32, height: Math.min(box.height, maxHeight) + 32 },
+    });
+  };
+  /** The Models page, filtered to the Anthropic routes (a shorter page to look at). */
   const openModels = async (): Promise<void> => {
     await page.getByTestId('nav-admin-models').click();
+    await page.getByTestId('edit-prices-claude-agent').waitFor();
+    await page.getByTestId('models-provider-filter').selectOption({ label: 'Anthropic' });
+    await expect.poll(() => page.locator('[data-testid^="model-row-gpt-"]').count()).toBe(0);
     await page.getByTestId('edit-prices-claude-agent').waitFor();
   };
   /** Clicks Save and returns the API's answer to the PATCH it sent. */
@@ -113,7 +129,8 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     await page.getByTestId('tier-0-output').fill('22.5');
     await page.getByTestId('tier-0-cached').fill('0.123457');
     await page.getByTestId('tier-0-cache-write').fill('7.5');
-    await shot('admin-models-editor', true);
+    await shot('admin-models-editor');
+    await docsShot('models-prices', 'admin-models', 720);
     const saved = await saveAndAnswer();
     expect(saved.status, JSON.stringify(saved.body)).toBe(200);
     await expect.poll(() => text('model-change-success')).toContain('claude-agent');
@@ -155,7 +172,7 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     expect(await value('tier-0-cached')).toBe('0.123457');
     expect(await value('tier-0-cache-write')).toBe('7.5');
     expect(await value('tier-0-cache-write-1h')).toBe('');
-    await shot('admin-models', true);
+    await shot('admin-models');
   });
 
   it('shows each 400 beside the field its param names, keeps the form and saves nothing', async () => {
@@ -281,7 +298,8 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     expect(await cell(o4Row, 'log-cached-tokens')).toBe('1,500');
     expect(await cell(o4Row, 'log-cache-write-tokens')).toBe('—');
     expect(await cell(o4Row, 'log-reasoning-tokens')).toBe('15');
-    await shot('logs-token-buckets', true);
+    await shot('logs-token-buckets');
+    await docsShot('logs', 'logs-card', 400);
 
     const usage = await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/usage?group_by=model`);
     const sum = (field: string) => (usage.body.data as Array<Record<string, number>>).reduce((total, row) => total + row[field], 0);

@@ -30,7 +30,7 @@ export function LogsPage() {
         title="Logs"
         description="Every inference call with its tokens, latency and cost. Prompts and outputs are never stored."
       />
-      <Card flush>
+      <Card flush testId="logs-card">
         <div className="card-section">
           <LogFilters
             onApply={(next) => {

@@ -50,24 +50,25 @@ export function LogsTable({ logs, emptyTitle, showEndUser = true, endUserNames, 
   }
   return (
     <div className="table-scroll">
-      <table className="table" data-testid={testId}>
+      <table className="table table-dense" data-testid={testId}>
         <thead>
           <tr>
             <th>Time</th>
             <th>Model</th>
-            <th title="The API the call came through: Chat Completions, Responses or Messages">Type</th>
             {showEndUser ? <th>End user</th> : null}
             <th>Status</th>
             <th className="num">Tokens in / out</th>
             <th className="num" title="Prompt tokens read from / written to the provider's prompt cache">
-              Cache read / write
+              Cache r / w
             </th>
             <th className="num" title="Output tokens spent reasoning (included in tokens out)">
               Reasoning
             </th>
             <th className="num">Latency</th>
             <th className="num">Cost</th>
-            <th className="num">End-user cost</th>
+            <th className="num" title="What the end user was charged, markup included">
+              User cost
+            </th>
           </tr>
         </thead>
         <tbody>
@@ -76,11 +77,11 @@ export function LogsTable({ logs, emptyTitle, showEndUser = true, endUserNames, 
               <td className="nowrap">{formatDateTime(log.created_at)}</td>
               <td>
                 <code className="mono">{log.model}</code>
-                {log.stream ? <span className="muted small"> stream</span> : null}
-              </td>
-              <td className="nowrap">
-                <span className="muted small" title={log.request_type} data-testid="log-request-type">
-                  {requestTypeLabel(log.request_type)}
+                <span className="sub">
+                  <span title={`Came through the ${log.request_type} API`} data-testid="log-request-type">
+                    {requestTypeLabel(log.request_type)}
+                  </span>
+                  {log.stream ? ' · stream' : null}
                 </span>
               </td>
               {showEndUser ? (
