@@ -52,13 +52,21 @@ function formatParam(segments: string[]): string {
   return segments.reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }
 
-export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number) {
-  app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {
+/**
+ * An error handler answering in `render`'s body shape with the same mapping: the root one uses §1's, a
+ * route of another wire format (Anthropic's on /v1/messages) its own.
+ */
+export function errorHandlerWith(render: (err: ApiError, requestId: string) => unknown, bodyLimitBytes: number) {
+  return (err: unknown, req: FastifyRequest, reply: FastifyReply) => {
     const apiError = toApiError(err, (req.routeOptions.bodyLimit as number | undefined) ?? bodyLimitBytes);
     if (apiError.status >= 500) req.log.error({ err }, 'request failed');
     for (const [name, value] of Object.entries(apiError.headers)) reply.header(name, value);
-    return reply.code(apiError.status).send(errorBody(apiError, req.id));
-  });
+    return reply.code(apiError.status).send(render(apiError, req.id));
+  };
+}
+
+export function installErrorHandlers(app: FastifyInstance, bodyLimitBytes: number) {
+  app.setErrorHandler(errorHandlerWith(errorBody, bodyLimitBytes));
 
   // Fastify answers an unknown method on a known path with 404; keep our own table to say 405 instead.
   const known = FindMyWay({ defaultRoute: () => undefined });

@@ -1,11 +1,13 @@
 /** Inference routes (spec §5): OpenAI's shapes, unwrapped; end-user keys, or platform keys for testing. */
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../http/auth.js';
+import { errorHandlerWith } from '../http/error-handler.js';
 import { ApiError } from '../http/errors.js';
 import { authenticate } from '../http/hooks.js';
 import { handleInference, type InferenceDeps } from './core/pipeline.js';
 import type { Candidate } from './core/route-cache.js';
 import { chatIngress } from './ingress/chat/format.js';
+import { anthropicErrorBody, countMessageTokens, messagesIngress } from './ingress/messages/index.js';
 
 const tags = ['Inference'];
 
@@ -32,6 +34,43 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
       },
     },
     (req, reply) => handleInference(deps, chatIngress, req, reply),
+  );
+
+  // Anthropic's Messages API (spec §5b): every error on these routes, auth and body errors included, in Anthropic's shape.
+  const anthropicErrors = errorHandlerWith(anthropicErrorBody, deps.ctx.config.limits.inferenceBodyBytes);
+  app.post(
+    '/v1/messages',
+    {
+      onRequest: auth,
+      errorHandler: anthropicErrors,
+      bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      schema: {
+        tags,
+        summary: 'Anthropic Messages API (streaming and not)',
+        description: "Request, response, stream events and errors as Anthropic's Messages API; routed to any provider kind and billed.",
+      },
+    },
+    (req, reply) => handleInference(deps, messagesIngress, req, reply),
+  );
+  app.post(
+    '/v1/messages/count_tokens',
+    {
+      onRequest: auth,
+      errorHandler: anthropicErrors,
+      bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      schema: { tags, summary: "The gateway's estimate of a Messages prompt's input tokens (not billed)" },
+    },
+    async (req) => {
+      const counted = countMessageTokens(req.body);
+      const model = (req.body as { model: string }).model;
+      const routing = await deps.routes.forPlatform(platformOf(req.principal));
+      if (!routing.byModel.has(model)) {
+        throw new ApiError(404, 'model_not_found', `The model \`${model}\` does not exist or your platform cannot route it.`, {
+          param: 'model',
+        });
+      }
+      return counted;
+    },
   );
 
   app.get(

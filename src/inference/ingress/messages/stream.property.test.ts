@@ -178,5 +178,7 @@ describe('Messages stream renderer', () => {
     });
     const delta = '{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"hm"}}';
     expect(stream.raw?.({ event: 'content_block_delta', data: delta })).toEqual([{ event: 'content_block_delta', data: delta }]);
+    // Anthropic's own message_delta and message_stop were relayed: the end is not written twice.
+    expect(stream.finish(usage, null)).toEqual([]);
   });
 });

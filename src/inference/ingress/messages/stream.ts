@@ -29,6 +29,8 @@ function frame(event: string, data: unknown): SseFrame {
 
 export class MessagesStream implements IngressStream {
   private started = false;
+  /** Relaying a native call's events: they already carry the answer's end. */
+  private native = false;
   private finished = false;
   private open: OpenBlock | null = null;
   /** Everything sent, for `answer()`; tool inputs as the JSON text streamed so far. */
@@ -57,6 +59,7 @@ export class MessagesStream implements IngressStream {
 
   raw(event: SseEvent): SseFrame[] {
     this.started = true;
+    this.native = true;
     const json = event.data.includes('"message_start"') ? tryParseJson(event.data) : undefined;
     if (isRecord(json) && json.type === 'message_start' && isRecord(json.message)) {
       // Answers echo the model the client asked for, never the provider's id.
@@ -68,6 +71,8 @@ export class MessagesStream implements IngressStream {
   }
 
   finish(usage: Usage, _wire: OpenAiUsage | null): SseFrame[] {
+    // A native stream already relayed Anthropic's own message_delta and message_stop.
+    if (this.native) return [];
     const out: SseFrame[] = [];
     this.start(out);
     this.close(out);
