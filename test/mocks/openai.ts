@@ -1,12 +1,14 @@
 /**
  * A mock OpenAI Chat Completions server (platform.openai.com/docs/api-reference/chat): `POST
  * /v1/chat/completions`, Bearer auth, `data: {...}\n\n` chunks ending with `data: [DONE]`, the usage
- * chunk (`choices: []`) when `stream_options.include_usage` is set, and OpenAI's error bodies.
+ * chunk (`choices: []`) when `stream_options.include_usage` is set, and OpenAI's error bodies. `POST
+ * /v1/responses` speaks the Responses API (openai-responses.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Behaviour, behaviourOf } from './behaviour.js';
 import { sendEmptyStream, sendKeyEcho, sendMalformedJson, withMalformedEvent } from './malformed.js';
 import { type MockOptions, type MockProvider, type RecordedRequest, sendJson, sleep, startMockServer } from './mock-server.js';
+import { handleResponses } from './openai-responses.js';
 import { type Answer, type MockUsage, type PromptSummary, scriptAnswer, sendCutJson, sendEventStream, usageOf } from './scripted-answer.js';
 
 type OpenAiMessage = { role?: string; content?: unknown; tool_calls?: unknown };
@@ -202,6 +204,10 @@ function authError(req: IncomingMessage): string | undefined {
 let counter = 0;
 
 async function handle(req: IncomingMessage, res: ServerResponse, recorded: RecordedRequest): Promise<void> {
+  if (req.method === 'POST' && recorded.path === '/v1/responses') {
+    const unauthorized = authError(req);
+    return unauthorized === undefined ? handleResponses(req, res, recorded, openAiErrorBody) : sendJson(res, 401, unauthorized);
+  }
   if (req.method !== 'POST' || recorded.path !== '/v1/chat/completions') {
     const body = {
       error: { message: `Invalid URL (${req.method} ${recorded.path})`, type: 'invalid_request_error', param: null, code: null },
