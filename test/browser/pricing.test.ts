@@ -253,10 +253,18 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     });
     expect(o4.status).toBe(200);
     expect(await o4.text()).toContain('data: [DONE]');
+    // The same Anthropic route through the Messages API (issue 11): logged as request_type "message".
+    const message = await user.post(
+      '/v1/messages',
+      { model: 'claude-agent', max_tokens: 256, messages: [{ role: 'user', content: 'Hello there' }] },
+      { 'anthropic-version': '2023-06-01' },
+    );
+    expect(message.status, JSON.stringify(message.body)).toBe(200);
 
     const logs = await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/logs`);
     const rows = logs.body.data as Array<Record<string, any>>;
-    const claudeLog = rows.find((row) => row.model === 'claude-agent');
+    const claudeLog = rows.find((row) => row.model === 'claude-agent' && row.request_type === 'chat.completion');
+    const messageLog = rows.find((row) => row.request_type === 'message');
     const o4Log = rows.find((row) => row.model === 'o4-agent');
     // The mocks' formula (test/mocks/scripted-answer.ts usageOf), as the API logged it.
     expect(claudeLog).toMatchObject({
@@ -264,6 +272,14 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
       prompt_tokens: 4000,
       cached_tokens: 2000,
       cache_write_tokens: 1000 + 500,
+      reasoning_tokens: 0,
+      completion_tokens: answerTokens,
+    });
+    expect(messageLog).toMatchObject({
+      model: 'claude-agent',
+      prompt_tokens: 4000,
+      cached_tokens: 2000,
+      cache_write_tokens: 1500,
       reasoning_tokens: 0,
       completion_tokens: answerTokens,
     });
@@ -294,6 +310,11 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     expect(await claudeRow.getByTestId('log-tokens').getAttribute('title')).toBe(
       'Prompt 4,000 (cache read 2,000, cache write 1,500)\nOutput 5 (reasoning 0)\nCounted: reported',
     );
+    const messageRow = page.locator(`tr[data-log-id="${messageLog?.id}"]`);
+    expect(await cell(messageRow, 'log-request-type')).toBe('messages');
+    expect(await cell(messageRow, 'log-tokens')).toBe('4,000 / 5');
+    expect(await cell(messageRow, 'log-cache-write-tokens')).toBe('1,500');
+    expect(await cell(o4Row, 'log-request-type')).toBe('chat');
     expect(await cell(o4Row, 'log-tokens')).toBe('3,000 / 20');
     expect(await cell(o4Row, 'log-cached-tokens')).toBe('1,500');
     expect(await cell(o4Row, 'log-cache-write-tokens')).toBe('—');
@@ -303,11 +324,11 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
 
     const usage = await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/usage?group_by=model`);
     const sum = (field: string) => (usage.body.data as Array<Record<string, number>>).reduce((total, row) => total + row[field], 0);
-    expect([sum('cached_tokens'), sum('cache_write_tokens'), sum('reasoning_tokens')]).toEqual([3500, 1500, 15]);
+    expect([sum('cached_tokens'), sum('cache_write_tokens'), sum('reasoning_tokens')]).toEqual([5500, 3000, 15]);
     await page.getByTestId('nav-overview').click();
-    await expect.poll(() => text('overview-tokens')).toBe('7,000 / 25');
-    expect(await text('overview-cached-tokens')).toBe('3,500');
-    expect(await text('overview-cache-write-tokens')).toBe('1,500');
+    await expect.poll(() => text('overview-tokens')).toBe('11,000 / 30');
+    expect(await text('overview-cached-tokens')).toBe('5,500');
+    expect(await text('overview-cache-write-tokens')).toBe('3,000');
     expect(await text('overview-reasoning-tokens')).toBe('15');
     expect(pageErrors).toEqual([]);
   });
