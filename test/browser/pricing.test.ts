@@ -237,6 +237,40 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     expect((await getRoute()).tiers.map((tier) => tier.above_input_tokens)).toEqual([200000]);
   });
 
+  it('adds a route with cache-write prices from the form; a bad one shows its error by the field', async () => {
+    await page.getByTestId('model-slug').fill('claude-new');
+    await page.getByTestId('model-provider').selectOption(f.providerIds.anthropic);
+    await page.getByTestId('model-max-output').fill('8192');
+    await page.getByTestId('model-input-price').fill('1');
+    await page.getByTestId('model-output-price').fill('5');
+    await page.getByTestId('model-cache-write-price').fill('1.25');
+    await page.getByTestId('model-cache-write-1h-price').fill('2.0000001');
+    const [rejected] = await Promise.all([
+      page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/v1/admin/models')),
+      page.getByTestId('model-create').click(),
+    ]);
+    const body = await rejected.json();
+    expect(body.error.param).toBe('cache_write_1h_usd_per_mtok');
+    await expect.poll(() => text('model-cache-write-1h-price-error')).toBe(body.error.message);
+    expect(await value('model-slug')).toBe('claude-new');
+
+    await page.getByTestId('model-cache-write-1h-price').fill('2');
+    await page.getByTestId('model-create').click();
+    await expect.poll(() => text('model-create-success')).toContain('claude-new');
+    const created = await admin().get('/v1/admin/models?slug=claude-new');
+    expect(created.body.data).toMatchObject([
+      {
+        slug: 'claude-new',
+        input_usd_per_mtok: 1,
+        output_usd_per_mtok: 5,
+        cache_write_usd_per_mtok: 1.25,
+        cache_write_1h_usd_per_mtok: 2,
+        tiers: [],
+      },
+    ]);
+    await expect.poll(() => text('model-claude-new-cache-write')).toBe('$1.25');
+  });
+
   it('shows the cache and reasoning tokens a provider reported, and the ingress, in Logs and the Overview', async () => {
     const user = client(f.gw.url, f.endUserKey);
     const claude = await user.post('/v1/chat/completions', { model: 'claude-agent', messages: [{ role: 'user', content: 'Hello there' }] });
