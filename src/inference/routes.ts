@@ -7,7 +7,7 @@ import { authenticate } from '../http/hooks.js';
 import { handleInference, type InferenceDeps } from './core/pipeline.js';
 import type { Candidate } from './core/route-cache.js';
 import { chatIngress } from './ingress/chat/format.js';
-import { anthropicErrorBody, countMessageTokens, messagesIngress } from './ingress/messages/index.js';
+import { anthropicErrorBody, countMessageTokens, messagesIngressFor } from './ingress/messages/index.js';
 
 const tags = ['Inference'];
 
@@ -50,7 +50,7 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
         description: "Request, response, stream events and errors as Anthropic's Messages API; routed to any provider kind and billed.",
       },
     },
-    (req, reply) => handleInference(deps, messagesIngress, req, reply),
+    (req, reply) => handleInference(deps, messagesIngressFor(req.headers), req, reply),
   );
   app.post(
     '/v1/messages/count_tokens',

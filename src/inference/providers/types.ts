@@ -177,6 +177,8 @@ export type NativeCall = {
   api: 'messages' | 'responses';
   /** The client's validated body; `buildRequest` replaces `model` with the route's provider model id. */
   body: Record<string, unknown>;
+  /** Validated request headers of the format the provider should also receive (e.g. `anthropic-beta`). */
+  headers?: Record<string, string>;
 };
 
 /** What a native call's answer means for billing: the usage reported, the text delivered (for estimates). */

@@ -168,6 +168,7 @@ describe.each(dialects)('Anthropic SDK through /v1/messages (%s)', (dialect) => 
       { type: 'text', text: 'A long, cached system prompt.', cache_control: { type: 'ephemeral', ttl: '1h' } },
     ];
     const thinking = { type: 'enabled' as const, budget_tokens: 1024 };
+    const beta = { 'anthropic-beta': 'interleaved-thinking-2025-05-14,extended-cache-ttl-2025-04-11' };
     for (const streamed of [false, true]) {
       const params = {
         model: 'msg-cache',
@@ -180,12 +181,13 @@ describe.each(dialects)('Anthropic SDK through /v1/messages (%s)', (dialect) => 
       };
       const { data: message, response } = streamed
         ? await (async () => {
-            const s = sdk.messages.stream(params);
+            const s = sdk.messages.stream(params, { headers: beta });
             const data = await s.finalMessage();
             return { data, response: (await s.withResponse()).response };
           })()
-        : await sdk.messages.create(params).withResponse();
+        : await sdk.messages.create(params, { headers: beta }).withResponse();
       const received = lastUpstream('anthropic');
+      expect(f.mocks.anthropic.requests.at(-1)?.headers['anthropic-beta']).toBe(beta['anthropic-beta']);
       expect(received).toMatchObject({ model: 'm-cached-cache-write-cache-write-1h', system, thinking, messages: params.messages });
       expect(received.stream === true).toBe(streamed);
       const u = message.usage;
@@ -241,6 +243,15 @@ describe.each(dialects)('Anthropic SDK through /v1/messages (%s)', (dialect) => 
       .catch((e) => e);
     expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
     expect(missing.error).toMatchObject({ error: { type: 'not_found_error', code: 'model_not_found' } });
+
+    const badBeta = await sdk.messages
+      .create(
+        { model: 'msg-anthropic', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] },
+        { headers: { 'anthropic-beta': 'a;b' } },
+      )
+      .catch((e) => e);
+    expect(badBeta).toBeInstanceOf(Anthropic.BadRequestError);
+    expect(badBeta.error).toMatchObject({ error: { code: 'validation_error', param: 'anthropic-beta' } });
 
     const malformed = await fetch(`${f.gw.url}/v1/messages`, {
       method: 'POST',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChatRequest } from '../chat/request.js';
 import { countMessageTokens } from './count-tokens.js';
-import { messagesIngress } from './index.js';
+import { betaHeader, messagesIngress, messagesIngressFor } from './index.js';
 import { parseMessagesBody } from './request.js';
 import { toChatRequest } from './translate.js';
 
@@ -149,5 +149,15 @@ describe('Messages → internal request', () => {
     const tools = [{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }];
     expect(countMessageTokens({ ...base, tools }).input_tokens).toBeGreaterThan(plain);
     expect(() => countMessageTokens({ ...base, messages: 'x' })).toThrow(/messages/);
+  });
+
+  it('carries a well-formed anthropic-beta header with the native call, and refuses a malformed one', async () => {
+    const caller = { platformId: 'p', endUserId: null };
+    const body = { model: 'claude', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] };
+    expect(messagesIngressFor({})).toBe(messagesIngress);
+    const request = await messagesIngressFor({ 'anthropic-beta': 'a-1, b.2' }).parse(body, caller);
+    expect(request.native?.headers).toEqual({ 'anthropic-beta': 'a-1, b.2' });
+    expect(betaHeader(['a', 'b'])).toBe('a,b');
+    for (const bad of ['a;b', '', 'x'.repeat(2000), 'a\r\nx-evil: 1']) expect(() => betaHeader(bad)).toThrow(/anthropic-beta/);
   });
 });

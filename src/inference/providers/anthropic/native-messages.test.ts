@@ -51,6 +51,12 @@ describe('Anthropic native Messages', () => {
       'anthropic-version': '2023-06-01',
     });
     expect(JSON.parse(streamed.body)).toEqual({ ...body, model: 'claude-up', stream: true });
+    const beta = native.buildRequest(
+      { kind: 'anthropic', api: 'messages', body, headers: { 'anthropic-beta': 'context-1m-2025-08-07' } },
+      target,
+      true,
+    );
+    expect(beta.headers['anthropic-beta']).toBe('context-1m-2025-08-07');
     const plain = native.buildRequest({ kind: 'anthropic', api: 'messages', body: { ...body, stream: true } }, target, false);
     const { stream: _s, ...rest } = body;
     expect(JSON.parse(plain.body)).toEqual({ ...rest, model: 'claude-up' });

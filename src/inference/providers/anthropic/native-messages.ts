@@ -25,6 +25,8 @@ function buildRequest(call: NativeCall, target: UpstreamTarget, stream: boolean)
       accept: stream ? 'text/event-stream' : 'application/json',
       'x-api-key': target.apiKey,
       'anthropic-version': ANTHROPIC_VERSION,
+      // The client's beta flags (Claude Code's interleaved thinking, 1M context…) reach Anthropic with its body.
+      ...(call.headers?.['anthropic-beta'] !== undefined && { 'anthropic-beta': call.headers['anthropic-beta'] }),
     },
     body: JSON.stringify(payload),
   };
