@@ -8,6 +8,8 @@ import { handleInference, type InferenceDeps } from './core/pipeline.js';
 import type { Candidate } from './core/route-cache.js';
 import { chatIngress } from './ingress/chat/format.js';
 import { anthropicErrorBody, countMessageTokens, messagesIngressFor } from './ingress/messages/index.js';
+import { createResponsesIngress, ResponseStore } from './ingress/responses/index.js';
+import type { Caller } from './ingress/types.js';
 
 const tags = ['Inference'];
 
@@ -17,6 +19,14 @@ const modelObject = (id: string, candidates: Candidate[]) => ({
   created: candidates[0].createdAtS,
   owned_by: candidates[0].providerSlug,
 });
+
+/** Whose stored responses a key sees: an end-user key its own, a platform key those made with platform keys. */
+const callerOf = (p: Principal | null): Caller => ({
+  platformId: p && p.kind !== 'admin' ? p.platformId : '',
+  endUserId: p?.kind === 'end_user' ? p.endUserId : null,
+});
+
+const responseNotFound = (id: string) => new ApiError(404, 'not_found', `No response with id '${id.slice(0, 128)}' was found.`);
 
 export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDeps) {
   const auth = authenticate(deps.ctx, ['end_user', 'platform'], { xApiKey: true });
@@ -34,6 +44,41 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
       },
     },
     (req, reply) => handleInference(deps, chatIngress, req, reply),
+  );
+
+  // OpenAI's Responses API (spec §5a): stored responses are the caller's own (platform and end user).
+  const responseStore = new ResponseStore(deps.ctx.store.db, deps.ctx.clock);
+  const responsesIngress = createResponsesIngress(responseStore);
+  app.post(
+    '/v1/responses',
+    {
+      onRequest: auth,
+      bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      schema: {
+        tags,
+        summary: 'OpenAI Responses API (streaming and not)',
+        description:
+          "Request, response and typed stream events as OpenAI's Responses API; routed to any provider kind and billed. Responses are stored 30 days unless store is false.",
+      },
+    },
+    (req, reply) => handleInference(deps, responsesIngress, req, reply),
+  );
+  app.get<{ Params: { id: string } }>(
+    '/v1/responses/:id',
+    { onRequest: auth, schema: { tags, summary: 'A stored response of the caller' } },
+    async (req) => {
+      const stored = await responseStore.get(callerOf(req.principal), req.params.id);
+      if (!stored) throw responseNotFound(req.params.id);
+      return stored.response;
+    },
+  );
+  app.delete<{ Params: { id: string } }>(
+    '/v1/responses/:id',
+    { onRequest: auth, schema: { tags, summary: 'Delete a stored response of the caller' } },
+    async (req) => {
+      if (!(await responseStore.delete(callerOf(req.principal), req.params.id))) throw responseNotFound(req.params.id);
+      return { id: req.params.id, object: 'response', deleted: true };
+    },
   );
 
   // Anthropic's Messages API (spec §5b): every error on these routes, auth and body errors included, in Anthropic's shape.

@@ -18,6 +18,8 @@ export type ResponsesStream = IngressStream & { answer(): ResponseObject | undef
 export function createResponsesStream(ctx: AnswerContext, body: ResponsesBody): ResponsesStream {
   let sequence = 0;
   let started = false;
+  // A native call relays the provider's own events, its terminal one included: nothing is added at the end.
+  let native = false;
   let finishReason: FinishReason | null = null;
   let answer: ResponseObject | undefined;
   const output: OutputItem[] = [];
@@ -123,7 +125,11 @@ export function createResponsesStream(ctx: AnswerContext, body: ResponsesBody): 
     },
 
     raw(event: SseEvent): SseFrame[] {
+      native = true;
+      started = true;
       const payload = tryParseJson(event.data);
+      // A failure frame of ours continues the provider's numbering.
+      if (isRecord(payload) && typeof payload.sequence_number === 'number') sequence = payload.sequence_number + 1;
       // Lifecycle events carry the response: it gets our id and the client's model; everything else is relayed as sent.
       if (!isRecord(payload) || !isRecord(payload.response)) return [{ ...(event.event && { event: event.event }), data: event.data }];
       const response = adjustNative(payload.response, ctx, body) as unknown as ResponseObject;
@@ -132,6 +138,7 @@ export function createResponsesStream(ctx: AnswerContext, body: ResponsesBody): 
     },
 
     finish(usage: Usage): SseFrame[] {
+      if (native) return [];
       const frames: SseFrame[] = [];
       start(frames);
       const status = finishStatus(finishReason);
