@@ -17,6 +17,7 @@ import { createRateLimiter } from './ratelimit/index.js';
 import { type GatewaySecrets, resolveSecrets } from './secrets.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
+import { startWebhookWorker, type WebhookWorkerOptions } from './webhooks/index.js';
 
 export type Gateway = {
   app: FastifyInstance;
@@ -86,7 +87,14 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
 
 export async function createGateway(
   config: Config,
-  opts: { clock?: Clock; logger?: boolean; logStream?: AppModules['logStream']; role?: ServerRole } = {},
+  opts: {
+    clock?: Clock;
+    logger?: boolean;
+    logStream?: AppModules['logStream'];
+    role?: ServerRole;
+    /** Delivery worker overrides (tests: a short backoff). */
+    webhooks?: Partial<WebhookWorkerOptions>;
+  } = {},
 ): Promise<Gateway> {
   const secrets = resolveSecrets(config);
   const store = await prepareStore(config);
@@ -100,6 +108,7 @@ export async function createGateway(
     extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)],
   });
   ctx.billing.startSweeper();
+  const webhooks = startWebhookWorker(ctx, opts.webhooks);
   return {
     app,
     ctx,
@@ -109,6 +118,8 @@ export async function createGateway(
       // A cut stream settles after its socket closed: every admitted request resolves its hold first.
       const unresolved = await ctx.billing.whenIdle(SETTLE_AFTER_CLOSE_MS);
       if (unresolved > 0) process.stderr.write(`assistiv: stopping with ${unresolved} request(s) unsettled: nothing was billed for them\n`);
+      // An attempt cut here is sent again after a restart (at-least-once): its row is still pending.
+      await webhooks.stop();
       await ctx.requestLogs.flush();
       await ctx.billing.close();
       await ctx.rateLimiter.close();

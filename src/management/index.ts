@@ -14,6 +14,7 @@ import { registerMeRoutes } from './me/routes.js';
 import { registerPlatformRoutes } from './platforms/routes.js';
 import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limits/routes.js';
 import { registerWalletRoutes } from './wallet/routes.js';
+import { registerWebhookRoutes } from './webhooks/routes.js';
 
 export async function registerManagementRoutes(app: FastifyInstance, ctx: AppContext) {
   // After authentication (onRequest) and body parsing, before validation: every management scope.
@@ -40,6 +41,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
       registerBudgetRoutes(platform, ctx);
       registerRateLimitRoutes(platform, ctx);
       registerLogRoutes(platform, ctx);
+      registerWebhookRoutes(platform, ctx);
     },
     { prefix: '/platforms/:platformId' },
   );

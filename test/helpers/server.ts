@@ -13,6 +13,7 @@ import { loadConfig } from '../../src/config.js';
 import type { AppContext, Clock } from '../../src/context.js';
 import { generateKey } from '../../src/crypto/api-keys.js';
 import { createGateway } from '../../src/gateway.js';
+import type { WebhookWorkerOptions } from '../../src/webhooks/index.js';
 import { gatewayLogStream, installFetchRecorder, registerKey, scanDataDir, scanDir, scanPostgres } from '../secret-scan/recorder.js';
 import { postgresUrl } from './suites.js';
 
@@ -69,6 +70,8 @@ export async function startTestGateway(
     role?: ServerRole;
     /** Another instance on the same PostgreSQL database (same admin and encryption keys); it owns the database. */
     sameDatabaseAs?: TestGateway;
+    /** Webhook delivery worker overrides (a short backoff). */
+    webhooks?: Partial<WebhookWorkerOptions>;
   } = {},
 ): Promise<TestGateway> {
   const dialect = opts.sameDatabaseAs?.dialect ?? opts.dialect ?? 'sqlite';
@@ -88,7 +91,7 @@ export async function startTestGateway(
   registerKey('admin', env.ASSISTIV_ADMIN_KEY);
   const config = loadConfig({ ...env, ASSISTIV_DATA_DIR: dataDir });
   const log = gatewayLogStream();
-  const gateway = await createGateway(config, { clock: opts.clock, role: opts.role, logStream: log?.stream });
+  const gateway = await createGateway(config, { clock: opts.clock, role: opts.role, logStream: log?.stream, webhooks: opts.webhooks });
   const address = await gateway.app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: address,

@@ -1,0 +1,228 @@
+/**
+ * The delivery worker: picks due pending deliveries from the outbox, signs and sends each, and records the
+ * attempt. A failure schedules the next attempt as a new pending row (backoff with jitter) until the retry
+ * window ends. Every bit of state is in the database, so a restart or a kill -9 loses nothing (at-least-once:
+ * an attempt cut before it was recorded is sent again).
+ */
+import type { Clock } from '../context.js';
+import { uuidv7 } from '../crypto/ids.js';
+import type { SecretBox } from '../crypto/secret-box.js';
+import type { Store } from '../store/database.js';
+import type { WebhookDeliveriesTable } from '../store/schema.js';
+import { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from './backoff.js';
+import { openSecret } from './secrets.js';
+import { createSender, type SendResult } from './send.js';
+import { signedHeaders } from './signing.js';
+import { withDeliveryLock } from './worker-lock.js';
+
+export type WebhookWorkerOptions = {
+  /** How often due deliveries are looked for when nobody wakes the worker (retries come due on their own). */
+  pollIntervalMs: number;
+  /** Deliveries picked per tick: bounds one tick's memory and time. */
+  batchSize: number;
+  /** Attempts sent at once within a tick: one slow endpoint does not hold up the others. */
+  concurrency: number;
+  /** Spec §6: 10 s per attempt. */
+  timeoutMs: number;
+  /** Of the receiver's answer, kept (trimmed) as the attempt's error when it is not a 2xx. */
+  maxResponseBytes: number;
+  retry: RetryPolicy;
+};
+
+export const defaultWorkerOptions: WebhookWorkerOptions = {
+  pollIntervalMs: 1000,
+  batchSize: 100,
+  concurrency: 16,
+  timeoutMs: 10_000,
+  maxResponseBytes: 4096,
+  retry: defaultRetryPolicy,
+};
+
+export type WorkerDeps = {
+  store: Store;
+  clock: Clock;
+  secretBox: SecretBox;
+  allowPrivateUrls: boolean;
+  onError(err: unknown): void;
+};
+
+type Due = Pick<WebhookDeliveriesTable, 'id' | 'platform_id' | 'event_id' | 'event_type' | 'endpoint_id' | 'attempt' | 'retry_until'> & {
+  url: string;
+  encrypted_secret: string;
+  previous_encrypted_secret: string | null;
+  previous_secret_expires_at: string | null;
+  payload: string;
+};
+
+export class WebhookWorker {
+  private readonly opts: WebhookWorkerOptions;
+  private readonly sender;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private wokenWhileRunning = false;
+  private stopped = true;
+
+  constructor(
+    private readonly deps: WorkerDeps,
+    opts: Partial<WebhookWorkerOptions> = {},
+  ) {
+    this.opts = { ...defaultWorkerOptions, ...opts };
+    this.sender = createSender({
+      timeoutMs: this.opts.timeoutMs,
+      allowPrivate: deps.allowPrivateUrls,
+      maxResponseBytes: this.opts.maxResponseBytes,
+    });
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  /** Looks for due deliveries now (after a commit that enqueued some) instead of at the next poll. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.wokenWhileRunning = true;
+      return;
+    }
+    this.schedule(0);
+  }
+
+  /** Stops polling and waits for the tick in flight; what it did not record is sent again after a restart. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running;
+    await this.sender.close();
+  }
+
+  /** One tick: sends what is due (if this instance holds the delivery lock); returns the attempts made. */
+  async runOnce(): Promise<number> {
+    return (await withDeliveryLock(this.deps.store, () => this.sendDue())) ?? 0;
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.loop(), delayMs);
+    this.timer.unref();
+  }
+
+  private async loop(): Promise<void> {
+    this.timer = null;
+    let attempts = 0;
+    this.running = this.runOnce()
+      .then((n) => {
+        attempts = n;
+      })
+      .catch((err) => this.deps.onError(err));
+    await this.running;
+    this.running = null;
+    const more = this.wokenWhileRunning || attempts === this.opts.batchSize;
+    this.wokenWhileRunning = false;
+    this.schedule(more ? 0 : this.opts.pollIntervalMs);
+  }
+
+  private async sendDue(): Promise<number> {
+    const now = new Date(this.deps.clock.now()).toISOString();
+    const due = (await this.deps.store.db
+      .selectFrom('webhook_deliveries as d')
+      .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
+      .innerJoin('webhook_events as ev', (j) => j.onRef('ev.platform_id', '=', 'd.platform_id').onRef('ev.id', '=', 'd.event_id'))
+      .select([
+        'd.id',
+        'd.platform_id',
+        'd.event_id',
+        'd.event_type',
+        'd.endpoint_id',
+        'd.attempt',
+        'd.retry_until',
+        'e.url',
+        'e.encrypted_secret',
+        'e.previous_encrypted_secret',
+        'e.previous_secret_expires_at',
+        'ev.payload',
+      ])
+      .where('d.status', '=', 'pending')
+      .where('d.next_retry_at', '<=', now)
+      .where('e.is_active', '=', 1)
+      .orderBy('d.next_retry_at')
+      .limit(this.opts.batchSize)
+      .execute()) as Due[];
+    for (let i = 0; i < due.length; i += this.opts.concurrency) {
+      await Promise.all(due.slice(i, i + this.opts.concurrency).map((d) => this.attempt(d)));
+    }
+    return due.length;
+  }
+
+  private async attempt(d: Due): Promise<void> {
+    let result: SendResult;
+    try {
+      const nowMs = this.deps.clock.now();
+      const headers = signedHeaders(this.secretsOf(d, nowMs), d.event_id, Math.floor(nowMs / 1000), d.payload);
+      result = await this.sender.send(d.url, headers, d.payload);
+    } catch (err) {
+      // The sealed secret no longer opens (the master key changed): retrying cannot help, but it is recorded.
+      result = { statusCode: null, latencyMs: 0, error: `signing failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    try {
+      await this.record(d, result);
+    } catch (err) {
+      this.deps.onError(err);
+    }
+  }
+
+  /** The current secret, and the previous one while its grace period runs: both sign during a rotation. */
+  private secretsOf(d: Due, nowMs: number): string[] {
+    const box = this.deps.secretBox;
+    const secrets = [openSecret(box, d.encrypted_secret, d.platform_id, d.endpoint_id)];
+    if (d.previous_encrypted_secret && d.previous_secret_expires_at && Date.parse(d.previous_secret_expires_at) > nowMs) {
+      secrets.push(openSecret(box, d.previous_encrypted_secret, d.platform_id, d.endpoint_id));
+    }
+    return secrets;
+  }
+
+  private async record(d: Due, r: SendResult): Promise<void> {
+    const nowMs = this.deps.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const delivered = r.statusCode !== null && r.statusCode >= 200 && r.statusCode < 300;
+    const nextMs = nowMs + retryDelayMs(this.opts.retry, d.attempt);
+    const retry = !delivered && nextMs <= Date.parse(d.retry_until);
+    const next = retry ? new Date(nextMs).toISOString() : null;
+    await this.deps.store.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .updateTable('webhook_deliveries')
+        .set({
+          status: delivered ? 'delivered' : retry ? 'retrying' : 'failed',
+          status_code: r.statusCode,
+          latency_ms: r.latencyMs,
+          error: r.error,
+          next_retry_at: next,
+          delivered_at: delivered ? now : null,
+          created_at: now,
+        })
+        .where('id', '=', d.id)
+        .where('status', '=', 'pending')
+        .executeTakeFirst();
+      if (!next || Number(res.numUpdatedRows) === 0) return;
+      await trx
+        .insertInto('webhook_deliveries')
+        .values({
+          id: uuidv7(),
+          platform_id: d.platform_id,
+          event_id: d.event_id,
+          event_type: d.event_type,
+          endpoint_id: d.endpoint_id,
+          attempt: d.attempt + 1,
+          status: 'pending',
+          next_retry_at: next,
+          retry_until: d.retry_until,
+          created_at: now,
+        })
+        .execute();
+    });
+  }
+}
