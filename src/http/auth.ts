@@ -1,7 +1,8 @@
 /**
  * Key → principal, for the three key kinds (spec §0). A known key is served from memory; entries live
  * `authCacheTtlMs` (1 s), which bounds how long a revocation takes to reach every instance, and a local
- * change (revoke, suspend, deactivate) clears the cache at once on this instance.
+ * change (revoke, suspend, deactivate) clears the cache at once on this instance; with REDIS_URL the cache
+ * bus (src/cache-bus) relays that clear to every other instance within a Redis round trip.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -31,6 +32,9 @@ export class AuthService {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly lastUsedWrites = new Map<string, number>();
   private readonly adminKeyDigest: Buffer | null;
+  private readonly invalidationListeners = new Set<() => void>();
+  /** Bumped by every invalidation: a load that began before one must not put its stale row back. */
+  private generation = 0;
 
   constructor(
     private readonly store: Store,
@@ -81,10 +85,19 @@ export class AuthService {
 
   /** Drops every cached key: called after any revoke, suspend, deactivate or delete on this instance. */
   invalidateAll(): void {
+    this.generation++;
     this.cache.clear();
+    for (const listener of this.invalidationListeners) listener();
+  }
+
+  /** Called after every invalidateAll (the cache bus publishes it); returns the unsubscribe. */
+  onInvalidate(listener: () => void): () => void {
+    this.invalidationListeners.add(listener);
+    return () => this.invalidationListeners.delete(listener);
   }
 
   private async load(hash: string, now: number): Promise<CacheEntry | null> {
+    const generation = this.generation;
     const row = await this.store.db
       .selectFrom('api_keys as k')
       .innerJoin('platforms as p', 'p.id', 'k.platform_id')
@@ -115,11 +128,13 @@ export class AuthService {
       endUserActive: row.kind !== 'end_user' || Number(row.end_user_active) === 1,
       fetchedAtMs: now,
     };
-    if (this.cache.size >= this.opts.maxEntries) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
+    if (generation === this.generation) {
+      if (this.cache.size >= this.opts.maxEntries) {
+        const oldest = this.cache.keys().next().value;
+        if (oldest !== undefined) this.cache.delete(oldest);
+      }
+      this.cache.set(hash, entry);
     }
-    this.cache.set(hash, entry);
     this.touch(row.id, row.last_used_at, now);
     return entry;
   }
