@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { type AppModules, buildApp, newEventBus, type ServerRole } from './app.js';
 import { createBillingEngine } from './billing/engine.js';
 import { billingMigrations } from './billing/migrations.js';
+import { startCacheBus } from './cache-bus/index.js';
 import { seedCatalogue } from './catalogue/seed.js';
 import type { Config } from './config.js';
 import { type AppContext, type Clock, systemClock } from './context.js';
@@ -101,6 +102,10 @@ export async function createGateway(
   const clock = opts.clock ?? systemClock;
   const ctx = createContext(config, store, secrets, clock);
   const inference: InferenceDeps = { ctx, routes: new RouteCache(ctx, config.limits.authCacheTtlMs) };
+  // With Redis, every instance's caches drop a changed key, user, platform or route within a round trip.
+  const cacheBus = config.redisUrl
+    ? await startCacheBus(ctx, config.redisUrl, (err) => process.stderr.write(`assistiv: cache invalidation (Redis): ${String(err)}\n`))
+    : null;
   const app = await buildApp(ctx, {
     logger: opts.logger,
     logStream: opts.logStream,
@@ -122,6 +127,7 @@ export async function createGateway(
       await webhooks.stop();
       await ctx.requestLogs.flush();
       await ctx.billing.close();
+      await cacheBus?.close();
       await ctx.rateLimiter.close();
       await store.close();
     },
