@@ -71,7 +71,13 @@ export function readGenaiPrices(doc: unknown[], today: string): PriceListEntry[]
         model,
         ref,
         prices: {},
-        fieldNames: {},
+        fieldName: (path) => {
+          const [head, index, field] = path;
+          const source = FIELDS.find(([f]) => f === (head === 'tiers' ? field : head))?.[1] ?? String(field ?? head);
+          if (head !== 'tiers') return source;
+          const above = (entry.prices.tiers as Array<{ above_input_tokens: number }>)[Number(index)].above_input_tokens;
+          return `${source} (tier from ${above})`;
+        },
         contextWindow: tokenCount(m.context_window),
         addable:
           m.deprecated !== true &&
@@ -85,7 +91,6 @@ export function readGenaiPrices(doc: unknown[], today: string): PriceListEntry[]
       for (const [field, source] of FIELDS) {
         const v = prices[source];
         if (v === undefined) continue;
-        entry.fieldNames[field] = source;
         if (isRecord(v) && Array.isArray(v.tiers)) {
           entry.prices[field] = v.base;
           for (const t of v.tiers) if (isRecord(t) && typeof t.start === 'number') tierStarts.add(t.start);
@@ -93,7 +98,6 @@ export function readGenaiPrices(doc: unknown[], today: string): PriceListEntry[]
       }
       if (tierStarts.size > 0) {
         entry.prices.tiers = [...tierStarts].sort((a, b) => a - b).map((start) => tierAt(prices, start));
-        entry.fieldNames.tiers = 'tiers';
       }
       entries.push(entry);
     });
@@ -136,5 +140,5 @@ function tierAt(prices: Record<string, unknown>, start: number): Record<string, 
 }
 
 function broken(ref: string, problem: string): PriceListEntry {
-  return { provider: '', model: ref, ref, prices: {}, fieldNames: {}, addable: false, matches: () => false, problem };
+  return { provider: '', model: ref, ref, prices: {}, fieldName: String, addable: false, matches: () => false, problem };
 }

@@ -158,10 +158,10 @@ function validationProblem(entry: PriceListEntry): string | undefined {
   const parsed = routePricesSchema.safeParse(entry.prices);
   if (parsed.success) return undefined;
   const issue = parsed.error.issues[0];
-  const [head, ...rest] = issue.path.map(String);
-  const field = entry.fieldNames[head as keyof typeof entry.fieldNames] ?? head;
-  const where = rest.length > 0 ? `${field} (tier ${Number(rest[0]) + 1}${rest[1] ? `, ${rest[1]}` : ''})` : field;
-  return `${where}: ${issue.message}`;
+  const [head, index, field] = issue.path;
+  const tier = head === 'tiers' ? (entry.prices.tiers as Array<Record<PropertyKey, unknown>>)[Number(index)] : undefined;
+  const missing = tier !== undefined && field !== undefined && tier[field] === undefined;
+  return `${entry.fieldName(issue.path)}: ${missing ? 'missing: a tier needs input and output prices' : issue.message}`;
 }
 
 function columnsOf(p: RoutePrices): PriceColumns {

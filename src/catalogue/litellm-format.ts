@@ -40,7 +40,13 @@ export function readLitellm(doc: Record<string, unknown>, today: string): PriceL
       model,
       ref: key,
       prices: {},
-      fieldNames: {},
+      fieldName: (path) => {
+        const [head, index, field] = path;
+        const source = FIELDS.find(([f]) => f === (head === 'tiers' ? field : head))?.[1];
+        if (head !== 'tiers') return source ?? String(head);
+        const above = (entry.prices.tiers as Array<{ above_input_tokens: number }>)[Number(index)].above_input_tokens;
+        return source ? `${source}_above_${above / 1000}k_tokens` : `the tier above ${above / 1000}k tokens`;
+      },
       maxOutputTokens: tokenCount(row.max_output_tokens) ?? tokenCount(row.max_tokens),
       contextWindow: tokenCount(row.max_input_tokens),
       addable:
@@ -50,13 +56,9 @@ export function readLitellm(doc: Record<string, unknown>, today: string): PriceL
     for (const [field, source] of FIELDS) {
       if (row[source] === undefined || row[source] === null) continue;
       entry.prices[field] = perMtok(row[source]);
-      entry.fieldNames[field] = source;
     }
     const tiers = readTiers(row);
-    if (tiers.length > 0) {
-      entry.prices.tiers = tiers;
-      entry.fieldNames.tiers = '*_above_<N>k_tokens';
-    }
+    if (tiers.length > 0) entry.prices.tiers = tiers;
     if (entry.prices.input_usd_per_mtok === undefined || entry.prices.output_usd_per_mtok === undefined) {
       // Embedding, image and audio rows have no per-token output price: not something a chat route can bill.
       if (entry.addable) entries.push({ ...entry, problem: 'has no input_cost_per_token or output_cost_per_token' });
@@ -83,5 +85,5 @@ function readTiers(row: Record<string, unknown>): Array<Record<string, unknown>>
 }
 
 function broken(key: string, problem: string): PriceListEntry {
-  return { provider: '', model: key, ref: key, prices: {}, fieldNames: {}, addable: false, matches: () => false, problem };
+  return { provider: '', model: key, ref: key, prices: {}, fieldName: String, addable: false, matches: () => false, problem };
 }

@@ -16,8 +16,8 @@ export type PriceListEntry = {
   ref: string;
   /** Prices under the operator API's names, in USD per Mtok; a field the file does not state is absent. */
   prices: Partial<Record<keyof RoutePricesInput, unknown>>;
-  /** The file's field behind each price, for messages (`input_usd_per_mtok` → `input_cost_per_token`). */
-  fieldNames: Partial<Record<keyof RoutePricesInput, string>>;
+  /** The file's field behind a validation issue's path, for messages (`['tiers', 0, 'input_usd_per_mtok']` → `input_cost_per_token_above_200k_tokens`). */
+  fieldName: (path: readonly PropertyKey[]) => string;
   maxOutputTokens?: number;
   contextWindow?: number;
   /** A current chat model the gateway can route: only these are added as new routes. */

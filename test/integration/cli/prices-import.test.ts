@@ -205,7 +205,7 @@ describe.each(dialects)('assistiv prices import (%s)', (dialect) => {
         'Invalid entries (6, never applied):',
         '  gpt-4o: output_cost_per_token: Too small: expected number to be >=0',
         '  gpt-4o-mini: input_cost_per_token: must have at most 6 decimal places',
-        '  claude-sonnet-4-20250514: *_above_<N>k_tokens (tier 1, input_usd_per_mtok): Invalid input: expected number, received undefined',
+        '  claude-sonnet-4-20250514: input_cost_per_token_above_200k_tokens: missing: a tier needs input and output prices',
         '  gpt-4.1: input_cost_per_token: Invalid input: expected number, received string',
         '  no-provider: has no litellm_provider',
         '  not-an-object: is not an object',
