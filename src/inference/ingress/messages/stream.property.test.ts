@@ -91,6 +91,8 @@ describe('Messages stream renderer', () => {
           const evs = events(frames);
 
           expect(evs[0]?.type).toBe('message_start');
+          expect(evs[1]?.type).toBe('ping');
+          evs.splice(1, 1);
           expect(evs.at(-2)?.type).toBe('message_delta');
           expect(evs.at(-1)?.type).toBe('message_stop');
           expect(evs.filter((e) => e.type.startsWith('message_')).length).toBe(3);
@@ -150,7 +152,9 @@ describe('Messages stream renderer', () => {
 
   it('announces the prompt estimate at message_start, the client model, and an id tied to the request', () => {
     const stream = new MessagesStream(ctx);
-    const [start] = events(stream.chunk(chunk({ role: 'assistant', content: '' }), undefined));
+    const [start, ping, ...rest] = events(stream.chunk(chunk({ role: 'assistant', content: '' }), undefined));
+    expect(ping).toEqual({ type: 'ping' });
+    expect(rest).toEqual([]);
     expect(start).toMatchObject({
       type: 'message_start',
       message: { id: 'msg_req_1', type: 'message', role: 'assistant', content: [], model: 'claude-alias', usage: { input_tokens: 9 } },

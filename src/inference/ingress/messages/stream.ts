@@ -138,6 +138,8 @@ export class MessagesStream implements IngressStream {
           usage: { input_tokens: this.ctx.promptEstimate, output_tokens: 1, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
         },
       }),
+      // As Anthropic does: clients must accept pings anywhere in the stream.
+      frame('ping', { type: 'ping' }),
     );
   }
 
