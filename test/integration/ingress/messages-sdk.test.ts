@@ -284,16 +284,41 @@ describe.each(dialects)('Anthropic SDK through /v1/messages (%s)', (dialect) => 
     expect(Number(slow.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
-  it('a provider failure mid-stream ends the stream with an error event the SDK raises; what was delivered is billed', async () => {
-    await f.addRoute('msg-stream-error', 'openai', 'm-stream-error');
-    const stream = sdk.messages.stream({ model: 'msg-stream-error', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] });
-    const failure = await stream.finalMessage().catch((e) => e);
-    expect(failure).toBeInstanceOf(Anthropic.APIError);
-    expect(String(failure.message)).toMatch(/upstream|provider/i);
-    const row = await oneRow((await stream.withResponse()).response.headers.get('x-request-id') as string);
-    expect(row).toMatchObject({ request_type: 'message', status: 'error', billing_status: 'billed' });
-    expect(row.completion_tokens).toBeGreaterThan(0);
+  it.each(KINDS)('images (base64 and URL) reach %s', async (kind) => {
+    const message = await sdk.messages.create({
+      model: `msg-${kind}`,
+      max_tokens: 100,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'What is this?' },
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'image', source: { type: 'url', url: 'https://img.test/cat.png' } },
+          ],
+        },
+      ],
+    });
+    expect(message.content).toEqual([{ type: 'text', text: 'Echo: What is this? [images: 2]' }]);
   });
+
+  it.each(KINDS)(
+    'a failure mid-stream from %s ends the stream with an error event the SDK raises; what was delivered is billed',
+    async (kind) => {
+      await f.addRoute(`msg-stream-error-${kind}`, kind, 'm-stream-error');
+      const stream = sdk.messages.stream({
+        model: `msg-stream-error-${kind}`,
+        max_tokens: 100,
+        messages: [{ role: 'user', content: 'Hi' }],
+      });
+      const failure = await stream.finalMessage().catch((e) => e);
+      expect(failure).toBeInstanceOf(Anthropic.APIError);
+      expect(String(failure.message)).toMatch(/upstream|provider/i);
+      const row = await oneRow((await stream.withResponse()).response.headers.get('x-request-id') as string);
+      expect(row).toMatchObject({ request_type: 'message', status: 'error', billing_status: 'billed' });
+      expect(row.completion_tokens).toBeGreaterThan(0);
+    },
+  );
 
   it('leaves every call settled: nothing held, wallet = credits − logged costs, ledger clean', async () => {
     await expectMoneySettled(f.gw.ctx, f.platformId);
