@@ -127,10 +127,11 @@ program
   .description(
     'compare a price list (LiteLLM model_prices_and_context_window.json or genai-prices data.json) with the model routes and print the diff; --apply applies it',
   )
-  .option('--apply', 'apply lowered prices and added models in one transaction (default: dry run)')
+  .option('--dry-run', 'print the diff and change nothing (the default)')
+  .option('--apply', 'apply lowered prices and added models in one transaction')
   .option('--allow-increases', 'with --apply, also apply price increases')
   .option('--no-add', 'only reprice existing routes: add no models')
-  .action(async (file: string, opts: { apply?: boolean; allowIncreases?: boolean; add: boolean }) => {
+  .action(async (file: string, opts: { dryRun?: boolean; apply?: boolean; allowIncreases?: boolean; add: boolean }) => {
     await importPricesFromCli(configOrExit(), file, opts);
   });
 

@@ -12,7 +12,7 @@ import { loadPriceTable } from '../catalogue/seed.js';
 import type { Config } from '../config.js';
 import { prepareStore } from '../gateway.js';
 
-export type PricesImportOptions = { apply?: boolean; allowIncreases?: boolean; add?: boolean };
+export type PricesImportOptions = { dryRun?: boolean; apply?: boolean; allowIncreases?: boolean; add?: boolean };
 
 /** "1 route", "2 routes". */
 const count = (n: number, noun: string, plural = `${noun}s`) => `${n} ${n === 1 ? noun : plural}`;
@@ -23,6 +23,8 @@ function failExit(message: string): never {
 }
 
 export async function importPricesFromCli(config: Config, file: string, opts: PricesImportOptions): Promise<void> {
+  if (opts.dryRun && opts.apply) failExit('--dry-run and --apply exclude each other');
+  if (opts.allowIncreases && !opts.apply) failExit('--allow-increases only means something with --apply');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

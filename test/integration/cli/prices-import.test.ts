@@ -308,6 +308,21 @@ describe.each(dialects)('assistiv prices import (%s)', (dialect) => {
     expect(await routes()).toEqual(before);
   });
 
+  it('--dry-run with --apply, or --allow-increases without --apply, is refused before anything is read', async () => {
+    const file = priceFile('flags.json', litellm);
+    const both = await prices([file, '--dry-run', '--apply']);
+    expect([both.code, both.stderr]).toEqual([
+      1,
+      'assistiv: prices import: --dry-run and --apply exclude each other\nNothing was changed.\n',
+    ]);
+    const alone = await prices([file, '--allow-increases']);
+    expect(alone.stderr).toContain('--allow-increases only means something with --apply');
+    expect(alone.code).toBe(1);
+    const explicit = await prices([file, '--dry-run']);
+    expect(explicit.stdout).toContain('Dry run: nothing was changed.');
+    expect(explicit.code).toBe(0);
+  });
+
   it('a missing file exits 1 naming it', async () => {
     const run = await prices([join(files, 'nope.json'), '--apply']);
     expect(run.stderr).toMatch(/cannot read .*nope\.json: ENOENT/);
