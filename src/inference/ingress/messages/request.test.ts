@@ -71,6 +71,8 @@ describe('Messages request validation', () => {
     [{ ...ok, system: [{ type: 'text' }] }, 'system[0].text', 'Missing'],
     [msg('x', 'system'), 'messages[0].role', "'system'"],
     [msg(undefined), 'messages[0].content', 'Missing'],
+    [msg([]), 'messages[0].content', 'at least one'],
+    [{ ...ok, tools: [{ name: 'x'.repeat(65), input_schema: {} }] }, 'tools[0].name', '1 to 64'],
     [msg([{ type: 'tool_use', id: 'a', name: 'b', input: {} }]), 'messages[0].content[0].type', "'tool_use'"],
     [msg([{ type: 'tool_result', tool_use_id: 'a' }], 'assistant'), 'messages[0].content[0].type', "'tool_result'"],
     [msg([{ type: 'text', text: 1 }]), 'messages[0].content[0].text', 'a string'],

@@ -28,8 +28,8 @@ const MAX_FIELD_CHARS = 4 * 1024 * 1024;
 /** OpenAI honours at most 4 stop sequences; more would be cut for a translated provider. */
 const MAX_STOP_SEQUENCES = 4;
 const MAX_TOOLS = 128;
-/** Anthropic's tool name rule. */
-const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
+/** Anthropic's tool name characters, at the length every provider accepts (OpenAI and Gemini stop at 64). */
+const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 /** Anthropic's own minimum thinking budget. */
 const MIN_THINKING_BUDGET = 1024;
 const IMAGE_MEDIA_TYPES = ['image/jpeg', 'image/png', 'image/gif', 'image/webp'] as const;
@@ -180,6 +180,8 @@ function checkMessages(messages: unknown): void {
     if (content === undefined) throw missing(`${path}.content`);
     if (typeof content === 'string') continue;
     if (!Array.isArray(content)) throw invalidType(`${path}.content`, 'a string or an array of content blocks', content);
+    // As Anthropic: a turn says something (an empty one would vanish in translation).
+    if (content.length === 0) throw errors.validation(`${path}.content`, `Invalid '${path}.content': expected at least one content block.`);
     const allowed = message.role === 'user' ? USER_BLOCKS : ASSISTANT_BLOCKS;
     for (let j = 0; j < content.length; j++) checkBlock(content[j], `${path}.content[${j}]`, allowed);
   }
@@ -269,7 +271,7 @@ function checkTools(tools: unknown): void {
     }
     requireString(tool.name, `${path}.name`);
     if (!TOOL_NAME.test(tool.name as string)) {
-      throw errors.validation(`${path}.name`, `Invalid '${path}.name': use 1 to 128 letters, digits, underscores or dashes.`);
+      throw errors.validation(`${path}.name`, `Invalid '${path}.name': use 1 to 64 letters, digits, underscores or dashes.`);
     }
     optionalString(tool.description, `${path}.description`);
     requireObject(tool.input_schema, `${path}.input_schema`);
