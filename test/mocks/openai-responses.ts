@@ -2,7 +2,7 @@
  * The mock OpenAI server's Responses API (platform.openai.com/docs/api-reference/responses): `POST /v1/responses`
  * answers a `response` object, or (with `stream: true`) OpenAI's typed SSE events, each `event: <type>` with a
  * `sequence_number`, ending with `response.completed` (no `[DONE]`). Behaviour tokens as for chat (tools,
- * no-usage, cached, reasoning, fail-NNN, slow-stream, cut-stream, stream-error). A `previous_response_id` is
+ * no-usage, cached, reasoning, fail-NNN, slow-stream, cut-stream, stream-error: an error event after the first delta). A `previous_response_id` is
  * refused: the gateway keeps conversations itself and must send the whole conversation instead.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -181,7 +181,7 @@ export async function handleResponses(
   const id = `mockr${counter}`;
   if (body.stream === true) {
     const frames = streamFrames(body, answer, usage, id);
-    const sent = behaviour.stream === 'error' ? [...frames.slice(0, 4), errorEvent(4)] : frames;
+    const sent = behaviour.stream === 'error' ? [...frames.slice(0, 5), errorEvent(5)] : frames;
     return sendEventStream(res, sent, behaviour.stream === 'error' ? 'normal' : behaviour.stream, behaviour.intervalMs);
   }
   sendJson(res, 200, JSON.stringify(responseObject(body, id, 'completed', [outputItem(answer, id, 'completed')], usage)));

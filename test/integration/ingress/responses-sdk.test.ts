@@ -346,6 +346,50 @@ describe.each(dialects)('openai SDK through /v1/responses (%s)', (dialect) => {
     expect(row.completion_tokens).toBeGreaterThan(0);
   });
 
+  it('a native provider failing mid-stream: its events relayed, then response.failed continuing its numbering', async () => {
+    const admin = client(f.gw.url, f.gw.adminKey);
+    const providers = (await admin.get('/v1/admin/providers')).body.data as Array<{ id: string; slug: string }>;
+    const providerId = providers.find((p) => p.slug === 'openai-responses')!.id;
+    const route = await admin.post('/v1/admin/models', {
+      slug: 'resp-native-error',
+      provider_id: providerId,
+      provider_model_id: 'm-stream-error',
+      input_usd_per_mtok: 2.5,
+      output_usd_per_mtok: 10,
+      max_output_tokens: 4096,
+    });
+    expect(route.status).toBe(201);
+    const stream = sdk.responses.stream({ model: 'resp-native-error', input: 'Hi' });
+    const events: ResponseStreamEvent[] = [];
+    stream.on('event', (e) => events.push(e));
+    await stream.done().catch(() => undefined);
+    expect(lastUpstream('native').path).toBe('/v1/responses');
+    expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
+    const failed = events.at(-1);
+    if (failed?.type !== 'response.failed') throw new Error(`ended with ${failed?.type}`);
+    expect(failed.response.error?.message).toContain('The server had an error');
+    const row = await oneRow(requestIdOf(failed.response.id));
+    expect(row).toMatchObject({ request_type: 'response', status: 'error', billing_status: 'billed' });
+    expect(row.completion_tokens).toBeGreaterThan(0);
+  });
+
+  it('supports_responses is the operator switch: off, the same route is translated to chat; on again, native', async () => {
+    const admin = client(f.gw.url, f.gw.adminKey);
+    const providers = (await admin.get('/v1/admin/providers')).body.data as Array<{ id: string; slug: string }>;
+    const providerId = providers.find((p) => p.slug === 'openai-responses')!.id;
+    const off = await admin.patch(`/v1/admin/providers/${providerId}`, { supports_responses: false });
+    expect(off.body.data.supports_responses).toBe(false);
+    expect((await sdk.responses.create({ model: 'resp-native', input: 'Switch' })).output_text).toBe('Echo: Switch');
+    expect(lastUpstream('native').path).toBe('/v1/chat/completions');
+    const on = await admin.patch(`/v1/admin/providers/${providerId}`, { supports_responses: true });
+    expect(on.body.data.supports_responses).toBe(true);
+    expect((await sdk.responses.create({ model: 'resp-native', input: 'Switch' })).output_text).toBe('Echo: Switch');
+    expect(lastUpstream('native').path).toBe('/v1/responses');
+    const invalid = await admin.patch(`/v1/admin/providers/${providerId}`, { supports_responses: 'yes' });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.param).toBe('supports_responses');
+  });
+
   it('leaves every call settled: nothing held, wallet = credits − logged costs, ledger clean', async () => {
     await expectMoneySettled(f.gw.ctx, f.platformId);
   });
