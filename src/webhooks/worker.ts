@@ -2,7 +2,7 @@
  * The delivery worker: picks due pending deliveries from the outbox, signs and sends each, and records the
  * attempt. A failure schedules the next attempt as a new pending row (backoff with jitter) until the retry
  * window ends. Every bit of state is in the database, so a restart or a kill -9 loses nothing (at-least-once:
- * an attempt cut before it was recorded is sent again).
+ * an attempt cut before it was recorded is sent again once its lease runs out).
  */
 import type { Clock } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
@@ -18,9 +18,7 @@ import { withDeliveryLock } from './worker-lock.js';
 export type WebhookWorkerOptions = {
   /** How often due deliveries are looked for when nobody wakes the worker (retries come due on their own). */
   pollIntervalMs: number;
-  /** Deliveries picked per tick: bounds one tick's memory and time. */
-  batchSize: number;
-  /** Attempts sent at once within a tick: one slow endpoint does not hold up the others. */
+  /** Attempts in flight at most: bounds sockets and memory; one slow endpoint does not hold up the others. */
   concurrency: number;
   /** Spec §6: 10 s per attempt. */
   timeoutMs: number;
@@ -31,12 +29,14 @@ export type WebhookWorkerOptions = {
 
 export const defaultWorkerOptions: WebhookWorkerOptions = {
   pollIntervalMs: 1000,
-  batchSize: 100,
   concurrency: 16,
   timeoutMs: 10_000,
   maxResponseBytes: 4096,
   retry: defaultRetryPolicy,
 };
+
+/** A claimed attempt is not due again before its timeout plus this: then it belongs to a dead process and is sent again. */
+const LEASE_MARGIN_MS = 5000;
 
 export type WorkerDeps = {
   store: Store;
@@ -58,9 +58,10 @@ export class WebhookWorker {
   private readonly opts: WebhookWorkerOptions;
   private readonly sender;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private wokenWhileRunning = false;
+  private ticking = false;
+  private wokenWhileTicking = false;
   private stopped = true;
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: WorkerDeps,
@@ -83,52 +84,71 @@ export class WebhookWorker {
   /** Looks for due deliveries now (after a commit that enqueued some) instead of at the next poll. */
   wake(): void {
     if (this.stopped) return;
-    if (this.running) {
-      this.wokenWhileRunning = true;
+    if (this.ticking) {
+      this.wokenWhileTicking = true;
       return;
     }
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the tick in flight; what it did not record is sent again after a restart. */
+  /** Stops claiming and waits for the attempts in flight (each ends within its timeout). */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    while (this.ticking || this.inFlight.size > 0) {
+      await Promise.all([...this.inFlight, new Promise((r) => setTimeout(r, 10))]);
+    }
     await this.sender.close();
   }
 
-  /** One tick: sends what is due (if this instance holds the delivery lock); returns the attempts made. */
+  /** Claims what is due (if this instance holds the delivery lock) and starts sending it; returns how many. */
   async runOnce(): Promise<number> {
-    return (await withDeliveryLock(this.deps.store, () => this.sendDue())) ?? 0;
+    const capacity = this.opts.concurrency - this.inFlight.size;
+    if (capacity <= 0) return 0;
+    const claimed = (await withDeliveryLock(this.deps.store, () => this.claimDue(capacity))) ?? [];
+    for (const d of claimed) {
+      const attempt: Promise<void> = this.attempt(d).finally(() => {
+        this.inFlight.delete(attempt);
+        // A full batch may have left more due: look again as soon as a slot frees.
+        if (claimed.length === capacity) this.wake();
+      });
+      this.inFlight.add(attempt);
+    }
+    return claimed.length;
   }
 
   private schedule(delayMs: number): void {
     if (this.stopped) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.loop(), delayMs);
+    this.timer = setTimeout(() => void this.tick(), delayMs);
     this.timer.unref();
   }
 
-  private async loop(): Promise<void> {
+  private async tick(): Promise<void> {
     this.timer = null;
-    let attempts = 0;
-    this.running = this.runOnce()
-      .then((n) => {
-        attempts = n;
-      })
-      .catch((err) => this.deps.onError(err));
-    await this.running;
-    this.running = null;
-    const more = this.wokenWhileRunning || attempts === this.opts.batchSize;
-    this.wokenWhileRunning = false;
-    this.schedule(more ? 0 : this.opts.pollIntervalMs);
+    this.ticking = true;
+    try {
+      await this.runOnce();
+    } catch (err) {
+      this.deps.onError(err);
+    } finally {
+      this.ticking = false;
+    }
+    const again = this.wokenWhileTicking;
+    this.wokenWhileTicking = false;
+    this.schedule(again ? 0 : this.opts.pollIntervalMs);
   }
 
-  private async sendDue(): Promise<number> {
-    const now = new Date(this.deps.clock.now()).toISOString();
-    const due = (await this.deps.store.db
+  /**
+   * Picks due pending attempts and leases them (their due time moves past the attempt's timeout), so no other
+   * tick or instance sends them meanwhile; if this process dies, the lease runs out and they are sent again.
+   */
+  private async claimDue(limit: number): Promise<Due[]> {
+    const nowMs = this.deps.clock.now();
+    const now = new Date(nowMs).toISOString();
+    const db = this.deps.store.db;
+    const due = (await db
       .selectFrom('webhook_deliveries as d')
       .innerJoin('webhook_endpoints as e', 'e.id', 'd.endpoint_id')
       .innerJoin('webhook_events as ev', (j) => j.onRef('ev.platform_id', '=', 'd.platform_id').onRef('ev.id', '=', 'd.event_id'))
@@ -150,12 +170,21 @@ export class WebhookWorker {
       .where('d.next_retry_at', '<=', now)
       .where('e.is_active', '=', 1)
       .orderBy('d.next_retry_at')
-      .limit(this.opts.batchSize)
+      .limit(limit)
       .execute()) as Due[];
-    for (let i = 0; i < due.length; i += this.opts.concurrency) {
-      await Promise.all(due.slice(i, i + this.opts.concurrency).map((d) => this.attempt(d)));
-    }
-    return due.length;
+    if (due.length === 0) return [];
+    const leaseUntil = new Date(nowMs + this.opts.timeoutMs + LEASE_MARGIN_MS).toISOString();
+    await db
+      .updateTable('webhook_deliveries')
+      .set({ next_retry_at: leaseUntil })
+      .where(
+        'id',
+        'in',
+        due.map((d) => d.id),
+      )
+      .where('status', '=', 'pending')
+      .execute();
+    return due;
   }
 
   private async attempt(d: Due): Promise<void> {
