@@ -15,10 +15,11 @@ import { type BudgetBalance, budgetBalance, type MemoryHolds } from './balances.
 import { dueReset, openBudget, periodStartOf } from './budgets.js';
 
 type Trx = Transaction<Database>;
+type ResetStart = { start: string | null };
 
-export type BudgetDeps = { store: Store; clock: Clock; holds: MemoryHolds };
+type BudgetDeps = { store: Store; clock: Clock; holds: MemoryHolds };
 
-export type BudgetNotFound = { ok: false; code: 'budget_not_found' };
+type BudgetNotFound = { ok: false; code: 'budget_not_found' };
 
 export type BudgetOpenInput = {
   platformId: string;
@@ -69,7 +70,7 @@ class Refused {
 
 const nowIsoOf = (clock: Clock) => new Date(clock.now()).toISOString();
 
-export async function appendBudgetTx(
+async function appendBudgetTx(
   trx: Trx,
   budget: BudgetsTable,
   move: {
@@ -105,9 +106,8 @@ export async function appendBudgetTx(
 async function dueResetStart(store: Store, trx: Trx, budget: BudgetsTable, now: string): Promise<string | null> {
   if (store.dialect === 'sqlite') return dueReset(budget, Date.parse(now))?.periodStart ?? null;
   if (budget.period === 'one_time') return null;
-  const { rows } = await sql<{
-    start: string | null;
-  }>`SELECT assistiv_budget_reset_start(${budget.period}, ${budget.period_start}, ${now}) AS start`.execute(trx);
+  const rule = sql<ResetStart>`SELECT assistiv_budget_reset_start(${budget.period}, ${budget.period_start}, ${now}) AS start`;
+  const { rows } = await rule.execute(trx);
   return rows[0]?.start ?? null;
 }
 

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Store } from './database.js';
 import { type ContributedMigrations, migrationsApplied } from './migrations.js';
 
-export type Readiness = { ready: true; database: string } | { ready: false; reason: 'database unreachable' | 'migrations pending' };
+type Readiness = { ready: true; database: string } | { ready: false; reason: 'database unreachable' | 'migrations pending' };
 
 /** contributed: the same steps the store was migrated with (billing's), so theirs count as pending too. */
 export async function storeReadiness(store: Store, contributed: ContributedMigrations): Promise<Readiness> {
