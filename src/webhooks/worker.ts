@@ -46,7 +46,10 @@ export type WorkerDeps = {
   onError(err: unknown): void;
 };
 
-type Due = Pick<WebhookDeliveriesTable, 'id' | 'platform_id' | 'event_id' | 'event_type' | 'endpoint_id' | 'attempt' | 'retry_until'> & {
+type Due = Pick<
+  WebhookDeliveriesTable,
+  'id' | 'platform_id' | 'event_id' | 'event_type' | 'endpoint_id' | 'attempt' | 'next_retry_at' | 'retry_until'
+> & {
   url: string;
   encrypted_secret: string;
   previous_encrypted_secret: string | null;
@@ -159,6 +162,7 @@ export class WebhookWorker {
         'd.event_type',
         'd.endpoint_id',
         'd.attempt',
+        'd.next_retry_at',
         'd.retry_until',
         'e.url',
         'e.encrypted_secret',
@@ -174,17 +178,20 @@ export class WebhookWorker {
       .execute()) as Due[];
     if (due.length === 0) return [];
     const leaseUntil = new Date(nowMs + this.opts.timeoutMs + LEASE_MARGIN_MS).toISOString();
-    await db
-      .updateTable('webhook_deliveries')
-      .set({ next_retry_at: leaseUntil })
-      .where(
-        'id',
-        'in',
-        due.map((d) => d.id),
-      )
-      .where('status', '=', 'pending')
-      .execute();
-    return due;
+    // Compare-and-set on the due time read: an attempt another instance claimed meanwhile is not taken twice.
+    const claimed = await Promise.all(
+      due.map(async (d) => {
+        const res = await db
+          .updateTable('webhook_deliveries')
+          .set({ next_retry_at: leaseUntil })
+          .where('id', '=', d.id)
+          .where('status', '=', 'pending')
+          .where('next_retry_at', '=', d.next_retry_at)
+          .executeTakeFirst();
+        return Number(res.numUpdatedRows) === 1 ? d : null;
+      }),
+    );
+    return claimed.filter((d): d is Due => d !== null);
   }
 
   private async attempt(d: Due): Promise<void> {
