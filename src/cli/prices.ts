@@ -11,6 +11,7 @@ import { PriceListError, readPriceList } from '../catalogue/price-list.js';
 import { loadPriceTable } from '../catalogue/seed.js';
 import type { Config } from '../config.js';
 import { prepareStore } from '../gateway.js';
+import { describeDatabase } from '../store/database.js';
 
 export type PricesImportOptions = { dryRun?: boolean; apply?: boolean; allowIncreases?: boolean; add?: boolean };
 
@@ -61,7 +62,7 @@ export async function importPricesFromCli(config: Config, file: string, opts: Pr
       plan = result.plan;
     } else plan = await planFromDatabase(store.db, list, catalogue, { add });
     const lines = [
-      `${file}: ${plan.format} price list, ${count(plan.entries, 'entry', 'entries')}, compared with the model routes in this database (${store.dialect}).`,
+      `${file}: ${plan.format} price list, ${count(plan.entries, 'entry', 'entries')}, compared with the model routes in this database (${describeDatabase(store)}).`,
       `Prices in USD per million tokens. Shipped catalogue: v${table.version}, ${table.source}, data of ${table.source_date}.`,
       ...report(plan),
       '',
