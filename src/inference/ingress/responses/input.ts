@@ -18,7 +18,8 @@ const PART_TYPES: Readonly<Record<(typeof ROLES)[number], readonly string[]>> = 
   user: ['input_text', 'input_image'],
   system: ['input_text'],
   developer: ['input_text'],
-  assistant: ['output_text'],
+  // An assistant turn echoed back from an earlier answer may hold a refusal.
+  assistant: ['output_text', 'refusal'],
 };
 
 export function checkInput(input: unknown): InputItem[] {
@@ -74,6 +75,10 @@ function checkParts(parts: unknown, path: string, allowed: readonly string[]): v
 function checkPart(part: unknown, path: string, allowed: readonly string[]): asserts part is ContentPart {
   if (!isRecord(part)) throw invalidType(path, 'an object', part);
   requireOneOf(part.type, `${path}.type`, allowed);
+  if (part.type === 'refusal') {
+    requireString(part.refusal, `${path}.refusal`);
+    return;
+  }
   if (part.type !== 'input_image') {
     requireString(part.text, `${path}.text`);
     return;

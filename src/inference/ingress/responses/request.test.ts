@@ -48,6 +48,7 @@ describe('parseResponsesBody refuses with a 400 naming the field', () => {
       'validation_error',
       'input[0].content[0].type',
     ],
+    [{ model: 'm', input: [{ role: 'assistant', content: [{ type: 'refusal' }] }] }, 'validation_error', 'input[0].content[0].refusal'],
     [{ model: 'm', input: [{ type: 'function_call', name: 'f', arguments: '{}' }] }, 'validation_error', 'input[0].call_id'],
     [{ model: 'm', input: [{ type: 'function_call', call_id: 'c', name: 'f', arguments: {} }] }, 'validation_error', 'input[0].arguments'],
     [{ model: 'm', input: [{ type: 'function_call_output', call_id: 'c' }] }, 'validation_error', 'input[0].output'],
@@ -173,6 +174,11 @@ describe('toChatRequest', () => {
       response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' }, strict: true } },
       reasoning_effort: 'low',
     });
+  });
+
+  it('an echoed assistant refusal is the assistant turn text', () => {
+    const body = parseResponsesBody({ model: 'm', input: [{ role: 'assistant', content: [{ type: 'refusal', refusal: 'I cannot.' }] }] });
+    expect(toChatRequest(body, body.input).chat.messages).toEqual([{ role: 'assistant', content: 'I cannot.' }]);
   });
 
   it('a function call after a tool result opens a new assistant turn', () => {

@@ -96,11 +96,17 @@ function appendItem(messages: ChatMessage[], item: Exclude<InputItem, { type: 'r
 function toChatMessage(role: 'user' | 'assistant' | 'system' | 'developer', content: string | ContentPart[]): ChatMessage {
   if (typeof content === 'string') return { role, content };
   // Assistant, system and developer turns are text; only user turns keep parts (images).
-  if (role !== 'user') return { role, content: content.map((part) => ('text' in part ? part.text : '')).join('') };
+  if (role !== 'user') return { role, content: content.map(partText).join('') };
   return { role, content: content.map(toChatPart) };
 }
 
+function partText(part: ContentPart): string {
+  if (part.type === 'refusal') return part.refusal;
+  return part.type === 'input_image' ? '' : part.text;
+}
+
 function toChatPart(part: ContentPart): ChatContentPart {
+  if (part.type === 'refusal') return { type: 'text', text: part.refusal };
   if (part.type === 'input_image') {
     return { type: 'image_url', image_url: { url: part.image_url, ...(part.detail !== undefined && { detail: part.detail }) } };
   }

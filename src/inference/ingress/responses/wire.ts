@@ -6,7 +6,8 @@
 export type InputTextPart = { type: 'input_text'; text: string };
 export type InputImagePart = { type: 'input_image'; image_url: string; detail?: 'auto' | 'low' | 'high' };
 export type OutputTextPart = { type: 'output_text'; text: string; annotations?: unknown[] };
-export type ContentPart = InputTextPart | InputImagePart | OutputTextPart;
+export type RefusalPart = { type: 'refusal'; refusal: string };
+export type ContentPart = InputTextPart | InputImagePart | OutputTextPart | RefusalPart;
 
 export type MessageItem = {
   type: 'message';
