@@ -97,7 +97,10 @@ describe.each(dialects)('tenant isolation on every route (%s)', (dialect) => {
     for (const r of routes.filter((x) => x.path.startsWith('/v1/'))) {
       const res = await call(undefined, r, fill(r.path, b));
       expect(res.status, label(r)).toBe(401);
-      expectApiError(res, 401, 'invalid_api_key');
+      // The Messages API answers in Anthropic's error shape (spec §5b), with our §1 code inside.
+      if (r.path.startsWith('/v1/messages')) {
+        expect(res.body, label(r)).toMatchObject({ type: 'error', error: { type: 'authentication_error', code: 'invalid_api_key' } });
+      } else expectApiError(res, 401, 'invalid_api_key');
     }
   });
 
