@@ -74,6 +74,19 @@ describe.each(dialects)('openai SDK through /v1/responses (%s)', (dialect) => {
   });
   afterAll(() => f?.close());
 
+  const addNativeRoute = async (slug: string, upstream: string) => {
+    const admin = client(f.gw.url, f.gw.adminKey);
+    const providers = (await admin.get('/v1/admin/providers')).body.data as Array<{ id: string; slug: string }>;
+    const res = await admin.post('/v1/admin/models', {
+      slug,
+      provider_id: providers.find((p) => p.slug === 'openai-responses')!.id,
+      provider_model_id: upstream,
+      input_usd_per_mtok: 2.5,
+      output_usd_per_mtok: 10,
+      max_output_tokens: 4096,
+    });
+    expect(res.status).toBe(201);
+  };
   const mockOf = (target: Target) => f.mocks[target === 'native' ? 'openai' : target];
   const lastUpstream = (target: Target) => mockOf(target).requests.at(-1) as { path: string; body: Record<string, unknown> };
   const oneRow = async (requestId: string) => {
@@ -289,46 +302,52 @@ describe.each(dialects)('openai SDK through /v1/responses (%s)', (dialect) => {
     expect(f.mocks.openai.requests.length).toBe(before);
   });
 
-  it('a client leaving mid-stream: the upstream is aborted, what was generated is billed, nothing held', async () => {
-    await f.addRoute('resp-slow', 'anthropic', 'claude-slow-stream-50');
-    const stream = sdk.responses.stream({ model: 'resp-slow', input: 'Take your time' });
-    const events: ResponseStreamEvent[] = [];
-    stream.on('event', (e) => events.push(e));
-    let deltas = 0;
-    await new Promise<void>((resolve) => {
-      stream.on('response.output_text.delta', () => {
-        deltas += 1;
-        if (deltas === 3) {
-          stream.abort();
-          resolve();
-        }
+  it.each(['anthropic', 'native'] as const)(
+    'a client leaving a stream from %s midway: the upstream is aborted, what was generated is billed',
+    async (target) => {
+      const model = `resp-slow-${target}`;
+      if (target === 'native') await addNativeRoute(model, 'm-slow-stream-50');
+      else await f.addRoute(model, target, 'claude-slow-stream-50');
+      const stream = sdk.responses.stream({ model, input: 'Take your time' });
+      const events: ResponseStreamEvent[] = [];
+      stream.on('event', (e) => events.push(e));
+      let deltas = 0;
+      await new Promise<void>((resolve) => {
+        stream.on('response.output_text.delta', () => {
+          deltas += 1;
+          if (deltas === 3) {
+            stream.abort();
+            resolve();
+          }
+        });
       });
-    });
-    await stream.done().catch(() => undefined);
-    const created = events.find((e) => e.type === 'response.created');
-    const requestId = requestIdOf(created?.type === 'response.created' ? created.response.id : '');
-    let rows = await logRowsOf(f.gw.ctx, requestId);
-    for (let i = 0; i < 50 && rows.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      rows = await logRowsOf(f.gw.ctx, requestId);
-    }
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({
-      request_type: 'response',
-      status: 'cancelled',
-      billing_status: 'billed',
-      token_count_method: 'estimated',
-    });
-    expect(rows[0].completion_tokens).toBeGreaterThan(0);
-    expect(f.mocks.anthropic.requests.at(-1)!.aborted).toBe(true);
-    // A response nobody received in full is not stored.
-    const stored = await f.gw.ctx.store.db
-      .selectFrom('responses')
-      .select('id')
-      .where('id', '=', `resp_${requestId.replaceAll('-', '')}`)
-      .execute();
-    expect(stored).toEqual([]);
-  });
+      await stream.done().catch(() => undefined);
+      const created = events.find((e) => e.type === 'response.created');
+      const requestId = requestIdOf(created?.type === 'response.created' ? created.response.id : '');
+      let rows = await logRowsOf(f.gw.ctx, requestId);
+      for (let i = 0; i < 50 && rows.length === 0; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        rows = await logRowsOf(f.gw.ctx, requestId);
+      }
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toMatchObject({
+        request_type: 'response',
+        status: 'cancelled',
+        billing_status: 'billed',
+        token_count_method: 'estimated',
+      });
+      expect(rows[0].completion_tokens).toBeGreaterThan(0);
+      expect(mockOf(target).requests.at(-1)!.aborted).toBe(true);
+      expect(lastUpstream(target).path).toBe(target === 'native' ? '/v1/responses' : '/v1/messages');
+      // A response nobody received in full is not stored.
+      const stored = await f.gw.ctx.store.db
+        .selectFrom('responses')
+        .select('id')
+        .where('id', '=', `resp_${requestId.replaceAll('-', '')}`)
+        .execute();
+      expect(stored).toEqual([]);
+    },
+  );
 
   it('a provider failure mid-stream ends with response.failed; what was delivered is billed', async () => {
     await f.addRoute('resp-stream-error', 'openai', 'm-stream-error');
@@ -347,18 +366,7 @@ describe.each(dialects)('openai SDK through /v1/responses (%s)', (dialect) => {
   });
 
   it('a native provider failing mid-stream: its events relayed, then response.failed continuing its numbering', async () => {
-    const admin = client(f.gw.url, f.gw.adminKey);
-    const providers = (await admin.get('/v1/admin/providers')).body.data as Array<{ id: string; slug: string }>;
-    const providerId = providers.find((p) => p.slug === 'openai-responses')!.id;
-    const route = await admin.post('/v1/admin/models', {
-      slug: 'resp-native-error',
-      provider_id: providerId,
-      provider_model_id: 'm-stream-error',
-      input_usd_per_mtok: 2.5,
-      output_usd_per_mtok: 10,
-      max_output_tokens: 4096,
-    });
-    expect(route.status).toBe(201);
+    await addNativeRoute('resp-native-error', 'm-stream-error');
     const stream = sdk.responses.stream({ model: 'resp-native-error', input: 'Hi' });
     const events: ResponseStreamEvent[] = [];
     stream.on('event', (e) => events.push(e));
