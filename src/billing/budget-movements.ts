@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { BudgetsTable, BudgetTransactionsTable, Database } from '../store/schema.js';
 import { type BudgetBalance, budgetBalance, type MemoryHolds } from './balances.js';
 import { dueReset, openBudget, periodStartOf } from './budgets.js';
+import { enqueueBudgetEvent } from './movement-events.js';
 
 type Trx = Transaction<Database>;
 type ResetStart = { start: string | null };
@@ -204,6 +205,7 @@ export async function moveBudget(deps: BudgetDeps, platformId: string, endUserId
       metadata: move.metadata,
       nowIso: now,
     });
+    await enqueueBudgetEvent(trx, move.type === 'top_up' ? 'budget.topped_up' : 'budget.debited', transaction);
     return { ok: true as const, transaction, budget: updated };
   });
   return moved.ok ? { ...moved, budget: budgetBalance(moved.budget, deps.holds) } : moved;
@@ -244,12 +246,13 @@ export async function changeBudget(deps: BudgetDeps, platformId: string, endUser
     }
     if (updated.is_suspended !== budget.is_suspended) {
       const suspended = Number(updated.is_suspended) === 1;
-      await appendBudgetTx(trx, updated, {
+      const row = await appendBudgetTx(trx, updated, {
         type: suspended ? 'suspend' : 'unsuspend',
         amountMicros: 0,
         reason: suspended ? 'Suspended' : 'Unsuspended',
         nowIso: now,
       });
+      await enqueueBudgetEvent(trx, suspended ? 'budget.suspended' : 'budget.unsuspended', row);
     }
     return { ok: true as const, budget: updated };
   });

@@ -9,6 +9,7 @@ import { uuidv7 } from '../crypto/ids.js';
 import type { Store } from '../store/database.js';
 import type { Database, WalletsTable, WalletTransactionsTable } from '../store/schema.js';
 import { type MemoryHolds, type WalletBalance, walletBalance } from './balances.js';
+import { enqueueWalletEvent } from './movement-events.js';
 
 export type WalletMove = {
   platformId: string;
@@ -48,6 +49,7 @@ export async function moveWallet(
     created_at: move.nowIso,
   };
   await trx.insertInto('wallet_transactions').values(transaction).execute();
+  if (move.type === 'top_up') await enqueueWalletEvent(trx, 'wallet.topped_up', transaction);
   return { transaction, wallet };
 }
 

@@ -13,6 +13,7 @@ import type { AppContext } from '../../context.js';
 import { ApiError, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
+import { wakeWebhookWorker } from '../../webhooks/index.js';
 import { getEndUserOr404 } from '../end-users/routes.js';
 import { boundedObject, usdAmount } from '../schemas.js';
 import { budgetTransactionView, budgetView } from './views.js';
@@ -122,6 +123,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
       const changed = await ctx.billing.changeBudget(platformId, req.params.endUserId, req.body);
       if (!changed.ok) refusal(changed);
+      wakeWebhookWorker(ctx);
       return { data: budgetView(changed.budget) };
     },
   );
@@ -151,6 +153,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
         metadata: req.body.metadata,
       });
       if (!moved.ok) refusal(moved);
+      wakeWebhookWorker(ctx);
       return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });
     });
   }

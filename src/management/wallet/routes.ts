@@ -7,6 +7,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
+import { wakeWebhookWorker } from '../../webhooks/index.js';
 import { usdAmount } from '../schemas.js';
 import { walletTransactionView, walletView } from '../views.js';
 
@@ -74,6 +75,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         description: req.body.description ?? null,
       });
       if (!moved) throw errors.notFound('Wallet');
+      wakeWebhookWorker(ctx);
       return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });
     },
   );
