@@ -6,14 +6,26 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import type { MemberRole } from '../accounts/roles.js';
 import { hashKey, kindOfKey } from '../crypto/api-keys.js';
 import type { Store } from '../store/database.js';
 import { ApiError, errors } from './errors.js';
 
+/** A person signed in to the dashboard with a session cookie (spec §3b); operator members have no platform. */
+export type MemberPrincipal = {
+  kind: 'member';
+  memberId: string;
+  platformId: string | null;
+  role: MemberRole;
+  email: string;
+  csrfToken: string;
+};
+
 export type Principal =
   | { kind: 'admin' }
   | { kind: 'platform'; platformId: string; keyId: string }
-  | { kind: 'end_user'; platformId: string; endUserId: string; keyId: string };
+  | { kind: 'end_user'; platformId: string; endUserId: string; keyId: string }
+  | MemberPrincipal;
 
 export type PrincipalKind = Principal['kind'];
 
@@ -173,7 +185,7 @@ export function requireKind<K extends PrincipalKind>(
   allowed: readonly K[],
 ): asserts principal is Extract<Principal, { kind: K }> {
   if (!(allowed as readonly string[]).includes(principal.kind)) {
-    const what = { admin: 'an admin key', platform: 'a platform key', end_user: 'an end-user key' };
+    const what = { admin: 'an admin key', platform: 'a platform key', end_user: 'an end-user key', member: 'a dashboard session' };
     throw new ApiError(
       403,
       'forbidden',

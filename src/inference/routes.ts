@@ -22,7 +22,7 @@ const modelObject = (id: string, candidates: Candidate[]) => ({
 
 /** Whose stored responses a key sees: an end-user key its own, a platform key those made with platform keys. */
 const callerOf = (p: Principal | null): Caller => ({
-  platformId: p && p.kind !== 'admin' ? p.platformId : '',
+  platformId: p && p.kind !== 'admin' ? (p.platformId ?? '') : '',
   endUserId: p?.kind === 'end_user' ? p.endUserId : null,
 });
 
@@ -30,7 +30,7 @@ const responseNotFound = (id: string) => new ApiError(404, 'not_found', `No resp
 
 export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDeps) {
   const auth = authenticate(deps.ctx, ['end_user', 'platform'], { xApiKey: true });
-  const platformOf = (p: Principal | null) => (p && p.kind !== 'admin' ? p.platformId : '');
+  const platformOf = (p: Principal | null) => (p && p.kind !== 'admin' ? (p.platformId ?? '') : '');
 
   app.post(
     '/v1/chat/completions',
