@@ -172,8 +172,8 @@ async function callCandidates(call: Call, candidates: Candidate[]): Promise<unkn
     }
     if (result.ok && result.kind === 'stream') {
       const renderer = call.ingress.createStream(call.answer, request);
-      const answered = await streamToClient(req, reply, { admission, candidate, fallbackFrom, renderer, upstream: result, clientGone });
-      if (answered) await afterAnswer(call, renderer.answer?.());
+      const beforeEnd = () => afterAnswer(call, renderer.answer?.());
+      await streamToClient(req, reply, { admission, candidate, fallbackFrom, renderer, upstream: result, clientGone, beforeEnd });
       return reply;
     }
     if (!result.ok) {

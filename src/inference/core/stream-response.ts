@@ -27,6 +27,11 @@ export type StreamCall = {
   upstream: StreamResult;
   /** Aborted when the client's connection closes. */
   clientGone: AbortSignal;
+  /**
+   * Runs once a success is settled, after the renderer's `finish` and before its frames are sent: what the
+   * ingress keeps of the answer (a stored response) exists before the client sees the end, so it can continue at once.
+   */
+  beforeEnd?: () => Promise<void>;
 };
 
 /** Resolves true when the answer ended as a settled success (the client saw the success ending). */
@@ -114,7 +119,9 @@ async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Pro
     await sse.frames(renderer.fail(failure, req.id));
     return false;
   }
-  await sse.frames(renderer.finish(finalUsage, wireUsage));
+  const closing = renderer.finish(finalUsage, wireUsage);
+  await call.beforeEnd?.();
+  await sse.frames(closing);
   return true;
 }
 

@@ -142,6 +142,9 @@ describe.each(dialects)('openai SDK through /v1/responses (%s)', (dialect) => {
     const events: ResponseStreamEvent[] = [];
     stream.on('event', (event) => events.push(event));
     const final = await stream.finalResponse();
+    // Stored before the stream ended: a client continuing at once finds it.
+    const storedAtEnd = await f.gw.ctx.store.db.selectFrom('responses').select('id').where('id', '=', final.id).execute();
+    expect(storedAtEnd).toEqual([{ id: final.id }]);
     expect(final.output_text).toBe('Echo: Stream me something');
     expect(final.status).toBe('completed');
     const types = events.map((e) => e.type);
