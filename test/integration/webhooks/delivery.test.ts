@@ -4,7 +4,7 @@
  */
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enqueueWebhookEvent, wakeWebhookWorker } from '../../../src/webhooks/index.js';
+import { enqueueWebhookEvent, openSecret, wakeWebhookWorker } from '../../../src/webhooks/index.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
@@ -64,6 +64,12 @@ describe.each(dialects)('webhooks (%s)', (dialect) => {
     const got = await api.get(`${base}/${e.id}`);
     const { secret: _secret, ...shown } = e;
     expect(got.body.data).toEqual(shown);
+    // At rest the secret is sealed, bound to its endpoint: copied onto another row it does not open.
+    const row = await gw.ctx.store.db.selectFrom('webhook_endpoints').selectAll().where('id', '=', e.id).executeTakeFirstOrThrow();
+    expect(row.encrypted_secret).toMatch(/^v1:/);
+    expect(row.encrypted_secret).not.toContain(e.secret.slice(6, 20));
+    expect(openSecret(gw.ctx.secretBox, row.encrypted_secret, platformId, e.id)).toBe(e.secret);
+    expect(() => openSecret(gw.ctx.secretBox, row.encrypted_secret, platformId, crypto.randomUUID())).toThrow();
     const list = await api.get(base);
     expect(list.body.data.map((x: { id: string }) => x.id)).toContain(e.id);
     expect(JSON.stringify(list.body)).not.toContain(e.secret.slice(6));
