@@ -1,5 +1,7 @@
 /** Per-scope authentication hooks: each key kind gets its auth in its own encapsulated scope. */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { authenticateMember } from '../accounts/authorize.js';
+import { sessionCookieOf } from '../accounts/sessions.js';
 import type { AppContext } from '../context.js';
 import { uuidPattern } from '../crypto/ids.js';
 import { keyFromRequest, type Principal, type PrincipalKind } from './auth.js';
@@ -14,7 +16,10 @@ declare module 'fastify' {
 /** onRequest hook: authenticates and checks the key kind before the body is even read. */
 export function authenticate(ctx: AppContext, kinds: readonly PrincipalKind[], opts: { xApiKey?: boolean } = {}) {
   return async (req: FastifyRequest, _reply: FastifyReply) => {
-    req.principal = await ctx.auth.authenticate(keyFromRequest(req, opts.xApiKey ?? false), kinds);
+    const key = keyFromRequest(req, opts.xApiKey ?? false);
+    // Dashboard sessions reach operator routes only (never inference or /v1/me); a key, when sent, wins.
+    const cookie = key === undefined && kinds.includes('admin') ? sessionCookieOf(req) : undefined;
+    req.principal = cookie ? await authenticateMember(ctx, req, cookie, kinds, undefined) : await ctx.auth.authenticate(key, kinds);
   };
 }
 
@@ -27,11 +32,15 @@ export function platformScope(ctx: AppContext) {
     const ownPlatformOnly = (p: Principal) => {
       if (p.kind === 'platform' && p.platformId !== platformId) throw errors.forbidden('This platform key belongs to another platform.');
     };
-    const principal = await ctx.auth.authenticate(keyFromRequest(req, false), ['platform', 'admin'], ownPlatformOnly);
+    const key = keyFromRequest(req, false);
+    const cookie = key === undefined ? sessionCookieOf(req) : undefined;
+    const principal = cookie
+      ? await authenticateMember(ctx, req, cookie, ['platform', 'admin'], platformId)
+      : await ctx.auth.authenticate(key, ['platform', 'admin'], ownPlatformOnly);
     req.principal = principal;
     // The operator may act on any platform, so for it an unknown platform is a 404 before anything runs
     // (a platform key's own platform exists: its key was just found through it).
-    if (principal.kind === 'admin' && platformId) {
+    if ((principal.kind === 'admin' || (principal.kind === 'member' && principal.platformId === null)) && platformId) {
       // Not a UUID: no platform has that id (and a NUL would fail the query on PostgreSQL).
       if (!uuidPattern.test(platformId)) throw errors.notFound('Platform');
       const found = await ctx.store.db.selectFrom('platforms').select('id').where('id', '=', platformId).executeTakeFirst();

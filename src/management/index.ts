@@ -1,5 +1,6 @@
 /** Registers the management API: operator routes, platform-scoped routes and self-service routes. */
 import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes } from '../accounts/routes.js';
 import type { AppContext } from '../context.js';
 import { authenticate, platformScope } from '../http/hooks.js';
 import { idempotencyCheck, idempotencyStore } from '../http/idempotency.js';
@@ -10,6 +11,7 @@ import { registerBudgetRoutes, registerMeBudgetRoutes } from './budgets/routes.j
 import { registerEndUserRoutes } from './end-users/routes.js';
 import { registerLlmConfigRoutes } from './llm-configs/routes.js';
 import { registerLogRoutes } from './logs/routes.js';
+import { registerMemberRoutes } from './members/routes.js';
 import { registerMeRoutes } from './me/routes.js';
 import { registerPlatformRoutes } from './platforms/routes.js';
 import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limits/routes.js';
@@ -42,6 +44,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
       registerRateLimitRoutes(platform, ctx);
       registerLogRoutes(platform, ctx);
       registerWebhookRoutes(platform, ctx);
+      registerMemberRoutes(platform, ctx);
     },
     { prefix: '/platforms/:platformId' },
   );
@@ -55,4 +58,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
     },
     { prefix: '/me' },
   );
+
+  // Dashboard sign-in (spec §3b): each route authenticates itself (invite token, password, session cookie or key).
+  await app.register(async (auth) => registerAuthRoutes(auth, ctx), { prefix: '/auth' });
 }

@@ -365,6 +365,56 @@ const webhooks: Migration = {
   },
 };
 
+/** Dashboard accounts (spec §3b): members, their invites and sessions (secrets stored as SHA-256), sign-in back-off. */
+const accounts: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('members')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text')
+      .addColumn('email', 'text', (c) => c.notNull())
+      .addColumn('display_name', 'text')
+      .addColumn('role', 'text', (c) => c.notNull())
+      .addColumn('password_hash', 'text')
+      .addColumn('is_active', 'integer', (c) => c.notNull().defaultTo(1))
+      .addColumn('accepted_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    // One email per platform, and once among operators (platform_id null): NULLs never collide in a plain index.
+    await sql`CREATE UNIQUE INDEX members_email ON members (COALESCE(platform_id, ''), email)`.execute(db);
+    await db.schema.createIndex('members_by_email').on('members').column('email').execute();
+    await db.schema
+      .createTable('member_invites')
+      .addColumn('token_hash', 'text', (c) => c.primaryKey())
+      .addColumn('member_id', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text')
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('spent_at', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('member_invites_member').on('member_invites').column('member_id').execute();
+    await db.schema
+      .createTable('member_sessions')
+      .addColumn('id_hash', 'text', (c) => c.primaryKey())
+      .addColumn('member_id', 'text', (c) => c.notNull())
+      .addColumn('platform_id', 'text')
+      .addColumn('csrf_token', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('last_seen_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('member_sessions_member').on('member_sessions').column('member_id').execute();
+    await db.schema
+      .createTable('sign_in_attempts')
+      .addColumn('key', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'integer', (c) => c.notNull())
+      .addColumn('last_failure_at', 'text', (c) => c.notNull())
+      .addColumn('blocked_until', 'text')
+      .execute();
+  },
+};
+
 /** The schema's own steps. Ids contributed by other modules (0003, billing's half of 0006) interleave by name. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -374,6 +424,7 @@ const migrations: Record<string, Migration> = {
   '0006_log_rows_in_money_transaction': logRowsInMoneyTransaction,
   '0007_responses': responses,
   '0009_webhooks': webhooks,
+  '0011_accounts': accounts,
 };
 
 /** Steps another module runs as part of the migrations, by id; Kysely applies all ids in name order. */

@@ -288,6 +288,51 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** A person who signs in to the dashboard (spec §3b); platform_id null = an operator member. */
+export interface MembersTable {
+  id: string;
+  platform_id: string | null;
+  /** Lower-cased. */
+  email: string;
+  display_name: string | null;
+  role: 'owner' | 'admin' | 'developer' | 'billing' | 'viewer';
+  /** scrypt (src/accounts/passwords.ts); null until the invite is accepted. */
+  password_hash: string | null;
+  is_active: Bool;
+  accepted_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A one-time set-password link; only the token's SHA-256 is kept. */
+export interface MemberInvitesTable {
+  token_hash: string;
+  member_id: string;
+  platform_id: string | null;
+  expires_at: string;
+  spent_at: string | null;
+  created_at: string;
+}
+
+/** A dashboard session (cookie); only the cookie value's SHA-256 is kept. `expires_at` slides (12 h). */
+export interface MemberSessionsTable {
+  id_hash: string;
+  member_id: string;
+  platform_id: string | null;
+  csrf_token: string;
+  expires_at: string;
+  created_at: string;
+  last_seen_at: string;
+}
+
+/** Failed sign-ins per `email:<address>` and `ip:<address>`, for back-off. */
+export interface SignInAttemptsTable {
+  key: string;
+  failures: number;
+  last_failure_at: string;
+  blocked_until: string | null;
+}
+
 export interface Database {
   providers: ProvidersTable;
   model_routes: ModelRoutesTable;
@@ -308,6 +353,10 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  members: MembersTable;
+  member_invites: MemberInvitesTable;
+  member_sessions: MemberSessionsTable;
+  sign_in_attempts: SignInAttemptsTable;
 }
 
 export type { Generated };

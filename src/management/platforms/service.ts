@@ -77,6 +77,9 @@ export async function deletePlatform(ctx: AppContext, platformId: string): Promi
       'webhook_deliveries',
       'webhook_events',
       'webhook_endpoints',
+      'member_sessions',
+      'member_invites',
+      'members',
     ] as const) {
       await trx.deleteFrom(table).where('platform_id', '=', platformId).execute();
     }

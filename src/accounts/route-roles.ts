@@ -1,0 +1,92 @@
+/**
+ * The least role a dashboard session needs on each management route (spec §3b), in one table keyed by
+ * method and route pattern as Fastify registers it. A route missing here is refused to every member: a new
+ * route stays closed to sessions until someone decides who may call it.
+ */
+import type { MemberRole } from './roles.js';
+
+const p = '/v1/platforms/:platformId';
+const eu = `${p}/end-users/:endUserId`;
+
+const minimumRoles: Record<string, MemberRole> = {
+  // Reading anything: viewer.
+  [`GET ${p}`]: 'viewer',
+  [`GET ${p}/api-keys`]: 'viewer',
+  [`GET ${p}/llm-configs`]: 'viewer',
+  [`GET ${p}/llm-configs/:configId`]: 'viewer',
+  [`GET ${p}/end-users`]: 'viewer',
+  [`GET ${eu}`]: 'viewer',
+  [`GET ${eu}/api-keys`]: 'viewer',
+  [`GET ${p}/wallet`]: 'viewer',
+  [`GET ${p}/wallet/transactions`]: 'viewer',
+  [`GET ${eu}/budget`]: 'viewer',
+  [`GET ${eu}/budget/transactions`]: 'viewer',
+  [`GET ${p}/rate-limits`]: 'viewer',
+  [`GET ${eu}/rate-limits`]: 'viewer',
+  [`GET ${p}/logs`]: 'viewer',
+  [`GET ${p}/usage`]: 'viewer',
+  [`GET ${p}/webhooks`]: 'viewer',
+  [`GET ${p}/webhooks/:webhookId`]: 'viewer',
+  [`GET ${p}/webhooks/:webhookId/deliveries`]: 'viewer',
+  [`GET ${p}/audit-log`]: 'viewer',
+  [`GET ${p}/members`]: 'viewer',
+  [`GET ${p}/members/:memberId`]: 'viewer',
+  // Money: billing.
+  [`PATCH ${p}/wallet`]: 'billing',
+  [`POST ${p}/wallet/topup`]: 'billing',
+  [`POST ${eu}/budget`]: 'billing',
+  [`PATCH ${eu}/budget`]: 'billing',
+  [`DELETE ${eu}/budget`]: 'billing',
+  [`POST ${eu}/budget/topup`]: 'billing',
+  [`POST ${eu}/budget/debit`]: 'billing',
+  // End users, keys, llm-configs, rate limits, webhooks: developer.
+  [`POST ${p}/api-keys`]: 'developer',
+  [`DELETE ${p}/api-keys/:keyId`]: 'developer',
+  [`POST ${p}/llm-configs`]: 'developer',
+  [`PATCH ${p}/llm-configs/:configId`]: 'developer',
+  [`DELETE ${p}/llm-configs/:configId`]: 'developer',
+  [`POST ${p}/end-users`]: 'developer',
+  [`PATCH ${eu}`]: 'developer',
+  [`DELETE ${eu}`]: 'developer',
+  [`POST ${eu}/api-keys`]: 'developer',
+  [`PUT ${p}/rate-limits`]: 'developer',
+  [`PUT ${eu}/rate-limits`]: 'developer',
+  [`DELETE ${eu}/rate-limits`]: 'developer',
+  [`POST ${p}/webhooks`]: 'developer',
+  [`PATCH ${p}/webhooks/:webhookId`]: 'developer',
+  [`DELETE ${p}/webhooks/:webhookId`]: 'developer',
+  [`POST ${p}/webhooks/:webhookId/rotate-secret`]: 'developer',
+  [`POST ${p}/webhooks/:webhookId/deliveries/:deliveryId/redeliver`]: 'developer',
+  [`POST ${p}/webhooks/:webhookId/test`]: 'developer',
+  // Members and the platform's own settings: admin.
+  [`POST ${p}/members`]: 'admin',
+  [`PATCH ${p}/members/:memberId`]: 'admin',
+  [`DELETE ${p}/members/:memberId`]: 'admin',
+  [`PATCH ${p}`]: 'admin',
+  // Deleting the platform: owner.
+  [`DELETE ${p}`]: 'owner',
+
+  // Operator routes (operator members only), on the same ladder.
+  'GET /v1/admin/providers': 'viewer',
+  'GET /v1/admin/providers/:providerId': 'viewer',
+  'GET /v1/admin/models': 'viewer',
+  'GET /v1/admin/models/:modelId': 'viewer',
+  'GET /v1/admin/platforms': 'viewer',
+  'GET /v1/admin/platforms/:platformId': 'viewer',
+  'GET /v1/admin/audit-log': 'viewer',
+  'POST /v1/admin/platforms/:platformId/wallet/adjustments': 'billing',
+  'POST /v1/admin/providers': 'developer',
+  'PATCH /v1/admin/providers/:providerId': 'developer',
+  'POST /v1/admin/models': 'developer',
+  'PATCH /v1/admin/models/:modelId': 'developer',
+  'DELETE /v1/admin/models/:modelId': 'developer',
+  'POST /v1/admin/platforms': 'admin',
+  'PATCH /v1/admin/platforms/:platformId': 'admin',
+};
+
+/** The least role for `method` on the route pattern `url` (e.g. `/v1/platforms/:platformId/wallet`), or null: refused. */
+export function minimumRoleFor(method: string, url: string | undefined): MemberRole | null {
+  if (!url) return null;
+  const path = url.length > 1 ? url.replace(/\/$/, '') : url;
+  return minimumRoles[`${method === 'HEAD' ? 'GET' : method} ${path}`] ?? null;
+}
