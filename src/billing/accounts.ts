@@ -4,8 +4,10 @@
  */
 import type { Clock } from '../context.js';
 import type { Store } from '../store/database.js';
+import type { BudgetsTable } from '../store/schema.js';
 import { type Balances, type BudgetBalance, type MemoryHolds, walletBalance } from './balances.js';
 import {
+  type BudgetBeforeAfter,
   type BudgetChange,
   type BudgetChanged,
   type BudgetMove,
@@ -17,6 +19,7 @@ import {
   moveBudget,
   openBudgetFor,
 } from './budget-movements.js';
+import type { InTransaction } from './in-transaction.js';
 import { moveWalletNow, type WalletMove } from './wallet-ledger.js';
 
 export type BillingAccounts = {
@@ -26,14 +29,22 @@ export type BillingAccounts = {
    */
   balances(q: { platformId: string; endUserId?: string }): Promise<Balances>;
   /** A top-up, adjustment or refund; null when the platform has no wallet or a debit would leave holds uncovered. */
-  moveWallet(move: Omit<WalletMove, 'nowIso' | 'heldMicros'>): ReturnType<typeof moveWalletNow>;
-  openBudget(input: BudgetOpenInput): Promise<{ ok: true; budget: BudgetBalance } | { ok: false; code: 'budget_exists' }>;
+  moveWallet(move: Omit<WalletMove, 'nowIso' | 'heldMicros'>, also?: Parameters<typeof moveWalletNow>[2]): ReturnType<typeof moveWalletNow>;
+  openBudget(
+    input: BudgetOpenInput,
+    also?: InTransaction<BudgetsTable>,
+  ): Promise<{ ok: true; budget: BudgetBalance } | { ok: false; code: 'budget_exists' }>;
   /** A budget top-up (raises max) or debit (raises used). */
-  moveBudget(platformId: string, endUserId: string, move: BudgetMove): Promise<BudgetMoved>;
+  moveBudget(platformId: string, endUserId: string, move: BudgetMove, also?: InTransaction<BudgetBeforeAfter>): Promise<BudgetMoved>;
   /** Limits, period, replenishment, suspension: each movement with its ledger row. */
-  changeBudget(platformId: string, endUserId: string, change: BudgetChange): Promise<BudgetChanged>;
+  changeBudget(
+    platformId: string,
+    endUserId: string,
+    change: BudgetChange,
+    also?: InTransaction<BudgetBeforeAfter>,
+  ): Promise<BudgetChanged>;
   /** False when the end user had no budget. Its ledger rows stay. */
-  deleteBudget(platformId: string, endUserId: string): Promise<boolean>;
+  deleteBudget(platformId: string, endUserId: string, also?: InTransaction<BudgetsTable>): Promise<boolean>;
 };
 
 export function createAccounts(deps: { store: Store; clock: Clock; holds: MemoryHolds }): BillingAccounts {
@@ -45,10 +56,10 @@ export function createAccounts(deps: { store: Store; clock: Clock; holds: Memory
         budget: endUserId === undefined ? null : await currentBudget(deps, platformId, endUserId),
       };
     },
-    moveWallet: (move) => moveWalletNow(deps, move),
-    openBudget: (input) => openBudgetFor(deps, input),
-    moveBudget: (platformId, endUserId, move) => moveBudget(deps, platformId, endUserId, move),
-    changeBudget: (platformId, endUserId, change) => changeBudget(deps, platformId, endUserId, change),
-    deleteBudget: (platformId, endUserId) => deleteBudget(deps, platformId, endUserId),
+    moveWallet: (move, also) => moveWalletNow(deps, move, also),
+    openBudget: (input, also) => openBudgetFor(deps, input, also),
+    moveBudget: (platformId, endUserId, move, also) => moveBudget(deps, platformId, endUserId, move, also),
+    changeBudget: (platformId, endUserId, change, also) => changeBudget(deps, platformId, endUserId, change, also),
+    deleteBudget: (platformId, endUserId, also) => deleteBudget(deps, platformId, endUserId, also),
   };
 }

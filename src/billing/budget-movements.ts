@@ -13,6 +13,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { BudgetsTable, BudgetTransactionsTable, Database } from '../store/schema.js';
 import { type BudgetBalance, budgetBalance, type MemoryHolds } from './balances.js';
 import { dueReset, openBudget, periodStartOf } from './budgets.js';
+import type { InTransaction } from './in-transaction.js';
 import { enqueueBudgetEvent } from './movement-events.js';
 
 type Trx = Transaction<Database>;
@@ -61,6 +62,9 @@ export type BudgetChanged =
   | BudgetNotFound
   | { ok: false; code: 'replenish_amount_required' }
   | { ok: false; code: 'max_below_committed'; committedMicros: number };
+
+/** The budget row before and after a movement or change (what an audit row diffs). */
+export type BudgetBeforeAfter = { before: BudgetsTable; after: BudgetsTable };
 
 const NOT_FOUND: BudgetNotFound = { ok: false, code: 'budget_not_found' };
 
@@ -168,10 +172,15 @@ export async function currentBudget(deps: BudgetDeps, platformId: string, endUse
 export async function openBudgetFor(
   deps: BudgetDeps,
   input: BudgetOpenInput,
+  alsoInTransaction?: InTransaction<BudgetsTable>,
 ): Promise<{ ok: true; budget: BudgetBalance } | { ok: false; code: 'budget_exists' }> {
   try {
     const nowIso = nowIsoOf(deps.clock);
-    const budget = await deps.store.db.transaction().execute((trx) => openBudget(trx, { ...input, nowIso }));
+    const budget = await deps.store.db.transaction().execute(async (trx) => {
+      const opened = await openBudget(trx, { ...input, nowIso });
+      await alsoInTransaction?.(trx, opened);
+      return opened;
+    });
     return { ok: true, budget: budgetBalance(budget, deps.holds) };
   } catch (err) {
     if (isUniqueViolation(err)) return { ok: false, code: 'budget_exists' };
@@ -179,7 +188,13 @@ export async function openBudgetFor(
   }
 }
 
-export async function moveBudget(deps: BudgetDeps, platformId: string, endUserId: string, move: BudgetMove): Promise<BudgetMoved> {
+export async function moveBudget(
+  deps: BudgetDeps,
+  platformId: string,
+  endUserId: string,
+  move: BudgetMove,
+  alsoInTransaction?: InTransaction<BudgetBeforeAfter>,
+): Promise<BudgetMoved> {
   const moved = await withBudget(deps, platformId, endUserId, async (trx, budget, now) => {
     // Holds the engine keeps in memory (SQLite) count as reserved; no reserve runs while this transaction is open.
     const held = deps.holds.budget(budget.id);
@@ -206,13 +221,20 @@ export async function moveBudget(deps: BudgetDeps, platformId: string, endUserId
       nowIso: now,
     });
     await enqueueBudgetEvent(trx, move.type === 'top_up' ? 'budget.topped_up' : 'budget.debited', transaction);
+    await alsoInTransaction?.(trx, { before: budget, after: updated });
     return { ok: true as const, transaction, budget: updated };
   });
   return moved.ok ? { ...moved, budget: budgetBalance(moved.budget, deps.holds) } : moved;
 }
 
 /** PATCH: each movement gets its row (max change → `adjustment`, suspension → `suspend` / `unsuspend`). */
-export async function changeBudget(deps: BudgetDeps, platformId: string, endUserId: string, patch: BudgetChange): Promise<BudgetChanged> {
+export async function changeBudget(
+  deps: BudgetDeps,
+  platformId: string,
+  endUserId: string,
+  patch: BudgetChange,
+  alsoInTransaction?: InTransaction<BudgetBeforeAfter>,
+): Promise<BudgetChanged> {
   const changed = await withBudget(deps, platformId, endUserId, async (trx, budget, now) => {
     const autoReplenish = patch.auto_replenish ?? Number(budget.auto_replenish) === 1;
     const replenish = patch.replenish_amount !== undefined ? patch.replenish_amount : budget.replenish_amount_micros;
@@ -254,17 +276,27 @@ export async function changeBudget(deps: BudgetDeps, platformId: string, endUser
       });
       await enqueueBudgetEvent(trx, suspended ? 'budget.suspended' : 'budget.unsuspended', row);
     }
+    await alsoInTransaction?.(trx, { before: budget, after: updated });
     return { ok: true as const, budget: updated };
   });
   return changed.ok ? { ok: true, budget: budgetBalance(changed.budget, deps.holds) } : changed;
 }
 
 /** Deletes the end user's budget (its ledger rows stay); false when there was none. */
-export async function deleteBudget(deps: BudgetDeps, platformId: string, endUserId: string): Promise<boolean> {
-  const deleted = await deps.store.db
-    .deleteFrom('budgets')
-    .where('platform_id', '=', platformId)
-    .where('end_user_id', '=', endUserId)
-    .executeTakeFirst();
-  return Number(deleted.numDeletedRows) > 0;
+export async function deleteBudget(
+  deps: BudgetDeps,
+  platformId: string,
+  endUserId: string,
+  alsoInTransaction?: InTransaction<BudgetsTable>,
+): Promise<boolean> {
+  return deps.store.db.transaction().execute(async (trx) => {
+    const deleted = await trx
+      .deleteFrom('budgets')
+      .where('platform_id', '=', platformId)
+      .where('end_user_id', '=', endUserId)
+      .returningAll()
+      .executeTakeFirst();
+    if (deleted) await alsoInTransaction?.(trx, deleted);
+    return deleted !== undefined;
+  });
 }

@@ -9,6 +9,7 @@ import { uuidv7 } from '../crypto/ids.js';
 import type { Store } from '../store/database.js';
 import type { Database, WalletsTable, WalletTransactionsTable } from '../store/schema.js';
 import { type MemoryHolds, type WalletBalance, walletBalance } from './balances.js';
+import type { InTransaction } from './in-transaction.js';
 import { enqueueWalletEvent } from './movement-events.js';
 
 export type WalletMove = {
@@ -60,10 +61,13 @@ export async function moveWallet(
 export async function moveWalletNow(
   deps: { store: Store; clock: Clock; holds: MemoryHolds },
   move: Omit<WalletMove, 'nowIso' | 'heldMicros'>,
+  alsoInTransaction?: InTransaction<{ transaction: WalletTransactionsTable; wallet: WalletsTable }>,
 ): Promise<{ transaction: WalletTransactionsTable; wallet: WalletBalance } | null> {
   const nowIso = new Date(deps.clock.now()).toISOString();
-  const moved = await deps.store.db
-    .transaction()
-    .execute((trx) => moveWallet(trx, { ...move, nowIso, heldMicros: deps.holds.wallet(move.platformId) }));
+  const moved = await deps.store.db.transaction().execute(async (trx) => {
+    const done = await moveWallet(trx, { ...move, nowIso, heldMicros: deps.holds.wallet(move.platformId) });
+    if (done) await alsoInTransaction?.(trx, done);
+    return done;
+  });
   return moved && { transaction: moved.transaction, wallet: walletBalance(moved.wallet, deps.holds) };
 }

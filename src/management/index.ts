@@ -1,6 +1,7 @@
 /** Registers the management API: operator routes, platform-scoped routes and self-service routes. */
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from '../accounts/routes.js';
+import { registerAdminAuditRoutes, registerPlatformAuditRoutes } from '../audit/index.js';
 import type { AppContext } from '../context.js';
 import { authenticate, platformScope } from '../http/hooks.js';
 import { idempotencyCheck, idempotencyStore } from '../http/idempotency.js';
@@ -11,8 +12,8 @@ import { registerBudgetRoutes, registerMeBudgetRoutes } from './budgets/routes.j
 import { registerEndUserRoutes } from './end-users/routes.js';
 import { registerLlmConfigRoutes } from './llm-configs/routes.js';
 import { registerLogRoutes } from './logs/routes.js';
-import { registerMemberRoutes } from './members/routes.js';
 import { registerMeRoutes } from './me/routes.js';
+import { registerMemberRoutes } from './members/routes.js';
 import { registerPlatformRoutes } from './platforms/routes.js';
 import { registerMeRateLimitRoutes, registerRateLimitRoutes } from './rate-limits/routes.js';
 import { registerWalletRoutes } from './wallet/routes.js';
@@ -26,6 +27,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
       admin.addHook('preHandler', idempotencyCheck(ctx));
       admin.addHook('onSend', idempotencyStore(ctx));
       registerAdminRoutes(admin, ctx);
+      registerAdminAuditRoutes(admin, ctx);
     },
     { prefix: '/admin' },
   );
@@ -45,6 +47,7 @@ export async function registerManagementRoutes(app: FastifyInstance, ctx: AppCon
       registerLogRoutes(platform, ctx);
       registerWebhookRoutes(platform, ctx);
       registerMemberRoutes(platform, ctx);
+      registerPlatformAuditRoutes(platform, ctx);
     },
     { prefix: '/platforms/:platformId' },
   );

@@ -57,7 +57,10 @@ export async function writeLimits(
   nowIso: string,
 ): Promise<void> {
   const id = rateLimitRowId(subject.platformId, subject.endUserId);
-  await db.transaction().execute(async (trx) => {
+  // Inside the caller's transaction when given one (management writes its audit row in the same transaction).
+  const inTransaction = (write: (trx: Kysely<Database>) => Promise<void>) =>
+    db.isTransaction ? write(db) : db.transaction().execute(write);
+  await inTransaction(async (trx) => {
     let stray = trx.deleteFrom('rate_limits').where('platform_id', '=', subject.platformId).where('id', '!=', id);
     stray = subject.endUserId === null ? stray.where('end_user_id', 'is', null) : stray.where('end_user_id', '=', subject.endUserId);
     await stray.execute();

@@ -365,6 +365,30 @@ const webhooks: Migration = {
   },
 };
 
+/** The audit log (spec §3b): one append-only row per management write, listed per platform newest first. */
+const auditLog: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .createTable('audit_log')
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('platform_id', 'text')
+      .addColumn('actor_type', 'text', (c) => c.notNull())
+      .addColumn('actor_id', 'text', (c) => c.notNull())
+      .addColumn('actor_label', 'text', (c) => c.notNull())
+      .addColumn('action', 'text', (c) => c.notNull())
+      .addColumn('resource_type', 'text', (c) => c.notNull())
+      .addColumn('resource_id', 'text')
+      .addColumn('changes', 'text', (c) => c.notNull())
+      .addColumn('request_id', 'text', (c) => c.notNull())
+      .addColumn('ip', 'text')
+      .addColumn('user_agent', 'text')
+      .addColumn('created_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('audit_log_platform').on('audit_log').columns(['platform_id', 'id']).execute();
+    await db.schema.createIndex('audit_log_actor_type').on('audit_log').columns(['actor_type', 'id']).execute();
+  },
+};
+
 /** Dashboard accounts (spec §3b): members, their invites and sessions (secrets stored as SHA-256), sign-in back-off. */
 const accounts: Migration = {
   async up(db: Db) {
@@ -425,6 +449,7 @@ const migrations: Record<string, Migration> = {
   '0007_responses': responses,
   '0009_webhooks': webhooks,
   '0011_accounts': accounts,
+  '0013_audit_log': auditLog,
 };
 
 /** Steps another module runs as part of the migrations, by id; Kysely applies all ids in name order. */

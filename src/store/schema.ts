@@ -288,6 +288,26 @@ export interface WebhookDeliveriesTable {
   created_at: string;
 }
 
+/** One management write (spec §3b): append-only; secrets appear only as "changed". */
+export interface AuditLogTable {
+  id: string;
+  /** The platform acted on; null for operator actions on no platform (providers, model routes) and platform deletions. */
+  platform_id: string | null;
+  actor_type: 'member' | 'platform_key' | 'admin_key' | 'operator';
+  actor_id: string;
+  actor_label: string;
+  /** `<resource>.<verb>`, e.g. wallet.topup, api_key.revoke. */
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  /** JSON `{ field: [before, after] }`; a secret field is the string "changed". */
+  changes: string;
+  request_id: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+}
+
 /** A person who signs in to the dashboard (spec §3b); platform_id null = an operator member. */
 export interface MembersTable {
   id: string;
@@ -353,6 +373,7 @@ export interface Database {
   webhook_endpoints: WebhookEndpointsTable;
   webhook_events: WebhookEventsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  audit_log: AuditLogTable;
   members: MembersTable;
   member_invites: MemberInvitesTable;
   member_sessions: MemberSessionsTable;

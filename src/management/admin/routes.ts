@@ -2,6 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audited, auditIn, diffChanges, writeAudit } from '../../audit/index.js';
+import { microsToUsd } from '../../billing/money.js';
 import { tiersColumn } from '../../billing/price-tiers.js';
 import { tiersSchema, usdPerMtok } from '../../catalogue/route-prices.js';
 import { type AppContext, nowIso } from '../../context.js';
@@ -13,6 +15,7 @@ import { issuedKeyView } from '../api-keys/service.js';
 import { createPlatform, getPlatformOr404 } from '../platforms/service.js';
 import { mergeSettings, platformSettings, slugSchema, usdAmount } from '../schemas.js';
 import {
+  apiKeyView,
   modelRouteView,
   parseJsonObject,
   platformView,
@@ -86,11 +89,15 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         created_at: now,
         updated_at: now,
       };
-      await db
-        .insertInto('providers')
-        .values(row)
-        .execute()
-        .catch(conflictOnUnique(`A provider with slug "${b.slug}" already exists.`));
+      await audited(ctx, req, async (trx) => {
+        await trx
+          .insertInto('providers')
+          .values(row)
+          .execute()
+          .catch(conflictOnUnique(`A provider with slug "${b.slug}" already exists.`));
+        const changes = diffChanges(null, providerView(row));
+        return { result: row, audit: { action: 'provider.create', resourceType: 'provider', resourceId: row.id, changes } };
+      });
       changed();
       return reply.code(201).send({ data: providerView(row) });
     },
@@ -122,19 +129,24 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req) => {
       const b = req.body;
-      const row = await db
-        .updateTable('providers')
-        .set({
-          ...(b.name !== undefined && { name: b.name }),
-          ...(b.base_url !== undefined && { base_url: b.base_url }),
-          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-          ...(b.supports_responses !== undefined && { supports_responses: b.supports_responses ? 1 : 0 }),
-          updated_at: nowIso(ctx),
-        })
-        .where('id', '=', req.params.providerId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw errors.notFound('Provider');
+      const row = await audited(ctx, req, async (trx) => {
+        const before = await trx.selectFrom('providers').selectAll().where('id', '=', req.params.providerId).executeTakeFirst();
+        if (!before) throw errors.notFound('Provider');
+        const after = await trx
+          .updateTable('providers')
+          .set({
+            ...(b.name !== undefined && { name: b.name }),
+            ...(b.base_url !== undefined && { base_url: b.base_url }),
+            ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+            ...(b.supports_responses !== undefined && { supports_responses: b.supports_responses ? 1 : 0 }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const changes = diffChanges(providerView(before), providerView(after));
+        return { result: after, audit: { action: 'provider.update', resourceType: 'provider', resourceId: after.id, changes } };
+      });
       changed();
       return { data: providerView(row) };
     },
@@ -219,11 +231,15 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         .where('provider_model_id', '=', row.provider_model_id)
         .executeTakeFirst();
       if (dup) throw errors.conflict('This provider already has a route for this slug and upstream model.');
-      await db
-        .insertInto('model_routes')
-        .values(row)
-        .execute()
-        .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
+      await audited(ctx, req, async (trx) => {
+        await trx
+          .insertInto('model_routes')
+          .values(row)
+          .execute()
+          .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
+        const changes = diffChanges(null, modelRouteView(row));
+        return { result: row, audit: { action: 'model_route.create', resourceType: 'model_route', resourceId: row.id, changes } };
+      });
       changed();
       return reply.code(201).send({ data: modelRouteView(row) });
     },
@@ -242,36 +258,45 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req) => {
       const b = req.body;
-      const row = await db
-        .updateTable('model_routes')
-        .set({
-          ...(b.slug !== undefined && { slug: b.slug }),
-          ...(b.provider_model_id !== undefined && { provider_model_id: b.provider_model_id }),
-          ...(b.input_usd_per_mtok !== undefined && { input_micros_per_mtok: b.input_usd_per_mtok }),
-          ...(b.output_usd_per_mtok !== undefined && { output_micros_per_mtok: b.output_usd_per_mtok }),
-          ...(b.cached_input_usd_per_mtok !== undefined && { cached_input_micros_per_mtok: b.cached_input_usd_per_mtok }),
-          ...(b.cache_write_usd_per_mtok !== undefined && { cache_write_micros_per_mtok: b.cache_write_usd_per_mtok }),
-          ...(b.cache_write_1h_usd_per_mtok !== undefined && { cache_write_1h_micros_per_mtok: b.cache_write_1h_usd_per_mtok }),
-          ...(b.tiers !== undefined && { tiers: tiersColumn(b.tiers) }),
-          ...(b.max_output_tokens !== undefined && { max_output_tokens: b.max_output_tokens }),
-          ...(b.context_window !== undefined && { context_window: b.context_window }),
-          ...(b.priority !== undefined && { priority: b.priority }),
-          ...(b.is_enabled !== undefined && { is_enabled: b.is_enabled ? 1 : 0 }),
-          updated_at: nowIso(ctx),
-        })
-        .where('id', '=', req.params.modelId)
-        .returningAll()
-        .executeTakeFirst()
-        .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
-      if (!row) throw errors.notFound('Model route');
+      const row = await audited(ctx, req, async (trx) => {
+        const before = await trx.selectFrom('model_routes').selectAll().where('id', '=', req.params.modelId).executeTakeFirst();
+        if (!before) throw errors.notFound('Model route');
+        const after = await trx
+          .updateTable('model_routes')
+          .set({
+            ...(b.slug !== undefined && { slug: b.slug }),
+            ...(b.provider_model_id !== undefined && { provider_model_id: b.provider_model_id }),
+            ...(b.input_usd_per_mtok !== undefined && { input_micros_per_mtok: b.input_usd_per_mtok }),
+            ...(b.output_usd_per_mtok !== undefined && { output_micros_per_mtok: b.output_usd_per_mtok }),
+            ...(b.cached_input_usd_per_mtok !== undefined && { cached_input_micros_per_mtok: b.cached_input_usd_per_mtok }),
+            ...(b.cache_write_usd_per_mtok !== undefined && { cache_write_micros_per_mtok: b.cache_write_usd_per_mtok }),
+            ...(b.cache_write_1h_usd_per_mtok !== undefined && { cache_write_1h_micros_per_mtok: b.cache_write_1h_usd_per_mtok }),
+            ...(b.tiers !== undefined && { tiers: tiersColumn(b.tiers) }),
+            ...(b.max_output_tokens !== undefined && { max_output_tokens: b.max_output_tokens }),
+            ...(b.context_window !== undefined && { context_window: b.context_window }),
+            ...(b.priority !== undefined && { priority: b.priority }),
+            ...(b.is_enabled !== undefined && { is_enabled: b.is_enabled ? 1 : 0 }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+          .catch(conflictOnUnique('This provider already has a route for this slug and upstream model.'));
+        const changes = diffChanges(modelRouteView(before), modelRouteView(after));
+        return { result: after, audit: { action: 'model_route.update', resourceType: 'model_route', resourceId: after.id, changes } };
+      });
       changed();
       return { data: modelRouteView(row) };
     },
   );
 
   app.delete('/models/:modelId', { onRequest: adminOnly, schema: { tags, params: idParam('modelId') } }, async (req, reply) => {
-    const res = await db.deleteFrom('model_routes').where('id', '=', req.params.modelId).executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw errors.notFound('Model route');
+    await audited(ctx, req, async (trx) => {
+      const before = await trx.deleteFrom('model_routes').where('id', '=', req.params.modelId).returningAll().executeTakeFirst();
+      if (!before) throw errors.notFound('Model route');
+      const changes = diffChanges(modelRouteView(before), null);
+      return { result: before, audit: { action: 'model_route.delete', resourceType: 'model_route', resourceId: before.id, changes } };
+    });
     changed();
     return reply.code(204).send();
   });
@@ -290,7 +315,15 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const { platform, key } = await createPlatform(ctx, req.body);
+      const { platform, key } = await createPlatform(ctx, req.body, (trx, created) =>
+        writeAudit(ctx, trx, req, {
+          action: 'platform.create',
+          resourceType: 'platform',
+          resourceId: created.platform.id,
+          platformId: created.platform.id,
+          changes: diffChanges(null, { ...platformView(created.platform), api_key: apiKeyView(created.key.row) }),
+        }),
+      );
       return reply.code(201).send({ data: { ...platformView(platform), api_key: issuedKeyView(key) } });
     },
   );
@@ -324,17 +357,22 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
       const current = await getPlatformOr404(ctx, req.params.platformId);
       const b = req.body;
       const settings = b.settings ? mergeSettings(parseJsonObject(current.settings), b.settings) : undefined;
-      const row = await db
-        .updateTable('platforms')
-        .set({
-          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-          ...(b.name !== undefined && { name: b.name }),
-          ...(settings && { settings: JSON.stringify(settings) }),
-          updated_at: nowIso(ctx),
-        })
-        .where('id', '=', current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      const row = await audited(ctx, req, async (trx) => {
+        const after = await trx
+          .updateTable('platforms')
+          .set({
+            ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+            ...(b.name !== undefined && { name: b.name }),
+            ...(settings && { settings: JSON.stringify(settings) }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const changes = diffChanges(platformView(current), platformView(after));
+        const audit = { action: 'platform.update', resourceType: 'platform', resourceId: after.id, platformId: after.id, changes };
+        return { result: after, audit };
+      });
       ctx.auth.invalidateAll();
       ctx.events.emit('platform.changed', row.id);
       return { data: platformView(row) };
@@ -355,12 +393,16 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req, reply) => {
       await getPlatformOr404(ctx, req.params.platformId);
       // A negative adjustment keeps what requests in flight hold covered (billing counts its in-memory holds).
-      const moved = await ctx.billing.moveWallet({
-        platformId: req.params.platformId,
-        type: 'adjustment',
-        amountMicros: req.body.amount,
-        description: req.body.description,
-      });
+      const moved = await ctx.billing.moveWallet(
+        { platformId: req.params.platformId, type: 'adjustment', amountMicros: req.body.amount, description: req.body.description },
+        auditIn(ctx, req, ({ wallet, transaction }) => ({
+          action: 'wallet.adjust',
+          resourceType: 'wallet',
+          resourceId: wallet.id,
+          platformId: wallet.platform_id,
+          changes: { balance: [microsToUsd(wallet.balance_micros - transaction.amount_micros), microsToUsd(wallet.balance_micros)] },
+        })),
+      );
       if (!moved)
         throw errors.validation('amount', 'This adjustment would take the wallet below the amount reserved by in-flight requests.');
       return reply.code(201).send({

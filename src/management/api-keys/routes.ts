@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audited, diffChanges } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
@@ -45,12 +46,16 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req, reply) => {
-      const issued = await issueKey(db, {
-        kind: 'platform',
-        platformId: platformIdOf(req),
-        name: req.body?.name ?? null,
-        expiresAt: req.body?.expires_at ?? null,
-        nowIso: nowIso(ctx),
+      const issued = await audited(ctx, req, async (trx) => {
+        const key = await issueKey(trx, {
+          kind: 'platform',
+          platformId: platformIdOf(req),
+          name: req.body?.name ?? null,
+          expiresAt: req.body?.expires_at ?? null,
+          nowIso: nowIso(ctx),
+        });
+        const changes = diffChanges(null, apiKeyView(key.row));
+        return { result: key, audit: { action: 'api_key.create', resourceType: 'api_key', resourceId: key.row.id, changes } };
       });
       return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
     },
@@ -60,14 +65,19 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
     '/api-keys/:keyId',
     { schema: { tags, summary: 'Revoke a platform or end-user key', params: platformParams.extend({ keyId: z.string() }) } },
     async (req, reply) => {
-      const res = await db
-        .updateTable('api_keys')
-        .set({ is_active: 0 })
-        .where('id', '=', req.params.keyId)
-        .where('platform_id', '=', platformIdOf(req))
-        .where('is_active', '=', 1)
-        .executeTakeFirst();
-      if (Number(res.numUpdatedRows) === 0) throw errors.notFound('Active API key');
+      await audited(ctx, req, async (trx) => {
+        const revoked = await trx
+          .updateTable('api_keys')
+          .set({ is_active: 0 })
+          .where('id', '=', req.params.keyId)
+          .where('platform_id', '=', platformIdOf(req))
+          .where('is_active', '=', 1)
+          .returningAll()
+          .executeTakeFirst();
+        if (!revoked) throw errors.notFound('Active API key');
+        const changes = diffChanges({ ...apiKeyView(revoked), is_active: true }, apiKeyView(revoked));
+        return { result: revoked, audit: { action: 'api_key.revoke', resourceType: 'api_key', resourceId: revoked.id, changes } };
+      });
       ctx.auth.invalidateAll();
       return reply.code(204).send();
     },

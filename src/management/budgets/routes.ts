@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { auditIn, budgetState, diffChanges } from '../../audit/index.js';
 import type { BudgetBalance } from '../../billing/balances.js';
 import type { BudgetChanged, BudgetMoved } from '../../billing/budget-movements.js';
 import { microsToFixed } from '../../billing/money.js';
@@ -95,15 +96,23 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
       const b = req.body;
-      const opened = await ctx.billing.openBudget({
-        platformId,
-        endUserId: req.params.endUserId,
-        maxMicros: b.max_usd,
-        period: b.period,
-        autoReplenish: b.auto_replenish,
-        replenishAmountMicros: b.replenish_amount ?? null,
-        lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
-      });
+      const opened = await ctx.billing.openBudget(
+        {
+          platformId,
+          endUserId: req.params.endUserId,
+          maxMicros: b.max_usd,
+          period: b.period,
+          autoReplenish: b.auto_replenish,
+          replenishAmountMicros: b.replenish_amount ?? null,
+          lowBalanceThresholdMicros: b.low_balance_threshold ?? null,
+        },
+        auditIn(ctx, req, (budget) => ({
+          action: 'budget.create',
+          resourceType: 'budget',
+          resourceId: budget.id,
+          changes: diffChanges(null, budgetState(budget)),
+        })),
+      );
       if (!opened.ok) throw errors.conflict('This end user already has a budget: change it with PATCH, or DELETE it first.');
       return reply.code(201).send({ data: budgetView(opened.budget) });
     },
@@ -121,7 +130,17 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      const changed = await ctx.billing.changeBudget(platformId, req.params.endUserId, req.body);
+      const changed = await ctx.billing.changeBudget(
+        platformId,
+        req.params.endUserId,
+        req.body,
+        auditIn(ctx, req, ({ before, after }) => ({
+          action: 'budget.update',
+          resourceType: 'budget',
+          resourceId: after.id,
+          changes: diffChanges(budgetState(before), budgetState(after)),
+        })),
+      );
       if (!changed.ok) refusal(changed);
       wakeWebhookWorker(ctx);
       return { data: budgetView(changed.budget) };
@@ -134,7 +153,17 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     async (req, reply) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      if (!(await ctx.billing.deleteBudget(platformId, req.params.endUserId))) throw errors.notFound('Budget');
+      const deleted = await ctx.billing.deleteBudget(
+        platformId,
+        req.params.endUserId,
+        auditIn(ctx, req, (budget) => ({
+          action: 'budget.delete',
+          resourceType: 'budget',
+          resourceId: budget.id,
+          changes: diffChanges(budgetState(budget), null),
+        })),
+      );
+      if (!deleted) throw errors.notFound('Budget');
       return reply.code(204).send();
     },
   );
@@ -146,12 +175,17 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     app.post(`/end-users/:endUserId/budget/${path}`, { schema: { tags, summary, params, body: moveBody } }, async (req, reply) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      const moved = await ctx.billing.moveBudget(platformId, req.params.endUserId, {
-        type,
-        amountMicros: req.body.amount,
-        reason: req.body.reason ?? null,
-        metadata: req.body.metadata,
-      });
+      const moved = await ctx.billing.moveBudget(
+        platformId,
+        req.params.endUserId,
+        { type, amountMicros: req.body.amount, reason: req.body.reason ?? null, metadata: req.body.metadata },
+        auditIn(ctx, req, ({ before, after }) => ({
+          action: `budget.${path}`,
+          resourceType: 'budget',
+          resourceId: after.id,
+          changes: diffChanges(budgetState(before), budgetState(after)),
+        })),
+      );
       if (!moved.ok) refusal(moved);
       wakeWebhookWorker(ctx);
       return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });

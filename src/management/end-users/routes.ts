@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audited, diffChanges, writeAudit } from '../../audit/index.js';
 import { openBudget } from '../../billing/budgets.js';
 import { parseUsd } from '../../billing/money.js';
 import { type AppContext, nowIso } from '../../context.js';
@@ -93,6 +94,12 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
             .executeTakeFirst();
           if (existing) {
             const key = await issueKey(trx, { kind: 'end_user', platformId, endUserId: existing.id, nowIso: now });
+            await writeAudit(ctx, trx, req, {
+              action: 'api_key.create',
+              resourceType: 'api_key',
+              resourceId: key.row.id,
+              changes: diffChanges(null, apiKeyView(key.row)),
+            });
             return { user: existing, key, created: false };
           }
           const user: EndUsersTable = {
@@ -110,6 +117,12 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
           if (parsedDefault?.ok) {
             await openBudget(trx, { platformId, endUserId: user.id, maxMicros: parsedDefault.micros, period: 'monthly', nowIso: now });
           }
+          await writeAudit(ctx, trx, req, {
+            action: 'end_user.create',
+            resourceType: 'end_user',
+            resourceId: user.id,
+            changes: diffChanges(null, { ...endUserView(user), key_prefix: key.row.key_prefix, default_budget_usd: defaultBudget ?? null }),
+          });
           return { user, key, created: true };
         });
       // Two concurrent creates of one external_id: the loser of the insert race re-reads the winner's user.
@@ -143,19 +156,28 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req) => {
       const b = req.body;
-      const row = await db
-        .updateTable('end_users')
-        .set({
-          ...(b.display_name !== undefined && { display_name: b.display_name }),
-          ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
-          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-          updated_at: nowIso(ctx),
-        })
-        .where('platform_id', '=', platformIdOf(req))
-        .where('id', '=', req.params.endUserId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!row) throw errors.notFound('End user');
+      const row = await audited(ctx, req, async (trx) => {
+        const before = await trx
+          .selectFrom('end_users')
+          .selectAll()
+          .where('platform_id', '=', platformIdOf(req))
+          .where('id', '=', req.params.endUserId)
+          .executeTakeFirst();
+        if (!before) throw errors.notFound('End user');
+        const after = await trx
+          .updateTable('end_users')
+          .set({
+            ...(b.display_name !== undefined && { display_name: b.display_name }),
+            ...(b.metadata !== undefined && { metadata: JSON.stringify(b.metadata) }),
+            ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const changes = diffChanges(endUserView(before), endUserView(after));
+        return { result: after, audit: { action: 'end_user.update', resourceType: 'end_user', resourceId: after.id, changes } };
+      });
       if (b.is_active !== undefined) ctx.auth.invalidateAll();
       return { data: endUserView(row) };
     },
@@ -166,8 +188,8 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     { schema: { tags, summary: 'Delete an end user (keys revoked; logs and ledger kept)', params: userParams } },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      await db.transaction().execute(async (trx) => {
+      const user = await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      await audited(ctx, req, async (trx) => {
         await trx
           .updateTable('api_keys')
           .set({ is_active: 0 })
@@ -176,6 +198,8 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
           .execute();
         await trx.deleteFrom('rate_limits').where('platform_id', '=', platformId).where('end_user_id', '=', req.params.endUserId).execute();
         await trx.deleteFrom('end_users').where('platform_id', '=', platformId).where('id', '=', req.params.endUserId).execute();
+        const changes = diffChanges(endUserView(user), null);
+        return { result: null, audit: { action: 'end_user.delete', resourceType: 'end_user', resourceId: user.id, changes } };
       });
       ctx.auth.invalidateAll();
       return reply.code(204).send();
@@ -207,13 +231,17 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
-      const issued = await issueKey(db, {
-        kind: 'end_user',
-        platformId: user.platform_id,
-        endUserId: user.id,
-        name: req.body?.name ?? null,
-        expiresAt: req.body?.expires_at ?? null,
-        nowIso: nowIso(ctx),
+      const issued = await audited(ctx, req, async (trx) => {
+        const key = await issueKey(trx, {
+          kind: 'end_user',
+          platformId: user.platform_id,
+          endUserId: user.id,
+          name: req.body?.name ?? null,
+          expiresAt: req.body?.expires_at ?? null,
+          nowIso: nowIso(ctx),
+        });
+        const changes = diffChanges(null, apiKeyView(key.row));
+        return { result: key, audit: { action: 'api_key.create', resourceType: 'api_key', resourceId: key.row.id, changes } };
       });
       return reply.code(201).send({ data: { ...apiKeyView(issued.row), raw_key: issued.rawKey } });
     },

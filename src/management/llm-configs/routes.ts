@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { audited, diffChanges, writeAudit } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { llmConfigAad } from '../../crypto/secret-box.js';
@@ -109,6 +110,12 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
         };
         if (isDefault) await unsetOtherDefaults(trx, platformId, b.provider_id, id);
         await trx.insertInto('llm_configs').values(values).execute();
+        await writeAudit(ctx, trx, req, {
+          action: 'llm_config.create',
+          resourceType: 'llm_config',
+          resourceId: id,
+          changes: diffChanges(null, llmConfigView(values), ['api_key']),
+        });
         return values;
       });
 
@@ -140,6 +147,13 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
       const b = req.body;
       const row = await db.transaction().execute(async (trx) => {
         await lockPlatform(ctx, trx, platformId);
+        const before = await trx
+          .selectFrom('llm_configs')
+          .selectAll()
+          .where('platform_id', '=', platformId)
+          .where('id', '=', req.params.configId)
+          .executeTakeFirst();
+        if (!before) throw errors.notFound('LLM config');
         if (b.is_default === true) {
           // Unset the provider's previous default first: the database allows one default at a time.
           const current = await trx
@@ -168,6 +182,12 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
           .returningAll()
           .executeTakeFirst();
         if (!updated) throw errors.notFound('LLM config');
+        await writeAudit(ctx, trx, req, {
+          action: 'llm_config.update',
+          resourceType: 'llm_config',
+          resourceId: updated.id,
+          changes: diffChanges(llmConfigView(before), llmConfigView(updated), b.api_key !== undefined ? ['api_key'] : []),
+        });
         return updated;
       });
       changed(platformId);
@@ -176,12 +196,17 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
   );
 
   app.delete('/llm-configs/:configId', { schema: { tags, summary: 'Delete a provider key', params: configParams } }, async (req, reply) => {
-    const res = await db
-      .deleteFrom('llm_configs')
-      .where('platform_id', '=', platformIdOf(req))
-      .where('id', '=', req.params.configId)
-      .executeTakeFirst();
-    if (Number(res.numDeletedRows) === 0) throw errors.notFound('LLM config');
+    await audited(ctx, req, async (trx) => {
+      const deleted = await trx
+        .deleteFrom('llm_configs')
+        .where('platform_id', '=', platformIdOf(req))
+        .where('id', '=', req.params.configId)
+        .returningAll()
+        .executeTakeFirst();
+      if (!deleted) throw errors.notFound('LLM config');
+      const changes = diffChanges(llmConfigView(deleted), null);
+      return { result: deleted, audit: { action: 'llm_config.delete', resourceType: 'llm_config', resourceId: deleted.id, changes } };
+    });
     changed(platformIdOf(req));
     return reply.code(204).send();
   });

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audited, diffChanges, writeAudit } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
@@ -41,26 +42,39 @@ export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) 
         if (taken) throw errors.conflict(`A platform with slug "${b.slug}" already exists.`);
       }
       const settings = b.settings ? mergeSettings(parseJsonObject(current.settings), b.settings) : undefined;
-      const row = await ctx.store.db
-        .updateTable('platforms')
-        .set({
-          ...(b.name !== undefined && { name: b.name }),
-          ...(b.slug !== undefined && { slug: b.slug }),
-          ...(settings && { settings: JSON.stringify(settings) }),
-          updated_at: nowIso(ctx),
-        })
-        .where('id', '=', current.id)
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .catch(conflictOnUnique(`A platform with slug "${b.slug}" already exists.`));
+      const row = await audited(ctx, req, async (trx) => {
+        const after = await trx
+          .updateTable('platforms')
+          .set({
+            ...(b.name !== undefined && { name: b.name }),
+            ...(b.slug !== undefined && { slug: b.slug }),
+            ...(settings && { settings: JSON.stringify(settings) }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', current.id)
+          .returningAll()
+          .executeTakeFirstOrThrow()
+          .catch(conflictOnUnique(`A platform with slug "${b.slug}" already exists.`));
+        const changes = diffChanges(platformView(current), platformView(after));
+        return { result: after, audit: { action: 'platform.update', resourceType: 'platform', resourceId: after.id, changes } };
+      });
       ctx.events.emit('platform.changed', row.id);
       return { data: platformView(row) };
     },
   );
 
   app.delete('', { schema: { tags, summary: 'Delete the platform and all of its data' } }, async (req, reply) => {
-    await getPlatformOr404(ctx, platformIdOf(req));
-    await deletePlatform(ctx, platformIdOf(req));
+    const current = await getPlatformOr404(ctx, platformIdOf(req));
+    // The platform's own rows are purged with it: the deletion is recorded with no platform (the operator's log).
+    await deletePlatform(ctx, current.id, (trx) =>
+      writeAudit(ctx, trx, req, {
+        action: 'platform.delete',
+        resourceType: 'platform',
+        resourceId: current.id,
+        platformId: null,
+        changes: diffChanges(platformView(current), null),
+      }),
+    );
     return reply.code(204).send();
   });
 }

@@ -1,9 +1,10 @@
 /** Platforms: creation with their wallet and first key in one transaction; deletion of all their data. */
 import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
-import type { PlatformsTable } from '../../store/schema.js';
+import type { Database, PlatformsTable } from '../../store/schema.js';
 import { type IssuedKey, issueKey } from '../api-keys/service.js';
 import { mergeSettings } from '../schemas.js';
 
@@ -20,6 +21,8 @@ function slugFrom(name: string): string {
 export async function createPlatform(
   ctx: AppContext,
   input: { name: string; slug?: string; settings?: Record<string, unknown> },
+  /** Runs in the creating transaction (the audit row). */
+  onCreated?: (trx: Kysely<Database>, created: { platform: PlatformsTable; key: IssuedKey }) => Promise<unknown>,
 ): Promise<{ platform: PlatformsTable; key: IssuedKey }> {
   const now = nowIso(ctx);
   let slug = input.slug ?? slugFrom(input.name);
@@ -54,6 +57,7 @@ export async function createPlatform(
         })
         .execute();
       const key = await issueKey(trx, { kind: 'platform', platformId: platform.id, name: 'Default key', nowIso: now });
+      await onCreated?.(trx, { platform, key });
       return { platform, key };
     });
   // Two concurrent creates may pick the same slug: the loser is a 409, never a 500.
@@ -61,7 +65,12 @@ export async function createPlatform(
 }
 
 /** Deletes every row of a platform in one transaction; its keys stop working at once. */
-export async function deletePlatform(ctx: AppContext, platformId: string): Promise<void> {
+export async function deletePlatform(
+  ctx: AppContext,
+  platformId: string,
+  /** Runs in the deleting transaction (the audit row). */
+  onDeleted?: (trx: Kysely<Database>) => Promise<unknown>,
+): Promise<void> {
   await ctx.store.db.transaction().execute(async (trx) => {
     for (const table of [
       'api_keys',
@@ -77,6 +86,7 @@ export async function deletePlatform(ctx: AppContext, platformId: string): Promi
       'webhook_deliveries',
       'webhook_events',
       'webhook_endpoints',
+      'audit_log',
       'member_sessions',
       'member_invites',
       'members',
@@ -85,6 +95,7 @@ export async function deletePlatform(ctx: AppContext, platformId: string): Promi
     }
     await trx.deleteFrom('idempotency_keys').where('scope', '=', `platform:${platformId}`).execute();
     await trx.deleteFrom('platforms').where('id', '=', platformId).execute();
+    await onDeleted?.(trx);
   });
   ctx.auth.invalidateAll();
   ctx.events.emit('platform.changed', platformId);

@@ -5,7 +5,9 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { audited, diffChanges } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
@@ -18,9 +20,26 @@ import {
   writeLimits,
 } from '../../ratelimit/limits.js';
 import type { Limits } from '../../ratelimit/types.js';
+import type { Database } from '../../store/schema.js';
 import { getEndUserOr404 } from '../end-users/routes.js';
 
 const tags = ['Rate limits'];
+
+/** The limits a row sets (all null when there is no row): what an audit row diffs. */
+const limitsOf = (row: Limits | null | undefined): Limits => ({
+  rpm_limit: row?.rpm_limit ?? null,
+  tpm_limit: row?.tpm_limit ?? null,
+  rpd_limit: row?.rpd_limit ?? null,
+});
+
+/** An end user's own override row, if any. */
+const readOverride = (db: Kysely<Database>, platformId: string, endUserId: string) =>
+  db
+    .selectFrom('rate_limits')
+    .select(['rpm_limit', 'tpm_limit', 'rpd_limit'])
+    .where('platform_id', '=', platformId)
+    .where('end_user_id', '=', endUserId)
+    .executeTakeFirst();
 const userParams = z.object({ platformId: z.string(), endUserId: z.string() });
 
 /** The store's INTEGER columns hold up to 2^31 − 1 (PostgreSQL `integer`). */
@@ -72,7 +91,12 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
     },
     async (req) => {
       const platformId = platformIdOf(req);
-      await writeLimits(db, { platformId, endUserId: null }, req.body, nowIso(ctx));
+      await audited(ctx, req, async (trx) => {
+        const before = await readPlatformDefault(trx, platformId);
+        await writeLimits(trx, { platformId, endUserId: null }, req.body, nowIso(ctx));
+        const changes = diffChanges(limitsOf(before), limitsOf(req.body));
+        return { result: null, audit: { action: 'rate_limit.update', resourceType: 'rate_limit', resourceId: null, changes } };
+      });
       announce({ platformId });
       return { data: await defaultsView(platformId) };
     },
@@ -101,7 +125,12 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
     },
     async (req) => {
       const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
-      await writeLimits(db, { platformId: user.platform_id, endUserId: user.id }, req.body, nowIso(ctx));
+      await audited(ctx, req, async (trx) => {
+        const before = await readOverride(trx, user.platform_id, user.id);
+        await writeLimits(trx, { platformId: user.platform_id, endUserId: user.id }, req.body, nowIso(ctx));
+        const changes = diffChanges(limitsOf(before), limitsOf(req.body));
+        return { result: null, audit: { action: 'rate_limit.update', resourceType: 'rate_limit', resourceId: user.id, changes } };
+      });
       announce({ platformId: user.platform_id, endUserId: user.id });
       return { data: await effectiveView(user.platform_id, user.id) };
     },
@@ -114,7 +143,12 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
     },
     async (req, reply) => {
       const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
-      await deleteOverride(db, user.platform_id, user.id);
+      await audited(ctx, req, async (trx) => {
+        const before = await readOverride(trx, user.platform_id, user.id);
+        await deleteOverride(trx, user.platform_id, user.id);
+        const changes = diffChanges(limitsOf(before), limitsOf(null));
+        return { result: null, audit: { action: 'rate_limit.delete', resourceType: 'rate_limit', resourceId: user.id, changes } };
+      });
       announce({ platformId: user.platform_id, endUserId: user.id });
       return reply.code(204).send();
     },

@@ -2,7 +2,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { audited, auditIn, diffChanges, walletState } from '../../audit/index.js';
 import type { WalletBalance } from '../../billing/balances.js';
+import { microsToUsd } from '../../billing/money.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
@@ -47,12 +49,18 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req) => {
       const platformId = platformIdOf(req);
-      const row = await db
-        .updateTable('wallets')
-        .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
-        .where('platform_id', '=', platformId)
-        .executeTakeFirst();
-      if (Number(row.numUpdatedRows) === 0) throw errors.notFound('Wallet');
+      await audited(ctx, req, async (trx) => {
+        const before = await trx.selectFrom('wallets').selectAll().where('platform_id', '=', platformId).executeTakeFirst();
+        if (!before) throw errors.notFound('Wallet');
+        const after = await trx
+          .updateTable('wallets')
+          .set({ low_balance_threshold_micros: req.body.low_balance_threshold, updated_at: nowIso(ctx) })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const changes = diffChanges(walletState(before), walletState(after));
+        return { result: after, audit: { action: 'wallet.update', resourceType: 'wallet', resourceId: after.id, changes } };
+      });
       return { data: walletView(await walletOr404(platformId)) };
     },
   );
@@ -68,12 +76,20 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      const moved = await ctx.billing.moveWallet({
-        platformId,
-        type: 'top_up',
-        amountMicros: req.body.amount,
-        description: req.body.description ?? null,
-      });
+      const moved = await ctx.billing.moveWallet(
+        {
+          platformId,
+          type: 'top_up',
+          amountMicros: req.body.amount,
+          description: req.body.description ?? null,
+        },
+        auditIn(ctx, req, ({ wallet, transaction }) => ({
+          action: 'wallet.topup',
+          resourceType: 'wallet',
+          resourceId: wallet.id,
+          changes: { balance: [microsToUsd(wallet.balance_micros - transaction.amount_micros), microsToUsd(wallet.balance_micros)] },
+        })),
+      );
       if (!moved) throw errors.notFound('Wallet');
       wakeWebhookWorker(ctx);
       return reply.code(201).send({ data: { transaction: walletTransactionView(moved.transaction), wallet: walletView(moved.wallet) } });

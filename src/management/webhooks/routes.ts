@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { audited, diffChanges } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { errors } from '../../http/errors.js';
@@ -101,7 +102,11 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
         created_at: now,
         updated_at: now,
       };
-      await db.insertInto('webhook_endpoints').values(row).execute();
+      await audited(ctx, req, async (trx) => {
+        await trx.insertInto('webhook_endpoints').values(row).execute();
+        const changes = diffChanges(null, webhookEndpointView(row), ['secret']);
+        return { result: row, audit: { action: 'webhook.create', resourceType: 'webhook', resourceId: id, changes } };
+      });
       return reply.code(201).send({ data: { ...webhookEndpointView(row), secret } });
     },
   );
@@ -118,20 +123,23 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req) => {
       const b = req.body;
-      const updated = await db
-        .updateTable('webhook_endpoints')
-        .set({
-          ...(b.url !== undefined && { url: b.url }),
-          ...(b.events !== undefined && { events: JSON.stringify(b.events) }),
-          ...(b.description !== undefined && { description: b.description }),
-          ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
-          updated_at: nowIso(ctx),
-        })
-        .where('platform_id', '=', platformIdOf(req))
-        .where('id', '=', req.params.webhookId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!updated) throw errors.notFound('Webhook endpoint');
+      const updated = await audited(ctx, req, async (trx) => {
+        const before = await findEndpoint(trx, platformIdOf(req), req.params.webhookId);
+        const after = await trx
+          .updateTable('webhook_endpoints')
+          .set({
+            ...(b.url !== undefined && { url: b.url }),
+            ...(b.events !== undefined && { events: JSON.stringify(b.events) }),
+            ...(b.description !== undefined && { description: b.description }),
+            ...(b.is_active !== undefined && { is_active: b.is_active ? 1 : 0 }),
+            updated_at: nowIso(ctx),
+          })
+          .where('id', '=', before.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const changes = diffChanges(webhookEndpointView(before), webhookEndpointView(after));
+        return { result: after, audit: { action: 'webhook.update', resourceType: 'webhook', resourceId: after.id, changes } };
+      });
       if (b.is_active) wakeWebhookWorker(ctx);
       return { data: webhookEndpointView(updated) };
     },
@@ -142,19 +150,22 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
     { schema: { tags, summary: 'Delete an endpoint and its deliveries', params: endpointParams } },
     async (req, reply) => {
       const platformId = platformIdOf(req);
-      const deleted = await db.transaction().execute(async (trx) => {
+      await audited(ctx, req, async (trx) => {
         await trx
           .deleteFrom('webhook_deliveries')
           .where('platform_id', '=', platformId)
           .where('endpoint_id', '=', req.params.webhookId)
           .execute();
-        return trx
+        const deleted = await trx
           .deleteFrom('webhook_endpoints')
           .where('platform_id', '=', platformId)
           .where('id', '=', req.params.webhookId)
+          .returningAll()
           .executeTakeFirst();
+        if (!deleted) throw errors.notFound('Webhook endpoint');
+        const changes = diffChanges(webhookEndpointView(deleted), null);
+        return { result: deleted, audit: { action: 'webhook.delete', resourceType: 'webhook', resourceId: deleted.id, changes } };
       });
-      if (Number(deleted.numDeletedRows) === 0) throw errors.notFound('Webhook endpoint');
       return reply.code(204).send();
     },
   );
@@ -177,9 +188,9 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
       const id = req.params.webhookId;
       const grace = req.body?.grace_period_seconds ?? DEFAULT_GRACE_SECONDS;
       const secret = newWebhookSecret();
-      const row = await db.transaction().execute(async (trx) => {
+      const row = await audited(ctx, req, async (trx) => {
         const current = await findEndpoint(trx, platformId, id);
-        return trx
+        const rotated = await trx
           .updateTable('webhook_endpoints')
           .set({
             encrypted_secret: sealSecret(ctx.secretBox, secret, platformId, id),
@@ -190,6 +201,8 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
           .where('id', '=', id)
           .returningAll()
           .executeTakeFirstOrThrow();
+        const changes = diffChanges(null, null, ['secret']);
+        return { result: rotated, audit: { action: 'webhook.rotate_secret', resourceType: 'webhook', resourceId: id, changes } };
       });
       return { data: { ...webhookEndpointView(row), secret } };
     },

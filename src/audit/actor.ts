@@ -1,0 +1,29 @@
+/** Who made a management write, as the audit row names them (spec §3b `actor`). */
+import type { Kysely } from 'kysely';
+import type { Principal } from '../http/auth.js';
+import type { AuditLogTable, Database } from '../store/schema.js';
+
+export type Actor = { type: AuditLogTable['actor_type']; id: string; label: string };
+
+/** The admin key has no row of its own: one fixed id and label. */
+const ADMIN_KEY: Actor = { type: 'admin_key', id: 'admin', label: 'admin key' };
+
+/** The actor of a principal; a platform key is labelled by its prefix (read in the write's transaction). */
+export async function actorOf(trx: Kysely<Database>, principal: Principal | null): Promise<Actor> {
+  if (!principal) throw new Error('audit: a management write without a principal');
+  switch (principal.kind) {
+    case 'admin':
+      return ADMIN_KEY;
+    case 'end_user':
+      throw new Error('audit: end-user keys make no management writes');
+    case 'platform': {
+      const key = await trx.selectFrom('api_keys').select('key_prefix').where('id', '=', principal.keyId).executeTakeFirst();
+      return { type: 'platform_key', id: principal.keyId, label: key?.key_prefix ?? principal.keyId };
+    }
+    default: {
+      // A dashboard member (spec §3b): an operator member has no platform.
+      const member = principal as unknown as { memberId: string; email: string; platformId: string | null };
+      return { type: member.platformId === null ? 'operator' : 'member', id: member.memberId, label: member.email };
+    }
+  }
+}
