@@ -1,6 +1,7 @@
 /** The `assistiv` command line: serve, migrate, platform create, admin-key. */
 import { readFileSync } from 'node:fs';
 import { Command, Option } from 'commander';
+import { addOperatorFromCli } from './accounts/cli.js';
 import type { ServerRole } from './app.js';
 import { verifyLedgerFromCli } from './cli/ledger.js';
 import { createPlatformFromCli } from './cli/platform.js';
@@ -108,6 +109,18 @@ platform
   .option('--slug <slug>', 'URL-safe identifier (default: from the name)')
   .action(async (opts: { name: string; slug?: string }) => {
     await createPlatformFromCli(configOrExit(), opts);
+  });
+
+program
+  .command('operator')
+  .description('dashboard operator accounts')
+  .command('add')
+  .description('add an operator member (signs in to the dashboard with a password) and print its one-time set-password link')
+  .requiredOption('--email <email>', "the operator's email address")
+  .option('--role <role>', 'viewer, billing, developer, admin or owner', 'owner')
+  .option('--url <url>', "the gateway's public URL for the link (default: http://HOST:PORT)")
+  .action(async (opts: { email: string; role: string; url?: string }) => {
+    await addOperatorFromCli(configOrExit(), opts);
   });
 
 program
