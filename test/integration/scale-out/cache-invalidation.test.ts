@@ -107,7 +107,10 @@ describe.skipIf(!postgresUrl || !redisUrl)('cache invalidation across instances 
 
   it('a model route disabled by the operator on A is gone on B at once', async () => {
     const admin = client(f.gw.url, f.gw.adminKey);
+    // Adding the route is itself a change B learns from Redis (a moment after A answered): wait for it.
+    const added = propagation(f.gw, b, 'catalogue.changed', 'model route added');
     const routeId = await f.addRoute('scale-out-route', 'openai', 'gpt-4o-mini');
+    expect(await added).toBeLessThan(BOUND_MS);
     expect((await chat(b.url, f.endUserKey, 'scale-out-route')).status).toBe(200);
     const applied = propagation(f.gw, b, 'catalogue.changed', 'model route disabled');
     expect((await admin.patch(`/v1/admin/models/${routeId}`, { is_enabled: false })).status).toBe(200);
