@@ -9,6 +9,7 @@ import type { Session } from './session/session';
 import { SessionContext, type SessionValue } from './session/session-context';
 import { clearSession, loadSession, saveSession } from './session/session-storage';
 import { SignInPage } from './sign-in';
+import { AcceptInvitePage } from './sign-in/accept-invite-page';
 
 function homePath(session: Session): string {
   return session.kind === 'admin' ? '/admin/platforms' : '/overview';
@@ -29,10 +30,22 @@ export function App() {
     };
     return {
       session,
-      client: new ApiClient(session.key, () =>
-        end('The gateway no longer accepts this key (revoked or expired). Sign in with an active key.'),
+      client: new ApiClient(
+        session.key,
+        () =>
+          end(
+            session.member
+              ? 'Your session has ended (expired, or your membership changed). Sign in again.'
+              : 'The gateway no longer accepts this key (revoked or expired). Sign in with an active key.',
+          ),
+        session.member?.csrf,
       ),
-      signOut: () => end(null),
+      signOut: () => {
+        // A member session ends on the server too (the cookie is HttpOnly: only the gateway can clear it).
+        if (session.member)
+          void new ApiClient('', undefined, session.member.csrf).delete('/v1/auth/sessions/current').catch(() => undefined);
+        end(null);
+      },
     };
   }, [session]);
 
@@ -40,10 +53,13 @@ export function App() {
   const misplaced =
     session !== null &&
     route.name !== 'not-found' &&
+    route.name !== 'invite' &&
     (route.name === 'sign-in' || (session.kind === 'admin') !== route.name.startsWith('admin-'));
   useEffect(() => {
     if (session && misplaced) navigate(homePath(session));
   }, [session, misplaced]);
+
+  if (route.name === 'invite') return <AcceptInvitePage token={route.token} />;
 
   if (!session || !value) {
     return (

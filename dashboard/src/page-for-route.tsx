@@ -4,6 +4,7 @@ import { AdminPlatformsPage } from './admin-platforms';
 import { AdminProvidersPage } from './admin-providers';
 import { EndUserDetailPage, EndUsersPage } from './end-users';
 import { LogsPage } from './logs';
+import { MembersPage } from './members';
 import { OverviewPage } from './overview';
 import { ProvidersPage } from './providers';
 import type { Route } from './router/route';
@@ -29,6 +30,10 @@ export function PageForRoute({ route }: { route: Route }) {
       return <WalletPage />;
     case 'logs':
       return <LogsPage />;
+    case 'members':
+      return <MembersPage />;
+    case 'invite':
+      return null;
     case 'admin-platforms':
       return <AdminPlatformsPage />;
     case 'admin-providers':

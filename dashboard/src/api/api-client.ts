@@ -24,11 +24,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export class ApiClient {
   readonly #key: string;
   readonly #onUnauthorized: (() => void) | undefined;
+  readonly #csrf: string | undefined;
 
-  /** `onUnauthorized` runs when the API answers 401: the key was revoked or has expired. */
-  constructor(key: string, onUnauthorized?: () => void) {
+  /**
+   * `onUnauthorized` runs when the API answers 401: the key was revoked or has expired. An empty key means a
+   * member session: the HttpOnly cookie authenticates, and writes carry `csrf` as `x-csrf-token`.
+   */
+  constructor(key: string, onUnauthorized?: () => void, csrf?: string) {
     this.#key = key;
     this.#onUnauthorized = onUnauthorized;
+    this.#csrf = csrf;
   }
 
   /** GET one resource (or a non-paginated `{ data: [...] }` list). */
@@ -74,7 +79,9 @@ export class ApiClient {
   }
 
   async #send(method: Method, path: string, query: Query | undefined, body: unknown): Promise<unknown> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${this.#key}`, Accept: 'application/json' };
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    if (this.#key) headers.Authorization = `Bearer ${this.#key}`;
+    if (this.#csrf && method !== 'GET') headers['x-csrf-token'] = this.#csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response: Response;
     try {

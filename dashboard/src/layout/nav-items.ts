@@ -13,6 +13,7 @@ export const platformNav: readonly NavItem[] = [
   { id: 'end-users', label: 'End users', path: '/end-users' },
   { id: 'logs', label: 'Logs', path: '/logs' },
   { id: 'providers', label: 'Providers', path: '/providers' },
+  { id: 'members', label: 'Members', path: '/members' },
   { id: 'settings', label: 'Settings', path: '/settings' },
 ];
 

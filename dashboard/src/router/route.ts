@@ -10,6 +10,8 @@ export type Route =
   | { name: 'end-user'; id: string }
   | { name: 'wallet' }
   | { name: 'logs' }
+  | { name: 'members' }
+  | { name: 'invite'; token: string }
   | { name: 'admin-platforms' }
   | { name: 'admin-providers' }
   | { name: 'admin-models' }
@@ -25,6 +27,7 @@ const simple: Record<string, Route> = {
   '/end-users': { name: 'end-users' },
   '/wallet': { name: 'wallet' },
   '/logs': { name: 'logs' },
+  '/members': { name: 'members' },
   '/admin/platforms': { name: 'admin-platforms' },
   '/admin/providers': { name: 'admin-providers' },
   '/admin/models': { name: 'admin-models' },
@@ -37,5 +40,7 @@ export function parseRoute(hash: string): Route {
   if (known) return known;
   const endUser = /^\/end-users\/([^/]+)$/.exec(path);
   if (endUser?.[1]) return { name: 'end-user', id: decodeURIComponent(endUser[1]) };
+  const invite = /^\/invite\/([^/]+)$/.exec(path);
+  if (invite?.[1]) return { name: 'invite', token: invite[1] };
   return { name: 'not-found', path };
 }

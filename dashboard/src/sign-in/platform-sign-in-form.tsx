@@ -1,4 +1,4 @@
-// Platform sign-in: the key goes in the Authorization header, the ID in every path.
+// Platform sign-in with a key alone (its platform is found with GET /v1/auth/key-info) or a key and Platform ID.
 import { ApiClient, type Platform } from '../api';
 import type { Session } from '../session/session';
 import { ActionFeedback } from '../ui/action-feedback';
@@ -19,7 +19,11 @@ export function PlatformSignInForm({ onSignedIn }: PlatformSignInFormProps) {
   const signIn = async (): Promise<null> => {
     const key = draft.values.key.trim();
     if (key.startsWith('sk-admin_')) throw new Error('That is an operator admin key: use the Operator tab.');
-    const platform = await new ApiClient(key).get<Platform>(`/v1/platforms/${encodeURIComponent(draft.values.platformId.trim())}`);
+    const givenId = draft.values.platformId.trim();
+    const platform = givenId
+      ? await new ApiClient(key).get<Platform>(`/v1/platforms/${encodeURIComponent(givenId)}`)
+      : (await new ApiClient(key).get<{ platform: Platform | null }>('/v1/auth/key-info')).platform;
+    if (!platform) throw new Error('That is an operator admin key: use the Operator tab.');
     onSignedIn({ kind: 'platform', key, platformId: platform.id, platformName: platform.name });
     return null;
   };
@@ -33,17 +37,15 @@ export function PlatformSignInForm({ onSignedIn }: PlatformSignInFormProps) {
       actions={<SubmitButton pending={action.pending} label="Sign in" pendingLabel="Signing in…" block testId="signin-submit" />}
     >
       <p className="muted">
-        Your operator gave you two things when your platform was provisioned: a <strong>platform API key</strong> (<code>sk-plat_…</code>)
-        and a <strong>Platform ID</strong> (a UUID, the one in every <code>/v1/platforms/&#123;id&#125;/…</code> URL). Once signed in, the
-        ID is also shown under Settings → Platform info.
+        Paste a <strong>platform API key</strong> (<code>sk-plat_…</code>): the gateway knows its platform. Anyone holding it has every
+        right on the platform, so prefer signing in with your email.
       </p>
       <TextField label="Platform API key" {...draft.bind('key')} secret placeholder="sk-plat_…" required testId="signin-platform-key" />
       <TextField
         label="Platform ID"
         {...draft.bind('platformId')}
         mono
-        placeholder="f47ac10b-58cc-4372-…"
-        required
+        placeholder="optional: found from the key"
         testId="signin-platform-id"
       />
       <ActionFeedback action={action} testId="signin" />

@@ -1,8 +1,9 @@
-// Sign-in with a platform key + Platform ID (validated by GET /v1/platforms/{id}) or the operator's admin key.
+// Sign-in: email and password first; a platform key or the operator's admin key as the alternatives.
 import { useState } from 'react';
 import type { Session } from '../session/session';
 import { Notice } from '../ui/notice';
 import { AdminSignInForm } from './admin-sign-in-form';
+import { EmailSignInForm } from './email-sign-in-form';
 import { PlatformSignInForm } from './platform-sign-in-form';
 
 interface SignInPageProps {
@@ -11,15 +12,16 @@ interface SignInPageProps {
   endedReason: string | null;
 }
 
-type Mode = 'platform' | 'admin';
+type Mode = 'email' | 'platform' | 'admin';
 
 const modes: ReadonlyArray<{ value: Mode; label: string }> = [
-  { value: 'platform', label: 'Platform' },
-  { value: 'admin', label: 'Operator' },
+  { value: 'email', label: 'Email' },
+  { value: 'platform', label: 'Platform key' },
+  { value: 'admin', label: 'Operator key' },
 ];
 
 export function SignInPage({ onSignedIn, endedReason }: SignInPageProps) {
-  const [mode, setMode] = useState<Mode>('platform');
+  const [mode, setMode] = useState<Mode>('email');
   return (
     <div className="sign-in">
       <div className="sign-in-panel">
@@ -49,9 +51,13 @@ export function SignInPage({ onSignedIn, endedReason }: SignInPageProps) {
             </button>
           ))}
         </div>
-        {mode === 'platform' ? <PlatformSignInForm onSignedIn={onSignedIn} /> : <AdminSignInForm onSignedIn={onSignedIn} />}
+        {mode === 'email' ? <EmailSignInForm onSignedIn={onSignedIn} /> : null}
+        {mode === 'platform' ? <PlatformSignInForm onSignedIn={onSignedIn} /> : null}
+        {mode === 'admin' ? <AdminSignInForm onSignedIn={onSignedIn} /> : null}
         <p className="sign-in-foot muted">
-          Keys are kept in this browser tab only (session storage) and forgotten when you sign out or close it.
+          {mode === 'email'
+            ? 'Signed in with a session cookie for 12 hours of use. Got an invite link? Open it to set your password.'
+            : 'Keys are kept in this browser tab only (session storage) and forgotten when you sign out or close it.'}
         </p>
       </div>
     </div>

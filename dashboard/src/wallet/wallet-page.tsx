@@ -1,7 +1,8 @@
 // Wallet: balance, top-up (the page's primary action), and the signed transaction ledger.
 import { useState } from 'react';
 import type { Wallet } from '../api';
-import { usePlatform } from '../session/session-context';
+import { canAct } from '../session/session';
+import { usePlatform, useSession } from '../session/session-context';
 import { BalanceSummary } from '../ui/balance-summary';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
@@ -13,6 +14,7 @@ import { TransactionsCard } from './transactions-card';
 
 export function WalletPage() {
   const { client, basePath } = usePlatform();
+  const { session } = useSession();
   const wallet = useResource(() => client.get<Wallet>(`${basePath}/wallet`), [client, basePath]);
   const [ledgerVersion, setLedgerVersion] = useState(0);
 
@@ -28,14 +30,17 @@ export function WalletPage() {
             <Card>
               <BalanceSummary wallet={data} />
             </Card>
-            <Card title="Add funds" description="Top-ups are credited at once and appear in the transactions below.">
-              <TopUpForm
-                onToppedUp={() => {
-                  wallet.reload();
-                  setLedgerVersion((value) => value + 1);
-                }}
-              />
-            </Card>
+            {/* Topping up needs the billing role; the API refuses it anyway. */}
+            {canAct(session, 'billing') ? (
+              <Card title="Add funds" description="Top-ups are credited at once and appear in the transactions below.">
+                <TopUpForm
+                  onToppedUp={() => {
+                    wallet.reload();
+                    setLedgerVersion((value) => value + 1);
+                  }}
+                />
+              </Card>
+            ) : null}
             <TransactionsCard version={ledgerVersion} />
             <LowBalanceForm wallet={data} onSaved={wallet.reload} />
           </div>

@@ -1,0 +1,2 @@
+// Public surface of the Members page folder.
+export { MembersPage } from './members-page';
