@@ -1,0 +1,113 @@
+/**
+ * Dashboard accounts in Chromium (spec §3b): an owner signs in with email and password, invites a viewer
+ * from the Members page (the link shown once), the viewer opens the link, sets a password, signs in, sees
+ * the wallet without a top-up form, and a top-up forced from the page with its own cookie and CSRF token is
+ * refused by the API (403) and moves no money. Screenshots: test-artifacts/screenshots/members.png, and
+ * docs/screenshots/members.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, createPlatform } from '../helpers/http.js';
+import { startTestGateway, type TestGateway } from '../helpers/server.js';
+import { browserEnabled } from '../helpers/suites.js';
+import { tokenOf } from '../integration/accounts/members-helpers.js';
+import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+
+const ownerPassword = 'owner password 123';
+const viewerPassword = 'viewer password 456';
+
+describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
+  let gw: TestGateway;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  let platformId: string;
+  let platformKey: string;
+  const pageErrors: string[] = [];
+
+  const signInWithEmail = async (email: string, password: string) => {
+    await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-email').waitFor();
+    await page.getByTestId('signin-email').fill(email);
+    await page.getByTestId('signin-password').fill(password);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+  };
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    gw = await startTestGateway();
+    ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Team Co'));
+    // The first owner, invited with the platform key and accepted over the API.
+    const invited = await client(gw.url, platformKey).post(`/v1/platforms/${platformId}/members`, {
+      email: 'owner@team.example',
+      role: 'owner',
+    });
+    expect(
+      (await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password: ownerPassword })).status,
+    ).toBe(201);
+    await mkdir(screenshotDir, { recursive: true });
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+  });
+
+  it('invite → accept → sign in → a viewer sees no top-up, and a forced top-up is refused', async () => {
+    await signInWithEmail('owner@team.example', ownerPassword);
+    await page.getByTestId('nav-members').click();
+    await page.getByTestId('member-invite-email').fill('viewer@team.example');
+    await page.getByTestId('member-invite-role').selectOption('viewer');
+    await page.getByTestId('member-invite-submit').click();
+    await page.getByTestId('member-row-viewer@team.example').waitFor();
+    const link = (await page.getByTestId('raw-key-value').textContent())?.trim() ?? '';
+    expect(link).toMatch(/\/dashboard\/#\/invite\/[A-Za-z0-9_-]{43}$/);
+    await page.getByTestId('member-row-owner@team.example').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'members.png'), fullPage: true });
+    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1') {
+      await mkdir(docsScreenshotDir, { recursive: true });
+      await page.screenshot({ path: join(docsScreenshotDir, 'members.png') });
+    }
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-email').waitFor();
+
+    // The viewer opens the link and sets a password.
+    await page.goto(link);
+    await page.getByTestId('invite-password').fill('too short');
+    await page.getByTestId('invite-submit').click();
+    await page.locator('[data-testid="invite-error"], [data-testid="invite-password-error"]').first().waitFor();
+    await page.getByTestId('invite-password').fill(viewerPassword);
+    await page.getByTestId('invite-submit').click();
+    await page.getByTestId('invite-accepted').waitFor();
+
+    await signInWithEmail('viewer@team.example', viewerPassword);
+    await page.getByTestId('nav-wallet').click();
+    await page.getByTestId('wallet-balance').waitFor();
+    expect(await page.getByTestId('topup-form').count()).toBe(0);
+    expect(await page.getByTestId('topup-submit').count()).toBe(0);
+
+    // A top-up forced from the page, with the viewer's cookie and CSRF token: the API refuses it.
+    const forced = await page.evaluate(async (path) => {
+      const session = JSON.parse(window.sessionStorage.getItem('assistiv.dashboard.session') ?? '{}');
+      const res = await fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-csrf-token': session.member?.csrf ?? '' },
+        body: JSON.stringify({ amount: 100 }),
+      });
+      return { status: res.status, body: await res.json() };
+    }, `/v1/platforms/${platformId}/wallet/topup`);
+    expect(forced.status).toBe(403);
+    expect(forced.body.error.code).toBe('forbidden');
+    const wallet = await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/wallet`);
+    expect(wallet.body.data.balance).toBe(0);
+    // The page never sees the session cookie (HttpOnly).
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+});
