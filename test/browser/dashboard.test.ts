@@ -133,8 +133,10 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
 
   it('signs in with a platform key and Platform ID, kept in sessionStorage only', async () => {
     await page.goto(`${origin}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-platform-key').waitFor();
+    await page.getByTestId('signin-email').waitFor();
     await shot('sign-in');
+    await page.getByTestId('signin-tab-platform').click();
+    await page.getByTestId('signin-platform-key').waitFor();
 
     const unknownId = '00000000-0000-4000-8000-000000000000';
     const direct = await client(gw.url, platformKey).get(`/v1/platforms/${unknownId}`);
@@ -370,10 +372,10 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
 
   it('signs out, clearing the session', async () => {
     await page.getByTestId('sign-out').click();
-    await page.getByTestId('signin-platform-key').waitFor();
+    await page.getByTestId('signin-email').waitFor();
     expect(await page.evaluate(() => window.sessionStorage.length)).toBe(0);
     await page.goto(`${origin}/dashboard/#/overview`);
-    await page.getByTestId('signin-platform-key').waitFor();
+    await page.getByTestId('signin-email').waitFor();
   });
 
   it('operator pages: platforms (create shows the key once, suspend), providers, models', async () => {

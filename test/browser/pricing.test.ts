@@ -328,6 +328,7 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     });
 
     await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-tab-platform').click();
     await page.getByTestId('signin-platform-key').fill(f.platformKey);
     await page.getByTestId('signin-platform-id').fill(f.platformId);
     await page.getByTestId('signin-submit').click();
