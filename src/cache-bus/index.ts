@@ -56,15 +56,26 @@ export async function startCacheBus(
     pub.publish(o.channel, JSON.stringify(message)).catch(onError);
   };
 
-  const dropEverything = () => {
+  /** Events whose listeners take "no argument" as "drop everything" (the rate-limit cache needs a platform: its TTL covers it). */
+  const dropAllEvents = ['catalogue.changed', 'llm-configs.changed', 'platform.changed'];
+
+  /** Applies a change locally without publishing it again; a listener's error is reported, never thrown into Redis's client. */
+  const replay = (apply: () => void) => {
     replaying = true;
     try {
-      ctx.auth.invalidateAll();
-      for (const event of sharedEvents) ctx.events.emit(event);
+      apply();
+    } catch (err) {
+      onError(err);
     } finally {
       replaying = false;
     }
   };
+
+  const dropEverything = () =>
+    replay(() => {
+      ctx.auth.invalidateAll();
+      for (const event of dropAllEvents) ctx.events.emit(event);
+    });
 
   const listeners = sharedEvents.map((event) => {
     const listener = (...args: unknown[]) => publish(event, args);
@@ -80,17 +91,14 @@ export async function startCacheBus(
     } catch {
       return;
     }
-    if (message.from === instanceId) return;
+    if (typeof message !== 'object' || message === null || message.from === instanceId) return;
     received++;
-    replaying = true;
-    try {
+    replay(() => {
       if (message.event === AUTH_EVENT) ctx.auth.invalidateAll();
       else if ((sharedEvents as readonly string[]).includes(message.event)) {
         ctx.events.emit(message.event, ...(Array.isArray(message.args) ? message.args : []));
       }
-    } finally {
-      replaying = false;
-    }
+    });
   });
 
   // Messages published while the subscription was down are lost: after a reconnect, drop every cache once.
@@ -100,7 +108,7 @@ export async function startCacheBus(
   });
 
   // ioredis queues the SUBSCRIBE until connected and resubscribes by itself after a reconnect.
-  const pubReady = new Promise<void>((resolve) => pub.once('ready', () => resolve()));
+  const pubReady = new Promise<void>((resolve) => (pub.status === 'ready' ? resolve() : pub.once('ready', () => resolve())));
   const ready = Promise.all([sub.subscribe(o.channel), pubReady]).then(
     () => 'ok' as const,
     (err: unknown) => {

@@ -4,6 +4,7 @@
  * an invalidation, never the TTL, can explain B seeing the change), changes on A, waits until B applied the
  * change, and then asserts that B's very next answer already reflects it.
  */
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
@@ -134,5 +135,44 @@ describe.skipIf(!postgresUrl || !redisUrl)('cache invalidation across instances 
     expect((await admin.patch(`/v1/admin/platforms/${f.platformId}`, { is_active: true })).status).toBe(200);
     expect(await resumed).toBeLessThan(BOUND_MS);
     expect((await listUsers()).status).toBe(200);
+  });
+
+  it('a rate limit set on A is enforced on B at once', async () => {
+    const user = await f.newEndUser('rpm-on-a');
+    expect((await chat(b.url, user.key)).status).toBe(200); // B caches "no limit" for this user
+    const applied = propagation(f.gw, b, 'rate_limits.changed', 'rate limit set');
+    const put = await client(f.gw.url, f.platformKey).put(`/v1/platforms/${f.platformId}/end-users/${user.id}/rate-limits`, {
+      rpm_limit: 2,
+    });
+    expect(put.status).toBe(200);
+    expect(await applied).toBeLessThan(BOUND_MS);
+    // With B's stale "no limit" (the 1 s TTL) all three would pass; with rpm 2 the third is refused.
+    const after = [await chat(b.url, user.key), await chat(b.url, user.key), await chat(b.url, user.key)];
+    expect(after.filter((r) => r.status === 200).length).toBeLessThanOrEqual(2);
+    expect([after[2].status, after[2].body.error?.code]).toEqual([429, 'rate_limit_exceeded']);
+  });
+
+  it('after its Redis connection drops, B clears its caches once and receives changes again', async () => {
+    const dropped = new Promise<void>((resolve) => {
+      const off = b.ctx.auth.onInvalidate(() => {
+        off();
+        resolve();
+      });
+    });
+    const admin = new Redis(redisUrl!);
+    try {
+      // Ends every subscriber connection on this Redis (the test gateways'); each reconnects by itself.
+      await admin.client('KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    await dropped;
+    const user = await f.newEndUser('after-reconnect');
+    const keys = (await client(f.gw.url, f.platformKey).get(`/v1/platforms/${f.platformId}/end-users/${user.id}/api-keys`)).body.data;
+    expect((await client(b.url, user.key).get('/v1/me')).status).toBe(200);
+    const applied = propagation(f.gw, b, 'auth', 'revocation after reconnect');
+    expect((await client(f.gw.url, f.platformKey).delete(`/v1/platforms/${f.platformId}/api-keys/${keys[0].id}`)).status).toBe(204);
+    expect(await applied).toBeLessThan(BOUND_MS);
+    expect((await client(b.url, user.key).get('/v1/me')).status).toBe(401);
   });
 });
