@@ -1,7 +1,7 @@
 /**
  * The billing engine on PostgreSQL: several gateway instances share the rows, so the database decides,
  * never a value read earlier. Reserve, settle and release go through one plpgsql function (pg-functions.ts,
- * migrations 0003, 0006 and 0008): each call is ONE statement, one client round trip and one short implicit transaction, so
+ * migrations 0003, 0006, 0008 and 0014): each call is ONE statement, one client round trip and one short implicit transaction, so
  * the hot wallet and budget rows stay locked only while the function runs and commits, never across round trips.
  * On top, per wallet, this process keeps one call in flight and sends whatever queued meanwhile as one
  * batch (pg-batcher.ts): one commit and one lock hand-over for many requests. A refusal comes back as a
@@ -13,7 +13,7 @@ import { isUniqueViolation } from '../store/errors.js';
 import type { Database, RequestLogsTable } from '../store/schema.js';
 import type { EngineOptions } from './engine-sqlite.js';
 import type { Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
-import { type MarkupCache, markupFromSettings } from './markup-cache.js';
+import { type BillingSettings, billingSettingsFrom, type MarkupCache } from './markup-cache.js';
 import { withMarkupMicros, worstCaseMicros } from './money.js';
 import { PgBatcher } from './pg-batcher.js';
 import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals.js';
@@ -22,8 +22,8 @@ import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals
 type Op =
   /** reserve: end user, wallet and budget holds (µUSD), expiry, ledger ids for a period reset and a replenish. */
   | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string }
-  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row. */
-  | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable }
+  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages. */
+  | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable; lb?: readonly number[] }
   /** release, with the log row to write not_billed */
   | { k: 'x'; id: string; l?: RequestLogsTable };
 
@@ -84,7 +84,7 @@ export class PostgresBillingEngine {
   }
 
   async reserve(req: ReserveRequest): Promise<ReserveResult> {
-    const markup = req.markupPercentage ?? (await this.markupOf(req.platformId));
+    const markup = req.markupPercentage ?? (await this.settingsOf(req.platformId)).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);
     const expiresAt = new Date(this.opts.now() + this.opts.reservationTtlMs).toISOString();
@@ -131,6 +131,7 @@ export class PostgresBillingEngine {
       throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
     const cost = input.costMicros;
     const endUserCost = withMarkupMicros(cost, reservation.markupPercentage);
+    const { lowBalancePcts } = await this.settingsOf(reservation.platformId);
     const row = await this.batcher.submit(reservation.platformId, {
       k: 's',
       id: reservation.requestId,
@@ -140,6 +141,7 @@ export class PostgresBillingEngine {
       t1: uuidv7(),
       t2: uuidv7(),
       ...(input.logRow && { l: storableRow(input.logRow) }),
+      ...(lowBalancePcts.length > 0 && { lb: lowBalancePcts }),
     });
     const walletMicros = row.o_wallet_micros ?? 0;
     if (row.o_status === 'expired') return { walletMicros: 0, endUserMicros: 0, status: 'expired' };
@@ -193,13 +195,13 @@ export class PostgresBillingEngine {
     }
   }
 
-  private async markupOf(platformId: string): Promise<number> {
-    let markup = this.markups.get(platformId);
-    if (markup === undefined) {
+  private async settingsOf(platformId: string): Promise<BillingSettings> {
+    let settings = this.markups.get(platformId);
+    if (settings === undefined) {
       const row = await this.db.selectFrom('platforms').select('settings').where('id', '=', platformId).executeTakeFirst();
-      markup = markupFromSettings(row?.settings);
-      this.markups.set(platformId, markup);
+      settings = billingSettingsFrom(row?.settings);
+      this.markups.set(platformId, settings);
     }
-    return markup;
+    return settings;
   }
 }

@@ -13,9 +13,11 @@ import { chargedLogRow } from './charged-log-row.js';
 import type { Reservation, ReserveRequest, ReserveResult, Settled, SettleInput } from './engine-types.js';
 import { GroupCommit } from './group-commit.js';
 import { type Hold, Holds } from './holds.js';
-import { type MarkupCache, markupFromSettings } from './markup-cache.js';
-import { withMarkupMicros, worstCaseMicros } from './money.js';
+import { budgetThresholds, crossedBelow, thresholdData, thresholdSuffix } from './low-balance.js';
+import { type BillingSettings, billingSettingsFrom, type MarkupCache } from './markup-cache.js';
+import { microsToUsd, withMarkupMicros, worstCaseMicros } from './money.js';
 import { type BudgetRow, planReserve, type ReservePlan } from './reserve-plan.js';
+import { sqliteEvents } from './sqlite-events.js';
 import { SqliteOwnerLock } from './sqlite-owner-lock.js';
 import { sqliteStatements } from './sqlite-statements.js';
 
@@ -29,13 +31,24 @@ export type EngineOptions = {
 
 /** What one group-commit transaction applies: a settlement, or the log row of a call that moved no money. */
 type MoneyOp =
-  | { kind: 'settle'; hold: Hold; costMicros: number; markup: number; description: string; logRow?: RequestLogsTable }
+  | {
+      kind: 'settle';
+      hold: Hold;
+      costMicros: number;
+      markup: number;
+      /** settings.low_balance_thresholds of the platform, read from the cache when the settle was submitted. */
+      lowBalancePcts: readonly number[];
+      description: string;
+      logRow?: RequestLogsTable;
+    }
   | { kind: 'log'; logRow: RequestLogsTable };
 
 const EXPIRED: Settled = { walletMicros: 0, endUserMicros: 0, status: 'expired' };
 
 export class SqliteBillingEngine {
   private readonly st: ReturnType<typeof sqliteStatements>;
+  private readonly events: ReturnType<typeof sqliteEvents>;
+  private readonly notifyExhausted: SQLite.Transaction<(req: ReserveRequest, budgetId: string, needMicros: number, nowIso: string) => void>;
   private readonly commits: GroupCommit<MoneyOp, Settled>;
   private readonly holds = new Holds();
   /** Settlements claimed and not yet committed: a second settle of the same request waits for the first. */
@@ -54,6 +67,8 @@ export class SqliteBillingEngine {
     private readonly opts: EngineOptions,
   ) {
     this.st = sqliteStatements(db);
+    this.events = sqliteEvents(db);
+    this.notifyExhausted = db.transaction((req, budgetId, needMicros, nowIso) => this.writeExhausted(req, budgetId, needMicros, nowIso));
     this.owner = db.memory ? null : new SqliteOwnerLock(db.name);
     this.commits = new GroupCommit<MoneyOp, Settled>(db, (op, nowMs) => this.apply(op, nowMs), {
       maxBatch: opts.maxBatch,
@@ -100,6 +115,7 @@ export class SqliteBillingEngine {
       hold,
       costMicros: input.costMicros,
       markup: reservation.markupPercentage,
+      lowBalancePcts: this.settingsOf(reservation.platformId).lowBalancePcts,
       description: input.description,
       logRow: input.logRow,
     };
@@ -157,20 +173,20 @@ export class SqliteBillingEngine {
     });
   }
 
-  private markupOf(platformId: string): number {
-    let markup = this.markups.get(platformId);
-    if (markup === undefined) {
-      markup = markupFromSettings(this.st.settings.get(platformId));
-      this.markups.set(platformId, markup);
+  private settingsOf(platformId: string): BillingSettings {
+    let settings = this.markups.get(platformId);
+    if (settings === undefined) {
+      settings = billingSettingsFrom(this.st.settings.get(platformId));
+      this.markups.set(platformId, settings);
     }
-    return markup;
+    return settings;
   }
 
   private reserveNow(req: ReserveRequest): ReserveResult {
     this.owner?.acquire();
     if (this.holds.has(req.requestId) || this.settling.has(req.requestId))
       throw new Error(`request ${req.requestId} already holds a reservation`);
-    const markup = req.markupPercentage ?? this.markupOf(req.platformId);
+    const markup = req.markupPercentage ?? this.settingsOf(req.platformId).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);
     // Fresh row objects from the prepared reads; what this process holds counts as reserved.
@@ -182,7 +198,12 @@ export class SqliteBillingEngine {
     const plan = planReserve(budget, wallet, req, worst, budgetNeed, markup, nowMs);
     // Rare (once per period, or when a budget runs dry): its own short transaction, committed before the answer.
     if (budget && (plan.reset || plan.replenishMicros > 0)) this.periodMoves.immediate(budget, req, plan, new Date(nowMs).toISOString());
-    if (plan.refusal) return plan.refusal;
+    if (plan.refusal) {
+      // First refusal since the budget was last re-armed: budget.exhausted (a small transaction, only if subscribed).
+      if (plan.refusal.code === 'budget_exhausted' && budget && this.events.subscribers(req.platformId, 'budget.exhausted').length > 0)
+        this.notifyExhausted.immediate(req, budget.id, budgetNeed, new Date(nowMs).toISOString());
+      return plan.refusal;
+    }
     const hold: Hold = {
       requestId: req.requestId,
       platformId: req.platformId,
@@ -230,6 +251,35 @@ export class SqliteBillingEngine {
           nowIso,
         );
     }
+  }
+
+  /** Marks the budget notified and enqueues budget.exhausted, unless it was notified since it was last re-armed. */
+  private writeExhausted(req: ReserveRequest, budgetId: string, needMicros: number, nowIso: string): void {
+    const row = this.events.markExhausted(budgetId);
+    if (!row) return;
+    const endpoints = this.events.subscribers(req.platformId, 'budget.exhausted');
+    // The event id uses the refused request's id in place of a transaction id (spec §6).
+    this.events.enqueue(
+      req.platformId,
+      'budget.exhausted',
+      req.requestId,
+      '',
+      nowIso,
+      {
+        platform_id: req.platformId,
+        end_user_id: req.endUserId,
+        budget_id: budgetId,
+        transaction_id: req.requestId,
+        type: 'exhausted',
+        amount_usd: microsToUsd(needMicros),
+        max_usd_after: microsToUsd(row.max_micros),
+        used_usd_after: microsToUsd(row.used_micros),
+        remaining_usd_after: microsToUsd(row.max_micros - row.used_micros),
+        reason: 'budget_exhausted',
+        metadata: {},
+      },
+      endpoints,
+    );
   }
 
   /** Commits the log row of a call that moved no money (released, or settled after its hold was voided). */
@@ -291,7 +341,7 @@ export class SqliteBillingEngine {
       if (row) {
         endUserMicros = charge;
         const metadata = charge < endUserCost ? JSON.stringify({ capped_from_micros: endUserCost }) : '{}';
-        this.st.appendBudgetTx(
+        const txId = this.st.appendBudgetTx(
           hold.budgetId,
           hold.platformId,
           hold.endUserId,
@@ -304,6 +354,7 @@ export class SqliteBillingEngine {
           nowIso,
           metadata,
         );
+        this.budgetLowBalance(op, row, charge, txId, metadata, nowIso);
       }
     }
     const others = this.holds.walletMicros(hold.platformId) - hold.walletMicros;
@@ -320,8 +371,9 @@ export class SqliteBillingEngine {
       }
     }
     if (wallet) {
+      const txId = uuidv7();
       this.st.insertWalletTx.run(
-        uuidv7(),
+        txId,
         wallet.id,
         hold.platformId,
         -charge,
@@ -331,6 +383,29 @@ export class SqliteBillingEngine {
         hold.endUserId,
         nowIso,
       );
+      const threshold = wallet.low_balance_threshold_micros;
+      if (threshold !== null && crossedBelow(wallet.balance_micros + charge, wallet.balance_micros, threshold)) {
+        const endpoints = this.events.subscribers(hold.platformId, 'wallet.low_balance');
+        if (endpoints.length > 0)
+          this.events.enqueue(
+            hold.platformId,
+            'wallet.low_balance',
+            txId,
+            '',
+            nowIso,
+            {
+              platform_id: hold.platformId,
+              wallet_id: wallet.id,
+              transaction_id: txId,
+              type: 'llm_usage',
+              amount_usd: microsToUsd(-charge),
+              balance_after: microsToUsd(wallet.balance_micros),
+              reason: description,
+              ...thresholdData({ micros: threshold, percentage: null }),
+            },
+            endpoints,
+          );
+      }
     } else {
       charge = 0;
     }
@@ -339,6 +414,48 @@ export class SqliteBillingEngine {
     this.holds.drop(hold);
     this.droppedInTx.push(hold);
     return { walletMicros: charge, endUserMicros, status: 'settled', ...(cappedFrom !== undefined && { cappedFromMicros: cappedFrom }) };
+  }
+
+  /** budget.low_balance for each threshold this usage row took `remaining = max - used` below (spec §6: edge-triggered). */
+  private budgetLowBalance(
+    op: Extract<MoneyOp, { kind: 'settle' }>,
+    row: { max_micros: number; used_micros: number; low_balance_threshold_micros: number | null },
+    charge: number,
+    txId: string,
+    metadata: string,
+    nowIso: string,
+  ): void {
+    const after = row.max_micros - row.used_micros;
+    const crossed = budgetThresholds(row.max_micros, row.low_balance_threshold_micros, op.lowBalancePcts).filter((t) =>
+      crossedBelow(after + charge, after, t.micros),
+    );
+    if (crossed.length === 0) return;
+    const { hold } = op;
+    const endpoints = this.events.subscribers(hold.platformId, 'budget.low_balance');
+    if (endpoints.length === 0) return;
+    for (const t of crossed)
+      this.events.enqueue(
+        hold.platformId,
+        'budget.low_balance',
+        txId,
+        thresholdSuffix(t),
+        nowIso,
+        {
+          platform_id: hold.platformId,
+          end_user_id: hold.endUserId,
+          budget_id: hold.budgetId,
+          transaction_id: txId,
+          type: 'usage',
+          amount_usd: microsToUsd(-charge),
+          max_usd_after: microsToUsd(row.max_micros),
+          used_usd_after: microsToUsd(row.used_micros),
+          remaining_usd_after: microsToUsd(after),
+          reason: op.description,
+          metadata: JSON.parse(metadata) as unknown,
+          ...thresholdData(t),
+        },
+        endpoints,
+      );
   }
 
   /** One timestamp per group-commit batch: every operation in it shares nowMs. */

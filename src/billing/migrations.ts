@@ -1,12 +1,13 @@
 /**
  * Billing's migration steps: the PostgreSQL money function and its period-reset rule (pg-functions*.ts).
- * The store runs them with its own, by id (`migrateToLatest(db, billingMigrations)`); SQLite has nothing to
- * install (its engine is TypeScript), so there each step only records its id.
+ * The store runs them with its own, by id (`migrateToLatest(db, billingMigrations)`); SQLite has no function
+ * to install (its engine is TypeScript), so there a step only records its id, or changes billing's columns.
  */
 import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V3, PG_BUDGET_RESET_RULE } from './pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V4, PG_BUDGET_RESET_RULE, PG_WEBHOOK_EVENT_FUNCTIONS } from './pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from './pg-functions-v1.js';
 import { PG_BILLING_FUNCTIONS_V2 } from './pg-functions-v2.js';
+import { PG_BILLING_FUNCTIONS_V3 } from './pg-functions-v3.js';
 
 type Db = Kysely<unknown>;
 
@@ -26,4 +27,11 @@ export const billingMigrations: Record<string, Migration> = {
   '0003_pg_billing_functions': onPostgres(PG_BILLING_FUNCTIONS_V1),
   '0006_log_rows_in_money_transaction': onPostgres(PG_BILLING_FUNCTIONS_V2),
   '0008_budget_reset_rule': onPostgres(PG_BUDGET_RESET_RULE, PG_BILLING_FUNCTIONS_V3),
+  '0014_low_balance_events': {
+    async up(db: Db) {
+      // budget.exhausted's mark (a UUIDv7, or null): on both databases; the engines read it with their own SQL.
+      await db.schema.alterTable('budgets').addColumn('exhausted_notified_id', 'text').execute();
+      await onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS, PG_BILLING_FUNCTIONS_V4).up(db);
+    },
+  },
 };

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL money function (migrations 0003, 0006 and 0008, PostgreSQL only). Reserve, settle and release all
+ * The PostgreSQL money function (migrations 0003, 0006, 0008 and 0014, PostgreSQL only). Reserve, settle and release all
  * go through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
  * round trip and one short implicit transaction, for one operation or for the batch one gateway instance
  * queued on one wallet while its previous call ran (group commit: one commit and one hand-over of the
@@ -15,7 +15,8 @@
  *
  * ops is a JSON array, one object per operation (jsonb_to_recordset):
  *   reserve  {k:'r', id, eu (end user or null), w (wallet hold), b (budget hold, with markup), exp, t1, t2 (ledger ids: reset, replenish)}
- *   settle   {k:'s', id, c (cost), ec (end-user cost, with markup), d (description), t1, t2 (ledger ids: wallet, budget), l?}
+ *   settle   {k:'s', id, c (cost), ec (end-user cost, with markup), d (description), t1, t2 (ledger ids: wallet, budget), l?,
+ *            lb? (V4: the platform's low_balance_thresholds, percentages of max_usd)}
  *   release  {k:'x', id, l?}
  * l is the request's log row (request_logs columns). A settle that posts writes it with the amounts it
  * charged (billed); a settle that finds its reservation voided (expired) and a release write it not_billed;
@@ -34,7 +35,8 @@
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
  * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts, V2
  * (migration 0006: each request's log row, with its cache-write and reasoning token counts) in
- * pg-functions-v2.ts; V3 (migration 0008) takes the period-reset rule from its own function.
+ * pg-functions-v2.ts; V3 (migration 0008: the period-reset rule from its own function) in pg-functions-v3.ts;
+ * V4 (migration 0014) writes the webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS).
  */
 
 /**
@@ -56,8 +58,120 @@ RETURNS text LANGUAGE sql STABLE AS $fn$
 $fn$;
 `;
 
-/** V3: V2 with the period-reset rule read from assistiv_budget_reset_start (install PG_BUDGET_RESET_RULE first). */
-export const PG_BILLING_FUNCTIONS_V3 = `
+/**
+ * The events of settlements and refusals (spec §6), written by the money function in its own transaction.
+ * assistiv_enqueue_webhook writes nothing unless an active endpoint of the platform subscribes (one indexed
+ * lookup on webhook_endpoints_platform), and the money function calls the others only when a threshold was
+ * crossed or a budget refused, so an ordinary settlement pays two comparisons. Twins of sqlite-events.ts and
+ * low-balance.ts (same ids, same data; test/integration/webhooks/low-balance.test.ts runs both).
+ */
+export const PG_WEBHOOK_EVENT_FUNCTIONS = `
+CREATE OR REPLACE FUNCTION assistiv_uuidv7() RETURNS text LANGUAGE sql VOLATILE AS $fn$
+  -- RFC 9562 UUIDv7: 48 bits of Unix milliseconds over a random UUID, version bits set to 7.
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+           PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+         52, 1), 53, 1), 'hex')::uuid::text
+$fn$;
+
+CREATE OR REPLACE FUNCTION assistiv_usd(p_micros bigint) RETURNS numeric LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT trim_scale(p_micros::numeric / 1000000)
+$fn$;
+
+-- The event with its §6 envelope and one pending delivery per subscribed active endpoint; nothing without one.
+CREATE OR REPLACE FUNCTION assistiv_enqueue_webhook(p_platform text, p_type text, p_event_id text, p_now text, p_data jsonb)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_targets text[];
+BEGIN
+  v_targets := ARRAY(SELECT id FROM webhook_endpoints WHERE platform_id = p_platform AND is_active = 1
+                       AND (events::jsonb ? p_type OR (events::jsonb ? '*' AND p_type <> 'budget.debited')));
+  IF cardinality(v_targets) = 0 THEN
+    RETURN;
+  END IF;
+  INSERT INTO webhook_events (id, platform_id, event_type, payload, created_at)
+  VALUES (p_event_id, p_platform, p_type,
+          jsonb_build_object('event_type', p_type, 'event_id', p_event_id, 'api_version', '2026-11-01',
+                             'created_at', p_now, 'data', p_data)::text, p_now)
+  ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  INSERT INTO webhook_deliveries (id, platform_id, event_id, event_type, endpoint_id, attempt, status, next_retry_at,
+                                  retry_until, created_at)
+  SELECT assistiv_uuidv7(), p_platform, p_event_id, p_type, t, 1, 'pending', p_now,
+         to_char((p_now::timestamptz + interval '24 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), p_now
+    FROM unnest(v_targets) AS t;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION assistiv_wallet_low_balance(p_platform text, p_wallet text, p_tx text, p_charge bigint, p_balance bigint,
+                                                       p_threshold bigint, p_reason text, p_now text)
+RETURNS void LANGUAGE sql AS $fn$
+  SELECT assistiv_enqueue_webhook(p_platform, 'wallet.low_balance', p_tx || ':wallet.low_balance', p_now, jsonb_build_object(
+    'platform_id', p_platform, 'wallet_id', p_wallet, 'transaction_id', p_tx, 'type', 'llm_usage',
+    'amount_usd', assistiv_usd(-p_charge), 'balance_after', assistiv_usd(p_balance), 'reason', p_reason,
+    'threshold_usd', assistiv_usd(p_threshold), 'threshold_percentage', NULL))
+$fn$;
+
+-- One budget.low_balance per threshold the usage row took remaining (max - used) below: the budget's own, and
+-- each percentage of max (floored to µUSD); a percentage on the same amount as another threshold is that one.
+CREATE OR REPLACE FUNCTION assistiv_budget_low_balance(p_platform text, p_user text, p_budget text, p_tx text, p_charge bigint,
+                                                       p_max bigint, p_used bigint, p_own bigint, p_pcts jsonb, p_reason text,
+                                                       p_metadata jsonb, p_now text)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_after bigint := p_max - p_used;
+  t record;
+BEGIN
+  FOR t IN
+    SELECT DISTINCT ON (s.micros) s.micros, s.pct FROM (
+      SELECT p_own AS micros, NULL::numeric AS pct, 0 AS ord
+      UNION ALL
+      SELECT floor(p_max * x::numeric / 100)::bigint, x::numeric, 1 FROM jsonb_array_elements_text(coalesce(p_pcts, '[]')) AS x
+    ) s
+    WHERE s.micros > 0 AND v_after < s.micros AND v_after + p_charge >= s.micros
+    ORDER BY s.micros, s.ord
+  LOOP
+    PERFORM assistiv_enqueue_webhook(p_platform, 'budget.low_balance',
+      p_tx || ':budget.low_balance' || CASE WHEN t.pct IS NULL THEN '' ELSE ':' || t.pct || '%' END, p_now, jsonb_build_object(
+      'platform_id', p_platform, 'end_user_id', p_user, 'budget_id', p_budget, 'transaction_id', p_tx, 'type', 'usage',
+      'amount_usd', assistiv_usd(-p_charge), 'max_usd_after', assistiv_usd(p_max), 'used_usd_after', assistiv_usd(p_used),
+      'remaining_usd_after', assistiv_usd(v_after), 'reason', p_reason, 'metadata', p_metadata,
+      'threshold_usd', assistiv_usd(t.micros), 'threshold_percentage', t.pct));
+  END LOOP;
+END
+$fn$;
+
+-- budget.exhausted once per exhaustion: the budget is marked (p_mark, a fresh UUIDv7) unless it already was since
+-- its last top-up, reset, replenish or raise of max_usd; the event id uses the refused request's id (spec §6).
+CREATE OR REPLACE FUNCTION assistiv_budget_exhausted(p_platform text, p_user text, p_budget text, p_request text, p_mark text,
+                                                     p_need bigint, p_max bigint, p_used bigint, p_now text)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE platform_id = p_platform AND is_active = 1
+                   AND (events::jsonb ? 'budget.exhausted' OR events::jsonb ? '*')) THEN
+    RETURN;
+  END IF;
+  UPDATE budgets SET exhausted_notified_id = p_mark
+   WHERE id = p_budget AND (exhausted_notified_id IS NULL OR EXISTS (
+     SELECT 1 FROM budget_transactions t WHERE t.budget_id = p_budget AND t.id > budgets.exhausted_notified_id
+       AND (t.type IN ('top_up', 'reset', 'replenish') OR (t.type = 'adjustment' AND t.amount_micros > 0))));
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  PERFORM assistiv_enqueue_webhook(p_platform, 'budget.exhausted', p_request || ':budget.exhausted', p_now, jsonb_build_object(
+    'platform_id', p_platform, 'end_user_id', p_user, 'budget_id', p_budget, 'transaction_id', p_request, 'type', 'exhausted',
+    'amount_usd', assistiv_usd(p_need), 'max_usd_after', assistiv_usd(p_max), 'used_usd_after', assistiv_usd(p_used),
+    'remaining_usd_after', assistiv_usd(p_max - p_used), 'reason', 'budget_exhausted', 'metadata', '{}'::jsonb));
+END
+$fn$;
+`;
+
+/**
+ * V4 (migration 0014): V3, plus the settlement's low-balance events and the refusal's budget.exhausted (settle
+ * ops may carry lb, the platform's low_balance_thresholds; install PG_WEBHOOK_EVENT_FUNCTIONS first).
+ */
+export const PG_BILLING_FUNCTIONS_V4 = `
 CREATE OR REPLACE FUNCTION assistiv_billing(p_platform_id text, p_ops jsonb, p_now text, p_daily_start text, p_monthly_start text)
 RETURNS TABLE (o_status text, o_budget_id text, o_budget_hold bigint, o_available bigint,
                o_wallet_micros bigint, o_end_user_micros bigint, o_capped boolean)
@@ -91,6 +205,7 @@ DECLARE
   v_balance bigint;
   v_charge bigint;
   v_debited boolean;
+  v_threshold bigint;
   v_logs jsonb := '[]';
 BEGIN
   v_ids := ARRAY(SELECT DISTINCT x.id FROM jsonb_to_recordset(p_ops) AS x(k text, id text) WHERE x.k <> 'r');
@@ -107,7 +222,7 @@ BEGIN
   PERFORM 1 FROM wallets WHERE platform_id = p_platform_id OR platform_id = ANY(d_platforms) ORDER BY id FOR UPDATE;
 
   FOR op IN SELECT * FROM jsonb_to_recordset(p_ops)
-      AS x(k text, id text, eu text, w bigint, b bigint, exp text, t1 text, t2 text, c bigint, ec bigint, d text, l jsonb) LOOP
+      AS x(k text, id text, eu text, w bigint, b bigint, exp text, t1 text, t2 text, c bigint, ec bigint, d text, l jsonb, lb jsonb) LOOP
     o_status := NULL; o_budget_id := NULL; o_budget_hold := NULL; o_available := NULL;
     o_wallet_micros := NULL; o_end_user_micros := NULL; o_capped := NULL;
     v_debited := false;
@@ -168,6 +283,8 @@ BEGIN
                   o_status := 'budget_exhausted';
                   o_available := v_remaining;
                   o_budget_hold := NULL;
+                  -- V4: budget.exhausted on the first refusal since the budget was re-armed (t2 is unused here: the mark).
+                  PERFORM assistiv_budget_exhausted(b.platform_id, op.eu, b.id, op.id, op.t2, op.b, b.max_micros, v_used, p_now);
                   EXIT one;
                 END IF;
               END IF;
@@ -255,14 +372,19 @@ BEGIN
       IF v_budget IS NOT NULL AND v_user IS NOT NULL THEN
         UPDATE budgets SET reserved_micros = reserved_micros - v_hold_b, used_micros = used_micros + op.ec, updated_at = p_now
          WHERE id = v_budget AND max_micros - used_micros - reserved_micros + v_hold_b >= op.ec
-         RETURNING max_micros, used_micros INTO v_max, v_used;
+         RETURNING max_micros, used_micros, low_balance_threshold_micros INTO v_max, v_used, v_threshold;
         IF FOUND THEN
           o_end_user_micros := op.ec;
           INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, amount_micros, max_after_micros,
                                            used_after_micros, reason, metadata, request_id, created_at)
           VALUES (op.t2, v_budget, v_platform, v_user, 'usage', -op.ec, v_max, v_used, op.d, '{}', op.id, p_now);
+          IF v_threshold IS NOT NULL OR op.lb IS NOT NULL THEN
+            PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, op.ec, v_max, v_used, v_threshold, op.lb,
+                                                op.d, '{}', p_now);
+          END IF;
         ELSE
-          SELECT max_micros, used_micros, reserved_micros INTO v_max, v_used, v_reserved FROM budgets WHERE id = v_budget;
+          SELECT max_micros, used_micros, reserved_micros, low_balance_threshold_micros INTO v_max, v_used, v_reserved, v_threshold
+            FROM budgets WHERE id = v_budget;
           IF FOUND THEN
             -- The provider overran max_tokens: charge what the budget still has, never below zero.
             v_charge := LEAST(op.ec, GREATEST(0, v_max - v_used - v_reserved + v_hold_b));
@@ -272,6 +394,10 @@ BEGIN
                                              used_after_micros, reason, metadata, request_id, created_at)
             VALUES (op.t2, v_budget, v_platform, v_user, 'usage', -v_charge, v_max, v_used + v_charge, op.d,
                     CASE WHEN v_charge < op.ec THEN '{"capped_from_micros":' || op.ec || '}' ELSE '{}' END, op.id, p_now);
+            IF v_threshold IS NOT NULL OR op.lb IS NOT NULL THEN
+              PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, v_charge, v_max, v_used + v_charge, v_threshold,
+                op.lb, op.d, CASE WHEN v_charge < op.ec THEN jsonb_build_object('capped_from_micros', op.ec) ELSE '{}' END, p_now);
+            END IF;
             o_end_user_micros := v_charge;
             o_capped := v_charge < op.ec;
           END IF;
@@ -280,12 +406,16 @@ BEGIN
 
       UPDATE wallets SET reserved_micros = reserved_micros - v_hold_w, balance_micros = balance_micros - op.c, updated_at = p_now
        WHERE platform_id = v_platform AND balance_micros - reserved_micros + v_hold_w >= op.c
-       RETURNING id, balance_micros INTO v_wallet_id, v_balance;
+       RETURNING id, balance_micros, low_balance_threshold_micros INTO v_wallet_id, v_balance, v_threshold;
       IF FOUND THEN
         o_wallet_micros := op.c;
         INSERT INTO wallet_transactions (id, wallet_id, platform_id, type, amount_micros, balance_after_micros, description,
                                          request_id, end_user_id, created_at)
         VALUES (op.t1, v_wallet_id, v_platform, 'llm_usage', -op.c, v_balance, op.d, op.id, v_user, p_now);
+        -- V4: wallet.low_balance when this debit crossed the threshold (edge: the row lock serialises settlements).
+        IF v_balance < v_threshold AND v_balance + op.c >= v_threshold THEN
+          PERFORM assistiv_wallet_low_balance(v_platform, v_wallet_id, op.t1, op.c, v_balance, v_threshold, op.d, p_now);
+        END IF;
         v_debited := true;
         EXIT one;
       END IF;
@@ -297,7 +427,7 @@ BEGIN
       END IF;
       v_charge := LEAST(op.c, GREATEST(0, v_balance - v_reserved + v_hold_w));
       UPDATE wallets SET reserved_micros = reserved_micros - v_hold_w, balance_micros = balance_micros - v_charge, updated_at = p_now
-       WHERE id = v_wallet_id RETURNING balance_micros INTO v_balance;
+       WHERE id = v_wallet_id RETURNING balance_micros, low_balance_threshold_micros INTO v_balance, v_threshold;
       INSERT INTO wallet_transactions (id, wallet_id, platform_id, type, amount_micros, balance_after_micros, description,
                                        request_id, end_user_id, created_at)
       VALUES (op.t1, v_wallet_id, v_platform, 'llm_usage', -v_charge, v_balance,
@@ -305,6 +435,11 @@ BEGIN
                 THEN op.d || ' (capped: the cost of ' || op.c || ' µUSD exceeded the available balance)'
                 ELSE op.d END,
               op.id, v_user, p_now);
+      IF v_balance < v_threshold AND v_balance + v_charge >= v_threshold THEN
+        PERFORM assistiv_wallet_low_balance(v_platform, v_wallet_id, op.t1, v_charge, v_balance, v_threshold,
+          CASE WHEN v_charge < op.c THEN op.d || ' (capped: the cost of ' || op.c || ' µUSD exceeded the available balance)' ELSE op.d END,
+          p_now);
+      END IF;
       v_debited := true;
       o_wallet_micros := v_charge;
       o_capped := o_capped OR v_charge < op.c;

@@ -11,8 +11,8 @@ import type { BudgetRow, WalletRow } from './reserve-plan.js';
 const BUDGET_COLUMNS =
   'id, max_micros, used_micros, reserved_micros, period, period_start, auto_replenish, replenish_amount_micros, is_active, is_suspended';
 
-type Posted = { max_micros: number; used_micros: number };
-type Debited = { id: string; balance_micros: number };
+type Posted = { max_micros: number; used_micros: number; low_balance_threshold_micros: number | null };
+type Debited = { id: string; balance_micros: number; low_balance_threshold_micros: number | null };
 
 export function sqliteStatements(db: SQLite.Database) {
   const insertBudgetTx = db.prepare(
@@ -34,28 +34,28 @@ export function sqliteStatements(db: SQLite.Database) {
       'UPDATE budgets SET used_micros = 0, period_start = ?, updated_at = ? WHERE id = ? RETURNING max_micros',
     ),
     raiseMax: db.prepare<[number, string, string], Posted>(
-      'UPDATE budgets SET max_micros = max_micros + ?, updated_at = ? WHERE id = ? RETURNING max_micros, used_micros',
+      'UPDATE budgets SET max_micros = max_micros + ?, updated_at = ? WHERE id = ? RETURNING max_micros, used_micros, low_balance_threshold_micros',
     ),
     // Settlement, fast path: the charge fits in what the budget has beyond the other requests' holds (the usual case).
     postBudgetIfCovered: db.prepare<[number, string, string, number, number], Posted>(
-      'UPDATE budgets SET used_micros = used_micros + ?, updated_at = ? WHERE id = ? AND max_micros - used_micros - reserved_micros - ? >= ? RETURNING max_micros, used_micros',
+      'UPDATE budgets SET used_micros = used_micros + ?, updated_at = ? WHERE id = ? AND max_micros - used_micros - reserved_micros - ? >= ? RETURNING max_micros, used_micros, low_balance_threshold_micros',
     ),
     budgetById: db.prepare<[string], { max_micros: number; used_micros: number; reserved_micros: number }>(
       'SELECT max_micros, used_micros, reserved_micros FROM budgets WHERE id = ?',
     ),
     postBudget: db.prepare<[number, string, string], Posted>(
-      'UPDATE budgets SET used_micros = used_micros + ?, updated_at = ? WHERE id = ? RETURNING max_micros, used_micros',
+      'UPDATE budgets SET used_micros = used_micros + ?, updated_at = ? WHERE id = ? RETURNING max_micros, used_micros, low_balance_threshold_micros',
     ),
     postWalletIfCovered: db.prepare<[number, string, string, number, number], Debited>(
-      'UPDATE wallets SET balance_micros = balance_micros - ?, updated_at = ? WHERE platform_id = ? AND balance_micros - reserved_micros - ? >= ? RETURNING id, balance_micros',
+      'UPDATE wallets SET balance_micros = balance_micros - ?, updated_at = ? WHERE platform_id = ? AND balance_micros - reserved_micros - ? >= ? RETURNING id, balance_micros, low_balance_threshold_micros',
     ),
     postWallet: db.prepare<[number, string, string], Debited>(
-      'UPDATE wallets SET balance_micros = balance_micros - ?, updated_at = ? WHERE platform_id = ? RETURNING id, balance_micros',
+      'UPDATE wallets SET balance_micros = balance_micros - ?, updated_at = ? WHERE platform_id = ? RETURNING id, balance_micros, low_balance_threshold_micros',
     ),
     insertWalletTx: db.prepare(
       "INSERT INTO wallet_transactions (id, wallet_id, platform_id, type, amount_micros, balance_after_micros, description, request_id, end_user_id, created_at) VALUES (?, ?, ?, 'llm_usage', ?, ?, ?, ?, ?, ?)",
     ),
-    /** Appends one budget ledger row, stating the budget's max and used after it. */
+    /** Appends one budget ledger row, stating the budget's max and used after it; returns its id. */
     appendBudgetTx(
       budgetId: string,
       platformId: string,
@@ -68,9 +68,10 @@ export function sqliteStatements(db: SQLite.Database) {
       requestId: string | null,
       nowIso: string,
       metadata = '{}',
-    ): void {
+    ): string {
+      const id = uuidv7();
       insertBudgetTx.run(
-        uuidv7(),
+        id,
         budgetId,
         platformId,
         endUserId,
@@ -83,6 +84,7 @@ export function sqliteStatements(db: SQLite.Database) {
         requestId,
         nowIso,
       );
+      return id;
     },
     walletUsageOf: db
       .prepare<[string], number>("SELECT -amount_micros FROM wallet_transactions WHERE request_id = ? AND type = 'llm_usage'")

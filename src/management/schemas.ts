@@ -60,7 +60,21 @@ export const platformSettings = boundedObject(16 * 1024).superRefine((s, ctx) =>
       });
     }
   }
+  if ('low_balance_thresholds' in s && s.low_balance_thresholds !== null && !isLowBalanceThresholds(s.low_balance_thresholds)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['low_balance_thresholds'],
+      message: 'must be a list of at most 5 unique percentages of max_usd, each above 0 and below 100 (e.g. [50, 20, 5]), or null',
+    });
+  }
 });
+
+/** settings.low_balance_thresholds (docs/decisions.md): up to 5 unique percentages in (0, 100), in any order. */
+function isLowBalanceThresholds(v: unknown): boolean {
+  if (!Array.isArray(v) || v.length > 5) return false;
+  const ok = v.every((p) => typeof p === 'number' && Number.isFinite(p) && p > 0 && p < 100);
+  return ok && new Set(v).size === v.length;
+}
 
 export const slugSchema = z
   .string()

@@ -2,7 +2,15 @@
 import type { AppContext } from '../context.js';
 import { WebhookWorker, type WebhookWorkerOptions } from './worker.js';
 
-export { ALL_EVENTS, type OutboxEventType, subscribes, type WebhookEventType, webhookEventTypes } from './events.js';
+export {
+  ALL_EVENTS,
+  type OutboxEventType,
+  subscribes,
+  WEBHOOK_API_VERSION,
+  type WebhookEventType,
+  webhookEventId,
+  webhookEventTypes,
+} from './events.js';
 export { type Enqueued, enqueueWebhookEvent, type OutboxEvent, RETRY_WINDOW_MS } from './outbox.js';
 export { newWebhookSecret, openSecret, sealSecret } from './secrets.js';
 export { urlProblem } from './ssrf.js';

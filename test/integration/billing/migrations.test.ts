@@ -15,9 +15,8 @@ import { openBudget } from '../../../src/billing/budgets.js';
 import { createBillingEngine } from '../../../src/billing/engine.js';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { billingMigrations } from '../../../src/billing/migrations.js';
-import { PG_BILLING_FUNCTIONS_V3 } from '../../../src/billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V4 } from '../../../src/billing/pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V2 } from '../../../src/billing/pg-functions-v2.js';
-import { moveWallet } from '../../../src/billing/wallet-ledger.js';
 import { loadConfig } from '../../../src/config.js';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
@@ -121,7 +120,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
     expect(await migrateToLatest(store.db as never, billingMigrations)).toEqual([]);
     expect(await storeReadiness(store, billingMigrations)).toEqual({ ready: true, database: dialect });
     if (dialect === 'postgres') {
-      expect(await functionBody(store.db, 'assistiv_billing')).toBe(bodyOf(PG_BILLING_FUNCTIONS_V3));
+      expect(await functionBody(store.db, 'assistiv_billing')).toBe(bodyOf(PG_BILLING_FUNCTIONS_V4));
       expect(await functionBody(store.db, 'assistiv_budget_reset_start')).toBeDefined();
     }
   });
@@ -156,12 +155,13 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
           updated_at: jan,
         })
         .execute();
+      const walletId = uuidv7();
       await trx
         .insertInto('wallets')
         .values({
-          id: uuidv7(),
+          id: walletId,
           platform_id: platformId,
-          balance_micros: 0,
+          balance_micros: 10_000_000,
           reserved_micros: 0,
           low_balance_threshold_micros: null,
           is_active: 1,
@@ -169,7 +169,22 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
           updated_at: jan,
         })
         .execute();
-      await moveWallet(trx, { platformId, type: 'top_up', amountMicros: 10_000_000, description: 'before the upgrade', nowIso: jan });
+      // The top-up's row as the previous version wrote it (today's moveWallet also writes an event: no outbox at 0007).
+      await trx
+        .insertInto('wallet_transactions')
+        .values({
+          id: uuidv7(),
+          wallet_id: walletId,
+          platform_id: platformId,
+          type: 'top_up',
+          amount_micros: 10_000_000,
+          balance_after_micros: 10_000_000,
+          description: 'before the upgrade',
+          request_id: null,
+          end_user_id: null,
+          created_at: jan,
+        })
+        .execute();
       await trx
         .insertInto('end_users')
         .values({
