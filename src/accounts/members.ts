@@ -1,5 +1,6 @@
 /** Members and their invites (spec §3b): create with a one-time link, change role or state, remove, accept. */
 import type { Transaction } from 'kysely';
+import type { InTransaction } from '../billing/in-transaction.js';
 import { type AppContext, nowIso } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
 import { errors } from '../http/errors.js';
@@ -25,7 +26,12 @@ export const memberView = (m: MembersTable) => ({
 });
 
 /** Creates a member (platform member, or operator with platformId null) and its invite; returns the raw token once. */
-export async function createMember(ctx: AppContext, input: { platformId: string | null; email: string; role: MemberRole }) {
+export async function createMember(
+  ctx: AppContext,
+  input: { platformId: string | null; email: string; role: MemberRole },
+  /** Runs in the creating transaction (the management API's audit row). */
+  alsoInTransaction?: InTransaction<MembersTable>,
+) {
   const nowMs = ctx.clock.now();
   const now = new Date(nowMs).toISOString();
   const token = newToken();
@@ -55,6 +61,7 @@ export async function createMember(ctx: AppContext, input: { platformId: string 
           created_at: now,
         })
         .execute();
+      await alsoInTransaction?.(trx, member);
     });
   } catch (err) {
     if (isUniqueViolation(err)) throw errors.conflict(`A member with email ${member.email} already exists here.`);
@@ -88,6 +95,7 @@ export async function updateMember(
   platformId: string,
   memberId: string,
   change: { role?: MemberRole; is_active?: boolean },
+  alsoInTransaction?: InTransaction<{ before: MembersTable; after: MembersTable }>,
 ): Promise<MembersTable> {
   const row = await ctx.store.db.transaction().execute(async (trx) => {
     const owners = await activeOwnerIds(ctx, trx, platformId);
@@ -100,7 +108,7 @@ export async function updateMember(
     if (!current) throw errors.notFound('Member');
     const staysOwner = (change.role ?? current.role) === 'owner' && (change.is_active ?? current.is_active === 1);
     if (owners.includes(memberId) && !staysOwner && owners.length <= 1) throw lastOwner();
-    return trx
+    const after = await trx
       .updateTable('members')
       .set({
         ...(change.role !== undefined && { role: change.role }),
@@ -110,13 +118,20 @@ export async function updateMember(
       .where('id', '=', memberId)
       .returningAll()
       .executeTakeFirstOrThrow();
+    await alsoInTransaction?.(trx, { before: current, after });
+    return after;
   });
   if (change.is_active === false) await ctx.store.db.deleteFrom('member_sessions').where('member_id', '=', memberId).execute();
   return row;
 }
 
 /** Removes a member with its invites and sessions; the last active owner cannot be removed (409). */
-export async function deleteMember(ctx: AppContext, platformId: string, memberId: string): Promise<MembersTable> {
+export async function deleteMember(
+  ctx: AppContext,
+  platformId: string,
+  memberId: string,
+  alsoInTransaction?: InTransaction<MembersTable>,
+): Promise<MembersTable> {
   return ctx.store.db.transaction().execute(async (trx) => {
     const owners = await activeOwnerIds(ctx, trx, platformId);
     const current = await trx
@@ -130,6 +145,7 @@ export async function deleteMember(ctx: AppContext, platformId: string, memberId
     await trx.deleteFrom('member_sessions').where('member_id', '=', memberId).execute();
     await trx.deleteFrom('member_invites').where('member_id', '=', memberId).execute();
     await trx.deleteFrom('members').where('id', '=', memberId).execute();
+    await alsoInTransaction?.(trx, current);
     return current;
   });
 }

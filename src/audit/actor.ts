@@ -20,10 +20,12 @@ export async function actorOf(trx: Kysely<Database>, principal: Principal | null
       const key = await trx.selectFrom('api_keys').select('key_prefix').where('id', '=', principal.keyId).executeTakeFirst();
       return { type: 'platform_key', id: principal.keyId, label: key?.key_prefix ?? principal.keyId };
     }
+    case 'member':
+      // A dashboard member (spec §3b); an operator member has no platform.
+      return { type: principal.platformId === null ? 'operator' : 'member', id: principal.memberId, label: principal.email };
     default: {
-      // A dashboard member (spec §3b): an operator member has no platform.
-      const member = principal as unknown as { memberId: string; email: string; platformId: string | null };
-      return { type: member.platformId === null ? 'operator' : 'member', id: member.memberId, label: member.email };
+      const unknown: never = principal;
+      throw new Error(`audit: unknown principal ${JSON.stringify(unknown)}`);
     }
   }
 }

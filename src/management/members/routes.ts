@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { inviteUrl, originOf } from '../../accounts/invite-url.js';
 import { createMember, deleteMember, memberView, updateMember } from '../../accounts/members.js';
 import { type MemberRole, memberRoles, roleAtLeast } from '../../accounts/roles.js';
+import { auditIn, diffChanges } from '../../audit/index.js';
 import type { AppContext } from '../../context.js';
 import type { Principal } from '../../http/auth.js';
 import { errors } from '../../http/errors.js';
@@ -58,7 +59,16 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       requireRoleReach(req.principal, req.body.role);
-      const { member, token } = await createMember(ctx, { platformId: platformIdOf(req), email: req.body.email, role: req.body.role });
+      const { member, token } = await createMember(
+        ctx,
+        { platformId: platformIdOf(req), email: req.body.email, role: req.body.role },
+        auditIn(ctx, req, (m) => ({
+          action: 'member.invite',
+          resourceType: 'member',
+          resourceId: m.id,
+          changes: diffChanges(null, memberView(m)),
+        })),
+      );
       return reply.code(201).send({ data: { member: memberView(member), invite_url: inviteUrl(originOf(req), token) } });
     },
   );
@@ -83,7 +93,19 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
         .executeTakeFirst();
       if (!current) throw errors.notFound('Member');
       requireRoleReach(req.principal, req.body.role, current.role);
-      return { data: memberView(await updateMember(ctx, platformId, req.params.memberId, req.body)) };
+      const updated = await updateMember(
+        ctx,
+        platformId,
+        req.params.memberId,
+        req.body,
+        auditIn(ctx, req, ({ before, after }) => ({
+          action: 'member.update',
+          resourceType: 'member',
+          resourceId: after.id,
+          changes: diffChanges(memberView(before), memberView(after)),
+        })),
+      );
+      return { data: memberView(updated) };
     },
   );
 
@@ -100,7 +122,17 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
         .executeTakeFirst();
       if (!current) throw errors.notFound('Member');
       requireRoleReach(req.principal, current.role);
-      await deleteMember(ctx, platformId, req.params.memberId);
+      await deleteMember(
+        ctx,
+        platformId,
+        req.params.memberId,
+        auditIn(ctx, req, (m) => ({
+          action: 'member.remove',
+          resourceType: 'member',
+          resourceId: m.id,
+          changes: diffChanges(memberView(m), null),
+        })),
+      );
       return reply.code(204).send();
     },
   );
