@@ -2,6 +2,7 @@
 import { AdminModelsPage } from './admin-models';
 import { AdminPlatformsPage } from './admin-platforms';
 import { AdminProvidersPage } from './admin-providers';
+import { AuditPage } from './audit';
 import { EndUserDetailPage, EndUsersPage } from './end-users';
 import { LogsPage } from './logs';
 import { MembersPage } from './members';
@@ -11,6 +12,7 @@ import type { Route } from './router/route';
 import { SettingsPage } from './settings';
 import { EmptyState } from './ui/empty-state';
 import { WalletPage } from './wallet';
+import { WebhooksPage } from './webhooks';
 
 export function PageForRoute({ route }: { route: Route }) {
   switch (route.name) {
@@ -32,6 +34,10 @@ export function PageForRoute({ route }: { route: Route }) {
       return <LogsPage />;
     case 'members':
       return <MembersPage />;
+    case 'audit':
+      return <AuditPage />;
+    case 'webhooks':
+      return <WebhooksPage />;
     case 'invite':
       return null;
     case 'admin-platforms':

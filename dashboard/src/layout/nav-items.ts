@@ -13,7 +13,9 @@ export const platformNav: readonly NavItem[] = [
   { id: 'end-users', label: 'End users', path: '/end-users' },
   { id: 'logs', label: 'Logs', path: '/logs' },
   { id: 'providers', label: 'Providers', path: '/providers' },
+  { id: 'webhooks', label: 'Webhooks', path: '/webhooks' },
   { id: 'members', label: 'Members', path: '/members' },
+  { id: 'audit', label: 'Audit log', path: '/audit' },
   { id: 'settings', label: 'Settings', path: '/settings' },
 ];
 

@@ -11,6 +11,8 @@ export type Route =
   | { name: 'wallet' }
   | { name: 'logs' }
   | { name: 'members' }
+  | { name: 'audit' }
+  | { name: 'webhooks' }
   | { name: 'invite'; token: string }
   | { name: 'admin-platforms' }
   | { name: 'admin-providers' }
@@ -28,6 +30,8 @@ const simple: Record<string, Route> = {
   '/wallet': { name: 'wallet' },
   '/logs': { name: 'logs' },
   '/members': { name: 'members' },
+  '/audit': { name: 'audit' },
+  '/webhooks': { name: 'webhooks' },
   '/admin/platforms': { name: 'admin-platforms' },
   '/admin/providers': { name: 'admin-providers' },
   '/admin/models': { name: 'admin-models' },

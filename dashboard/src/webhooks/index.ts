@@ -1,0 +1,2 @@
+// Public surface of the Webhooks page folder.
+export { WebhooksPage } from './webhooks-page';

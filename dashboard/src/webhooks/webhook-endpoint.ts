@@ -1,0 +1,48 @@
+// Webhook endpoints and delivery attempts as /v1/platforms/{id}/webhooks returns them (spec §3, §6).
+
+/** An endpoint; the signing secret is only in the create and rotate answers. */
+export interface WebhookEndpoint {
+  id: string;
+  url: string;
+  description: string | null;
+  events: string[];
+  is_active: boolean;
+  /** During a rotation: until when the previous secret still signs. */
+  previous_secret_expires_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** The create and rotate-secret answers: the endpoint with its `whsec_…` secret, shown once. */
+export type WebhookEndpointWithSecret = WebhookEndpoint & { secret: string };
+
+/** One delivery attempt; `retrying` means it failed and a later attempt is scheduled at `next_retry_at`. */
+export interface WebhookDelivery {
+  id: string;
+  event_id: string;
+  event_type: string;
+  attempt: number;
+  status: 'pending' | 'delivered' | 'failed' | 'retrying';
+  status_code: number | null;
+  latency_ms: number | null;
+  error: string | null;
+  next_retry_at: string | null;
+  delivered_at: string | null;
+  created_at: string;
+}
+
+/** Subscribes to every event except the opt-in `budget.debited`. */
+export const allEvents = '*';
+
+/** The checkboxes of the events field: "all" first, then the eight events of spec §6. */
+export const eventOptions: ReadonlyArray<{ value: string; label: string }> = [
+  { value: allEvents, label: 'All events (*) — except budget.debited' },
+  { value: 'budget.topped_up', label: 'budget.topped_up' },
+  { value: 'budget.low_balance', label: 'budget.low_balance' },
+  { value: 'budget.suspended', label: 'budget.suspended' },
+  { value: 'budget.unsuspended', label: 'budget.unsuspended' },
+  { value: 'budget.exhausted', label: 'budget.exhausted' },
+  { value: 'budget.debited', label: 'budget.debited (opt-in: every debit)' },
+  { value: 'wallet.topped_up', label: 'wallet.topped_up' },
+  { value: 'wallet.low_balance', label: 'wallet.low_balance' },
+];
