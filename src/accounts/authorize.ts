@@ -23,7 +23,7 @@ export async function authenticateMember(
   platformId: string | undefined,
 ): Promise<MemberPrincipal> {
   requireSameOrigin(req);
-  const member = await memberOfSession(ctx, cookie);
+  const { member, platformActive } = await memberOfSession(ctx, cookie);
   const standsFor: PrincipalKind = member.platformId === null ? 'admin' : 'platform';
   if (!kinds.includes(standsFor)) {
     throw errors.forbidden(member.platformId === null ? 'This route is for platform members.' : 'This route is for the operator.');
@@ -36,6 +36,8 @@ export async function authenticateMember(
   if (!roleAtLeast(member.role, minimum)) {
     throw errors.forbidden(`Your role (${member.role}) cannot do this; it needs the ${minimum} role or above.`);
   }
+  // Like a platform key: a suspended platform's members are refused (the operator is not).
+  if (!platformActive) throw errors.forbidden('This platform is suspended.', 'platform_suspended');
   requireCsrf(req, member);
   return member;
 }

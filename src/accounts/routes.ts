@@ -33,7 +33,7 @@ async function sessionMember(ctx: AppContext, req: FastifyRequest): Promise<{ co
   const cookie = sessionCookieOf(req);
   if (!cookie) throw errors.invalidKey('Not signed in: no dashboard session cookie.');
   requireSameOrigin(req);
-  return { cookie, member: await memberOfSession(ctx, cookie) };
+  return { cookie, member: (await memberOfSession(ctx, cookie)).member };
 }
 
 /** The body of sign-in and GET /v1/auth/me. */

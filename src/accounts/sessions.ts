@@ -64,8 +64,8 @@ export async function closeSession(ctx: AppContext, value: string): Promise<void
   await ctx.store.db.deleteFrom('member_sessions').where('id_hash', '=', sha256(value)).execute();
 }
 
-/** The member behind a session cookie, or a 401; slides the expiry. */
-export async function memberOfSession(ctx: AppContext, value: string): Promise<MemberPrincipal> {
+/** The member behind a session cookie (and whether its platform is active), or a 401; slides the expiry. */
+export async function memberOfSession(ctx: AppContext, value: string): Promise<{ member: MemberPrincipal; platformActive: boolean }> {
   const now = ctx.clock.now();
   const idHash = sha256(value);
   const row = await ctx.store.db
@@ -83,6 +83,7 @@ export async function memberOfSession(ctx: AppContext, value: string): Promise<M
       'm.is_active',
       'm.accepted_at',
       'p.id as platform_found',
+      'p.is_active as platform_active',
     ])
     .where('s.id_hash', '=', idHash)
     .executeTakeFirst();
@@ -97,7 +98,10 @@ export async function memberOfSession(ctx: AppContext, value: string): Promise<M
       .where('id_hash', '=', idHash)
       .execute();
   }
-  return { kind: 'member', memberId: row.id, platformId: row.platform_id, role: row.role, email: row.email, csrfToken: row.csrf_token };
+  return {
+    member: { kind: 'member', memberId: row.id, platformId: row.platform_id, role: row.role, email: row.email, csrfToken: row.csrf_token },
+    platformActive: row.platform_id === null || Number(row.platform_active) === 1,
+  };
 }
 
 /** Cookie-authenticated writes must echo the session's CSRF token (spec §3b). */

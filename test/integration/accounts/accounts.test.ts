@@ -283,6 +283,21 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     expectApiError(await asMember(gw.url, admin, 'GET', `/v1/platforms/${second.platformId}/wallet`), 403, 'forbidden');
   });
 
+  it("a suspended platform's members are refused like its keys (403 platform_suspended), and served again once it is active", async () => {
+    const other = await createPlatform(gw.url, gw.adminKey, 'Paused Co');
+    const s = await memberSession(gw.url, other.platformKey, other.platformId, 'member@paused.example', 'owner');
+    const admin = client(gw.url, gw.adminKey);
+    expect((await admin.patch(`/v1/admin/platforms/${other.platformId}`, { is_active: false })).status).toBe(200);
+    expectApiError(await asMember(gw.url, s, 'GET', `/v1/platforms/${other.platformId}/wallet`), 403, 'platform_suspended');
+    expectApiError(
+      await asMember(gw.url, s, 'POST', `/v1/platforms/${other.platformId}/wallet/topup`, { amount: 1 }),
+      403,
+      'platform_suspended',
+    );
+    expect((await admin.patch(`/v1/admin/platforms/${other.platformId}`, { is_active: true })).status).toBe(200);
+    expect((await asMember(gw.url, s, 'GET', `/v1/platforms/${other.platformId}/wallet`)).body.data.balance).toBe(0);
+  });
+
   it('GET /v1/auth/key-info names the platform of a platform key', async () => {
     const res = await client(gw.url, platformKey).get('/v1/auth/key-info');
     expect(res.body.data).toMatchObject({ kind: 'platform', platform: { id: platformId } });
