@@ -10,8 +10,8 @@ export type Changes = Record<string, FieldChange>;
 /** Names that hold secrets or their hashes (raw keys, provider keys, webhook secrets, passwords, tokens). */
 const SECRET_NAME = /(^|_)(api_key|raw_key|secret|password|token|encrypted|hash)(_|$)|^encrypted|_hash$/i;
 
-/** Fields that change with every write and say nothing about it. */
-const NOISE = new Set(['updated_at']);
+/** Fields the row names already (id, platform) or that change with every write. */
+const NOISE = new Set(['id', 'platform_id', 'created_at', 'updated_at']);
 
 export function isSecretField(name: string): boolean {
   // Display-only descriptions of a secret are safe to record (the API shows them).

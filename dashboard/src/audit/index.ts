@@ -1,0 +1,2 @@
+// Public surface of the audit page folder.
+export { AuditPage } from './audit-page';

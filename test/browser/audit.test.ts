@@ -1,0 +1,84 @@
+/**
+ * The Audit page in Chromium (spec §3b): an owner signs in, tops up the wallet from the Wallet page, and the
+ * Audit page shows the entry with its actor (the owner's email) and the balance as before → after; the action
+ * filter keeps only matching rows. Screenshot: test-artifacts/screenshots/audit.png, and
+ * docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { client, createPlatform } from '../helpers/http.js';
+import { startTestGateway, type TestGateway } from '../helpers/server.js';
+import { browserEnabled } from '../helpers/suites.js';
+import { tokenOf } from '../integration/accounts/members-helpers.js';
+import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+
+const ownerPassword = 'owner password 123';
+
+describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
+  let gw: TestGateway;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureDashboardBuilt();
+    gw = await startTestGateway();
+    const { platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Audit Co');
+    const api = client(gw.url, platformKey);
+    const invited = await api.post(`/v1/platforms/${platformId}/members`, { email: 'owner@audit.example', role: 'owner' });
+    expect(
+      (await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password: ownerPassword })).status,
+    ).toBe(201);
+    // Some history before the browser's own change: an end user and a budget edit by the platform key.
+    const user = await api.post(`/v1/platforms/${platformId}/end-users`, { external_id: 'acme-support-bot', display_name: 'Support bot' });
+    await api.post(`/v1/platforms/${platformId}/end-users/${user.body.data.id}/budget`, { max_usd: 10, period: 'monthly' });
+    await api.patch(`/v1/platforms/${platformId}/end-users/${user.body.data.id}/budget`, { max_usd: 15 });
+    await mkdir(screenshotDir, { recursive: true });
+    browser = await launchChromium();
+    page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gw?.close();
+  });
+
+  it('shows a wallet top-up made in the dashboard, with its actor and the balance before → after', async () => {
+    await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-email').fill('owner@audit.example');
+    await page.getByTestId('signin-password').fill(ownerPassword);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('nav-wallet').click();
+    await page.getByTestId('topup-amount').fill('25');
+    await page.getByTestId('topup-submit').click();
+    await page.getByTestId('topup-success').waitFor();
+
+    await page.getByTestId('nav-audit').click();
+    await page.locator('h1', { hasText: 'Audit log' }).waitFor();
+    const topup = page.locator('[data-testid="audit-row"][data-action="wallet.topup"]');
+    await topup.waitFor();
+    expect(await topup.count()).toBe(1);
+    expect(await topup.textContent()).toContain('owner@audit.example');
+    expect(await topup.getByTestId('audit-change-balance').textContent()).toBe('balance 0 → 25');
+    // The newest entry comes first.
+    expect(await page.getByTestId('audit-row').first().getAttribute('data-action')).toBe('wallet.topup');
+    const budget = page.locator('[data-testid="audit-row"][data-action="budget.update"]');
+    expect(await budget.getByTestId('audit-change-max_usd').textContent()).toBe('max_usd 10 → 15');
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: join(screenshotDir, 'audit.png'), fullPage: true });
+    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1') {
+      await mkdir(docsScreenshotDir, { recursive: true });
+      await page.screenshot({ path: join(docsScreenshotDir, 'audit.png') });
+    }
+
+    await page.getByTestId('audit-filter-action').fill('budget.update');
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBe(1);
+    expect(await page.getByTestId('audit-row').first().getAttribute('data-action')).toBe('budget.update');
+    expect(pageErrors).toEqual([]);
+  });
+});
