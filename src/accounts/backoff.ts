@@ -44,6 +44,9 @@ export async function refuseIfLocked(ctx: AppContext, email: string, ip: string)
 
 export async function recordFailure(ctx: AppContext, email: string, ip: string): Promise<void> {
   const now = ctx.clock.now();
+  // Counts past their window and lock are forgotten: the table holds only recent failures.
+  const stale = new Date(now - Math.max(windowMs, maxLockMs)).toISOString();
+  await ctx.store.db.deleteFrom('sign_in_attempts').where('last_failure_at', '<', stale).execute();
   for (const { key, freeFailures } of keysOf(email, ip)) {
     const row = await ctx.store.db.selectFrom('sign_in_attempts').selectAll().where('key', '=', key).executeTakeFirst();
     const failures = row && now - Date.parse(row.last_failure_at) < windowMs ? row.failures + 1 : 1;

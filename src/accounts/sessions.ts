@@ -45,6 +45,8 @@ export async function openSession(ctx: AppContext, member: { id: string; platfor
   const value = newToken();
   const csrfToken = newToken();
   const now = ctx.clock.now();
+  // Each sign-in sweeps sessions that ended, so the table holds only live ones (and those ended since).
+  await ctx.store.db.deleteFrom('member_sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
   await ctx.store.db
     .insertInto('member_sessions')
     .values({

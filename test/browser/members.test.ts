@@ -87,6 +87,7 @@ describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
     await page.getByTestId('invite-accepted').waitFor();
 
     await signInWithEmail('viewer@team.example', viewerPassword);
+    expect(await page.getByTestId('account-member').textContent()).toBe('viewer@team.example · viewer');
     await page.getByTestId('nav-wallet').click();
     await page.getByTestId('wallet-balance').waitFor();
     expect(await page.getByTestId('topup-form').count()).toBe(0);

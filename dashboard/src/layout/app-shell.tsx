@@ -25,6 +25,11 @@ export function AppShell({ session, activePath, onSignOut, children }: AppShellP
           <div className="sidebar-account" data-testid="account-name">
             <span className="sidebar-account-kind">{session.kind === 'admin' ? 'Operator' : 'Platform'}</span>
             <span className="sidebar-account-name">{session.kind === 'admin' ? 'Gateway admin' : session.platformName}</span>
+            {session.member ? (
+              <span className="sidebar-account-kind" data-testid="account-member">
+                {session.member.email} · {session.member.role}
+              </span>
+            ) : null}
           </div>
           <nav className="nav" aria-label="Main">
             {items.map((item) => {
