@@ -22,7 +22,7 @@ import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals
 type Op =
   /** reserve: end user, wallet and budget holds (µUSD), expiry, ledger ids for a period reset and a replenish. */
   | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string }
-  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages. */
+  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages (absent: not cached). */
   | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable; lb?: readonly number[] }
   /** release, with the log row to write not_billed */
   | { k: 'x'; id: string; l?: RequestLogsTable };
@@ -131,7 +131,9 @@ export class PostgresBillingEngine {
       throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
     const cost = input.costMicros;
     const endUserCost = withMarkupMicros(cost, reservation.markupPercentage);
-    const { lowBalancePcts } = await this.settingsOf(reservation.platformId);
+    // Submitted in this turn (no await before it), so settles and releases keep their order in a batch; the
+    // function reads the thresholds itself when this instance has none cached.
+    const cached = this.markups.get(reservation.platformId);
     const row = await this.batcher.submit(reservation.platformId, {
       k: 's',
       id: reservation.requestId,
@@ -141,7 +143,7 @@ export class PostgresBillingEngine {
       t1: uuidv7(),
       t2: uuidv7(),
       ...(input.logRow && { l: storableRow(input.logRow) }),
-      ...(lowBalancePcts.length > 0 && { lb: lowBalancePcts }),
+      ...(cached && { lb: cached.lowBalancePcts }),
     });
     const walletMicros = row.o_wallet_micros ?? 0;
     if (row.o_status === 'expired') return { walletMicros: 0, endUserMicros: 0, status: 'expired' };

@@ -425,6 +425,7 @@ export class SqliteBillingEngine {
     metadata: string,
     nowIso: string,
   ): void {
+    if (row.low_balance_threshold_micros === null && op.lowBalancePcts.length === 0) return; // the usual case: no thresholds
     const after = row.max_micros - row.used_micros;
     const crossed = budgetThresholds(row.max_micros, row.low_balance_threshold_micros, op.lowBalancePcts).filter((t) =>
       crossedBelow(after + charge, after, t.micros),

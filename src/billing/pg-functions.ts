@@ -16,7 +16,7 @@
  * ops is a JSON array, one object per operation (jsonb_to_recordset):
  *   reserve  {k:'r', id, eu (end user or null), w (wallet hold), b (budget hold, with markup), exp, t1, t2 (ledger ids: reset, replenish)}
  *   settle   {k:'s', id, c (cost), ec (end-user cost, with markup), d (description), t1, t2 (ledger ids: wallet, budget), l?,
- *            lb? (V4: the platform's low_balance_thresholds, percentages of max_usd)}
+ *            lb? (V4: the platform's low_balance_thresholds, percentages of max_usd; absent: read from its settings)}
  *   release  {k:'x', id, l?}
  * l is the request's log row (request_logs columns). A settle that posts writes it with the amounts it
  * charged (billed); a settle that finds its reservation voided (expired) and a release write it not_billed;
@@ -127,7 +127,11 @@ BEGIN
     SELECT DISTINCT ON (s.micros) s.micros, s.pct FROM (
       SELECT p_own AS micros, NULL::numeric AS pct, 0 AS ord
       UNION ALL
-      SELECT floor(p_max * x::numeric / 100)::bigint, x::numeric, 1 FROM jsonb_array_elements_text(coalesce(p_pcts, '[]')) AS x
+      SELECT floor(p_max * x.p / 100)::bigint, x.p, 1
+        FROM (SELECT (e #>> '{}')::numeric AS p
+                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_pcts) = 'array' THEN p_pcts ELSE '[]' END) AS e
+               WHERE jsonb_typeof(e) = 'number') x
+       WHERE x.p > 0 AND x.p < 100 -- validated on write; a settings row older than the rule must not fail a settlement
     ) s
     WHERE s.micros > 0 AND v_after < s.micros AND v_after + p_charge >= s.micros
     ORDER BY s.micros, s.ord
@@ -206,6 +210,7 @@ DECLARE
   v_charge bigint;
   v_debited boolean;
   v_threshold bigint;
+  v_pcts jsonb;
   v_logs jsonb := '[]';
 BEGIN
   v_ids := ARRAY(SELECT DISTINCT x.id FROM jsonb_to_recordset(p_ops) AS x(k text, id text) WHERE x.k <> 'r');
@@ -378,8 +383,12 @@ BEGIN
           INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, amount_micros, max_after_micros,
                                            used_after_micros, reason, metadata, request_id, created_at)
           VALUES (op.t2, v_budget, v_platform, v_user, 'usage', -op.ec, v_max, v_used, op.d, '{}', op.id, p_now);
-          IF v_threshold IS NOT NULL OR op.lb IS NOT NULL THEN
-            PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, op.ec, v_max, v_used, v_threshold, op.lb,
+          v_pcts := op.lb;
+          IF v_pcts IS NULL THEN -- not cached by the caller: the platform's setting
+            v_pcts := (SELECT settings::jsonb -> 'low_balance_thresholds' FROM platforms WHERE id = v_platform);
+          END IF;
+          IF v_threshold IS NOT NULL OR (jsonb_typeof(v_pcts) = 'array' AND v_pcts <> '[]') THEN
+            PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, op.ec, v_max, v_used, v_threshold, v_pcts,
                                                 op.d, '{}', p_now);
           END IF;
         ELSE
@@ -394,9 +403,13 @@ BEGIN
                                              used_after_micros, reason, metadata, request_id, created_at)
             VALUES (op.t2, v_budget, v_platform, v_user, 'usage', -v_charge, v_max, v_used + v_charge, op.d,
                     CASE WHEN v_charge < op.ec THEN '{"capped_from_micros":' || op.ec || '}' ELSE '{}' END, op.id, p_now);
-            IF v_threshold IS NOT NULL OR op.lb IS NOT NULL THEN
+            v_pcts := op.lb;
+            IF v_pcts IS NULL THEN
+              v_pcts := (SELECT settings::jsonb -> 'low_balance_thresholds' FROM platforms WHERE id = v_platform);
+            END IF;
+            IF v_threshold IS NOT NULL OR (jsonb_typeof(v_pcts) = 'array' AND v_pcts <> '[]') THEN
               PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, v_charge, v_max, v_used + v_charge, v_threshold,
-                op.lb, op.d, CASE WHEN v_charge < op.ec THEN jsonb_build_object('capped_from_micros', op.ec) ELSE '{}' END, p_now);
+                v_pcts, op.d, CASE WHEN v_charge < op.ec THEN jsonb_build_object('capped_from_micros', op.ec) ELSE '{}' END, p_now);
             END IF;
             o_end_user_micros := v_charge;
             o_capped := v_charge < op.ec;

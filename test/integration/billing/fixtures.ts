@@ -1,6 +1,5 @@
 /** Shared set-up for the billing suites: a funded platform, end users with budgets, log rows like the pipeline's. */
 import type { CompiledQuery } from 'kysely';
-import { vi } from 'vitest';
 import type { ReserveRequest, Settled } from '../../../src/billing/engine-types.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
 import { client, createPlatform } from '../../helpers/http.js';
@@ -141,7 +140,8 @@ export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; sto
   const executor = gw.ctx.store.db.getExecutor();
   const original = executor.executeQuery.bind(executor);
   const calls: BillingCall[] = [];
-  const spy = vi.spyOn(executor, 'executeQuery').mockImplementation(async (query: CompiledQuery) => {
+  // A plain swap, not vi.spyOn: bench/billing-commit.ts imports this file outside vitest.
+  const recording = async (query: CompiledQuery) => {
     if (!query.sql.includes('assistiv_billing(')) return original(query);
     const call: BillingCall = { kinds: (JSON.parse(String(query.parameters[1])) as Array<{ k: string }>).map((op) => op.k) };
     calls.push(call);
@@ -151,6 +151,12 @@ export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; sto
       call.error = `${(err as { code?: string }).code ?? ''} ${(err as Error).message}`.trim();
       throw err;
     }
-  });
-  return { calls, stop: () => spy.mockRestore() };
+  };
+  executor.executeQuery = recording as typeof executor.executeQuery;
+  return {
+    calls,
+    stop: () => {
+      executor.executeQuery = original;
+    },
+  };
 }

@@ -261,6 +261,21 @@ describe.each(dialects)('low-balance and exhausted events (%s)', (dialect) => {
     expect(Math.round(events[0].data.balance_after * 1e6)).toBe(before - callMicros);
   });
 
+  it('settings.low_balance_thresholds: up to 5 unique percentages in (0, 100), any order; anything else is a 400 naming it', async () => {
+    for (const good of [[50, 20, 5], [5, 20, 50], [12.5], [1, 2, 3, 4, 99.9]]) {
+      const res = await platform().patch(base(), { settings: { low_balance_thresholds: good } });
+      expect(res.status).toBe(200);
+      expect(res.body.data.settings.low_balance_thresholds).toEqual(good);
+    }
+    for (const bad of [[0], [100], [-5], [50, 50], [1, 2, 3, 4, 5, 6], ['50'], 50, [Number.NaN], {}]) {
+      const res = await platform().patch(base(), { settings: { low_balance_thresholds: bad } });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error).toMatchObject({ type: 'invalid_request_error', param: 'settings.low_balance_thresholds' });
+    }
+    const cleared = await platform().patch(base(), { settings: { low_balance_thresholds: null } });
+    expect(cleared.body.data.settings.low_balance_thresholds).toBeUndefined();
+  });
+
   it('no endpoint subscribed: crossings and exhaustion write no outbox rows at all', async () => {
     await subscribe(['wallet.topped_up']); // an endpoint, but not for these events
     const types = ['wallet.low_balance', 'budget.low_balance', 'budget.exhausted'];
