@@ -6,6 +6,8 @@ export interface PlatformSettings {
   markup_percentage?: number;
   /** USD; a monthly budget of this amount is created with each new end user. */
   default_budget_usd?: number;
+  /** Up to 5 percentages of each budget's max_usd; a budget.low_balance webhook fires when remaining drops below each. */
+  low_balance_thresholds?: number[] | null;
   [name: string]: unknown;
 }
 

@@ -1,6 +1,6 @@
 // Creates a budget for an end user who has none (unlimited, bounded by the wallet, until then).
 import type { Budget, BudgetPeriod } from '../api';
-import { toAmount } from '../format/to-amount';
+import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -14,12 +14,13 @@ import { budgetPeriodOptions } from './budget-periods';
 export function BudgetCreateForm({ endUserId, onCreated }: { endUserId: string; onCreated: () => void }) {
   const { client, basePath } = usePlatform();
   const action = useAction();
-  const draft = useDraft<{ maxUsd: string; period: BudgetPeriod }>({ maxUsd: '', period: 'monthly' });
+  const draft = useDraft<{ maxUsd: string; period: BudgetPeriod; threshold: string }>({ maxUsd: '', period: 'monthly', threshold: '' });
 
   const create = async (): Promise<string> => {
     await client.post<Budget>(`${basePath}/end-users/${endUserId}/budget`, {
       max_usd: toAmount(draft.values.maxUsd),
       period: draft.values.period,
+      low_balance_threshold: toOptionalAmount(draft.values.threshold),
     });
     onCreated();
     return 'Budget created.';
@@ -44,6 +45,15 @@ export function BudgetCreateForm({ endUserId, onCreated }: { endUserId: string; 
           testId="budget-max-usd"
         />
         <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-period" />
+        <TextField
+          label="Alert below (USD)"
+          hint="A budget.low_balance webhook fires once when a request's charge takes what remains below this; a top-up re-arms it."
+          {...draft.bind('threshold')}
+          prefix="$"
+          numeric="decimal"
+          placeholder="No alert"
+          testId="budget-low-balance-threshold"
+        />
       </ActionForm>
       <ActionFeedback action={action} testId="budget-create" />
     </>

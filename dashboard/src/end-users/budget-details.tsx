@@ -2,7 +2,7 @@
 import type { Budget, BudgetPeriod } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { parseUsd } from '../format/format-usd';
-import { toAmount } from '../format/to-amount';
+import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -92,7 +92,7 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
       </ActionForm>
       {/* Keyed by the saved limit and period, so the inputs start again from them after each change. */}
       <BudgetEditForm
-        key={`${budget.max_usd}|${budget.period}`}
+        key={`${budget.max_usd}|${budget.period}|${budget.low_balance_threshold}`}
         budget={budget}
         action={action}
         onSave={(body) => change(client.patch(path, body), 'Budget updated.')}
@@ -128,20 +128,39 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
 interface BudgetEditFormProps {
   budget: Budget;
   action: Action;
-  onSave: (body: { max_usd: number | string; period: BudgetPeriod }) => Promise<string>;
+  onSave: (body: { max_usd: number | string; period: BudgetPeriod; low_balance_threshold: number | string | null }) => Promise<string>;
 }
 
 function BudgetEditForm({ budget, action, onSave }: BudgetEditFormProps) {
-  const draft = useDraft({ maxUsd: String(budget.max_usd), period: budget.period });
+  const draft = useDraft({
+    maxUsd: String(budget.max_usd),
+    period: budget.period,
+    threshold: budget.low_balance_threshold === null ? '' : String(budget.low_balance_threshold),
+  });
   return (
     <ActionForm
       action={action}
-      onSubmit={() => onSave({ max_usd: toAmount(draft.values.maxUsd), period: draft.values.period })}
+      onSubmit={() =>
+        onSave({
+          max_usd: toAmount(draft.values.maxUsd),
+          period: draft.values.period,
+          low_balance_threshold: toOptionalAmount(draft.values.threshold),
+        })
+      }
       className="form-grid form-grid-3"
       actions={<SubmitButton pending={action.pending} label="Save changes" tone="default" testId="budget-save" />}
     >
       <TextField label="Limit (USD)" {...draft.bind('maxUsd')} prefix="$" numeric="decimal" required testId="budget-edit-max" />
       <SelectField label="Period" {...draft.bind('period')} options={budgetPeriodOptions} testId="budget-edit-period" />
+      <TextField
+        label="Alert below (USD)"
+        hint="A budget.low_balance webhook fires once when a request's charge takes what remains below this; a top-up re-arms it."
+        {...draft.bind('threshold')}
+        prefix="$"
+        numeric="decimal"
+        placeholder="No alert"
+        testId="budget-edit-low-balance-threshold"
+      />
     </ActionForm>
   );
 }

@@ -1,4 +1,4 @@
-// Edits the platform's name, markup and default end-user budget (PATCH merges settings).
+// Edits the platform's name, markup, default end-user budget and budget alert thresholds (PATCH merges settings).
 import type { Platform } from '../api';
 import { toOptionalAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
@@ -14,6 +14,16 @@ function numberText(value: unknown): string {
   return typeof value === 'number' ? String(value) : '';
 }
 
+/** "50, 20, 5" → [50, 20, 5]; empty → null (no thresholds). Anything unparsable is sent as typed: the server names it. */
+function thresholdsOf(text: string): Array<number | string> | null {
+  const parts = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  if (parts.length === 0) return null;
+  return parts.map((p) => (Number.isFinite(Number(p)) ? Number(p) : p));
+}
+
 export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform; onSaved: () => void }) {
   const { client, basePath } = usePlatform();
   const action = useAction();
@@ -21,6 +31,7 @@ export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform
     name: platform.name,
     markup: numberText(platform.settings?.markup_percentage),
     defaultBudget: numberText(platform.settings?.default_budget_usd),
+    thresholds: (platform.settings?.low_balance_thresholds ?? []).join(', '),
   });
 
   const save = async (): Promise<string> => {
@@ -29,6 +40,7 @@ export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform
       settings: {
         markup_percentage: toOptionalAmount(draft.values.markup),
         default_budget_usd: toOptionalAmount(draft.values.defaultBudget),
+        low_balance_thresholds: thresholdsOf(draft.values.thresholds),
       },
     });
     onSaved();
@@ -61,6 +73,13 @@ export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform
           numeric="decimal"
           placeholder="No default"
           testId="settings-default-budget"
+        />
+        <TextField
+          label="Budget alerts (% of max)"
+          hint="Up to 5, e.g. 50, 20, 5: a budget.low_balance webhook fires once each time a budget's remaining drops below that share of its max; a top-up re-arms it."
+          {...draft.bind('thresholds')}
+          placeholder="No alerts"
+          testId="settings-low-balance-thresholds"
         />
       </ActionForm>
       <ActionFeedback action={action} testId="settings" />

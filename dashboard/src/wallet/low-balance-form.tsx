@@ -22,7 +22,10 @@ export function LowBalanceForm({ wallet, onSaved }: { wallet: Wallet; onSaved: (
   };
 
   return (
-    <Card title="Low-balance alert" description="A wallet.low_balance webhook fires when the balance drops below this amount.">
+    <Card
+      title="Low-balance alert"
+      description="A wallet.low_balance webhook fires once when a request's charge takes the balance below this amount; a top-up above it re-arms the alert."
+    >
       <ActionForm
         action={action}
         onSubmit={save}
