@@ -20,7 +20,7 @@ const statusTone: Record<WebhookDelivery['status'], BadgeTone> = {
 /** How often the table reloads while an attempt on screen is still pending. */
 const PENDING_REFRESH_MS = 1000;
 
-const dueSoon = (at: string | null): boolean => at !== null && Date.parse(at) - Date.now() < 5_000;
+const dueSoon = (at: string | null): boolean => at !== null && Date.parse(at) - Date.now() < 20_000;
 
 interface DeliveriesCardProps {
   endpointId: string;
@@ -35,7 +35,8 @@ export function DeliveriesCard({ endpointId, version, manage }: DeliveriesCardPr
   const redeliver = useAction();
   const path = `${base}/${endpointId}/deliveries`;
   const deliveries = useResource(() => client.list<WebhookDelivery>(path, { page, limit: 10 }), [client, path, page, version]);
-  // Only attempts due soon: one scheduled an hour ahead by the backoff is not worth polling for.
+  // Only attempts due soon: one in flight shows its lease (10 s timeout + 5 s) as next_retry_at; one scheduled
+  // an hour ahead by the backoff is not worth polling for.
   const pending = deliveries.data?.data.some((d) => d.status === 'pending' && dueSoon(d.next_retry_at)) ?? false;
   const { reload } = deliveries;
 
