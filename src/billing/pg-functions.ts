@@ -211,6 +211,8 @@ DECLARE
   v_debited boolean;
   v_threshold bigint;
   v_pcts jsonb;
+  v_crossed boolean;
+  v_cut bigint;
   v_logs jsonb := '[]';
 BEGIN
   v_ids := ARRAY(SELECT DISTINCT x.id FROM jsonb_to_recordset(p_ops) AS x(k text, id text) WHERE x.k <> 'r');
@@ -387,7 +389,20 @@ BEGIN
           IF v_pcts IS NULL THEN -- not cached by the caller: the platform's setting
             v_pcts := (SELECT settings::jsonb -> 'low_balance_thresholds' FROM platforms WHERE id = v_platform);
           END IF;
-          IF v_threshold IS NOT NULL OR (jsonb_typeof(v_pcts) = 'array' AND v_pcts <> '[]') THEN
+          -- Only a crossing calls the helper; otherwise this is a few integer comparisons per threshold.
+          v_crossed := v_threshold IS NOT NULL AND v_max - v_used < v_threshold AND v_max - v_used + op.ec >= v_threshold;
+          IF NOT v_crossed AND jsonb_typeof(v_pcts) = 'array' THEN
+            FOR i IN 0 .. jsonb_array_length(v_pcts) - 1 LOOP
+              IF jsonb_typeof(v_pcts -> i) = 'number' THEN
+                v_cut := floor(v_max * (v_pcts ->> i)::numeric / 100);
+                IF v_max - v_used < v_cut AND v_max - v_used + op.ec >= v_cut THEN
+                  v_crossed := true;
+                  EXIT;
+                END IF;
+              END IF;
+            END LOOP;
+          END IF;
+          IF v_crossed THEN
             PERFORM assistiv_budget_low_balance(v_platform, v_user, v_budget, op.t2, op.ec, v_max, v_used, v_threshold, v_pcts,
                                                 op.d, '{}', p_now);
           END IF;
