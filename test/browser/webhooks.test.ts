@@ -3,7 +3,8 @@
  * from the page shows its whsec_ secret once (gone after a reload); "Send test" delivers a ping that verifies
  * with the `standardwebhooks` library using the secret read from the page, and the deliveries table shows
  * 200; a receiver answering 500 shows the failed attempt and its next retry, and Redeliver brings the next
- * attempt forward, which succeeds; a bad URL is shown by the URL field; without the operator's allow-private
+ * attempt forward, which succeeds; edit (events, description, active), rotate (new secret once, the old one
+ * still signing) and delete (after a confirming click) reach the API; a bad URL is shown by the URL field; without the operator's allow-private
  * setting the gateway's SSRF message is shown there. Screenshots: test-artifacts/screenshots/webhooks.png,
  * and docs/screenshots/webhooks.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
@@ -173,6 +174,51 @@ describe.skipIf(!browserEnabled).each(dialects)('Webhooks page in Chromium (%s)'
     await expect
       .poll(() => shownRows().then((rows) => rows[0]), { timeout: 10_000 })
       .toEqual(expect.objectContaining({ attempt: 3, status: 'delivered', code: '200' }));
+  });
+
+  it('edits events, description and active state; rotates the secret (shown once, old one in grace); deletes after confirming', async () => {
+    const url = `${receiver.url}/edit`;
+    const first = await addEndpoint(url);
+    const endpointId = await endpointIdOf(url);
+    await page.getByTestId('raw-key-dismiss').click();
+    await page.getByTestId('webhook-edit').click();
+    await page.getByTestId('webhook-edit-event-all').uncheck();
+    await page.getByTestId('webhook-edit-event-wallet.topped_up').check();
+    await page.getByTestId('webhook-edit-event-budget.debited').check();
+    await page.getByTestId('webhook-edit-description').fill('Billing hooks');
+    await page.getByTestId('webhook-edit-active').uncheck();
+    await page.getByTestId('webhook-edit-submit').click();
+    await expect.poll(() => text('webhook-panel-events')).toBe('wallet.topped_up, budget.debited');
+    const saved = (await api().get(`/v1/platforms/${platformId}/webhooks/${endpointId}`)).body.data;
+    expect(saved).toMatchObject({ events: ['wallet.topped_up', 'budget.debited'], description: 'Billing hooks', is_active: false });
+    // An inactive endpoint refuses a test ping: the API's message is shown.
+    await page.getByTestId('webhook-test').click();
+    await expect.poll(() => text('webhook-action-error-message')).toContain('disabled');
+    await page.getByTestId('webhook-edit').click();
+    await page.getByTestId('webhook-edit-active').check();
+    await page.getByTestId('webhook-edit-submit').click();
+    await expect.poll(async () => (await api().get(`/v1/platforms/${platformId}/webhooks/${endpointId}`)).body.data.is_active).toBe(true);
+
+    await page.getByTestId('webhook-rotate').click();
+    await page.getByTestId('webhook-rotate-confirm').click();
+    await expect.poll(() => text('webhook-action-success')).toContain('previous one keeps signing until');
+    const rotated = await text('raw-key-value');
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(first);
+    // A ping after the rotation verifies with the new secret (and, during the grace period, with the old one).
+    const before = receiver.received.length;
+    await page.getByTestId('webhook-test').click();
+    const [ping] = (await receiver.waitFor(before + 1)).slice(before);
+    if (!ping) throw new Error('no ping');
+    expect((new Webhook(rotated).verify(ping.body, ping.headers) as { event_type: string }).event_type).toBe('ping');
+    expect(() => new Webhook(first).verify(ping.body, ping.headers)).not.toThrow();
+
+    await page.getByTestId('webhook-delete').click();
+    expect((await api().get(`/v1/platforms/${platformId}/webhooks/${endpointId}`)).status).toBe(200);
+    await page.getByTestId('webhook-delete-confirm').click();
+    await expect.poll(() => page.getByTestId(`webhook-row-${endpointId}`).count()).toBe(0);
+    expect((await api().get(`/v1/platforms/${platformId}/webhooks/${endpointId}`)).status).toBe(404);
+    expect(await page.getByTestId('webhook-panel').count()).toBe(0);
   });
 
   it('a bad URL is shown by the URL field, with the API message', async () => {
