@@ -152,15 +152,18 @@ describe.each(dialects)('audit log (%s)', (dialect) => {
     const wallet = (await api.get(`${base}/wallet`)).body.data;
     // The insert fails on both databases while the table is away; the top-up in the same transaction must go with it.
     await sql`ALTER TABLE audit_log RENAME TO audit_log_away`.execute(gw.ctx.store.db);
+    const keysBefore = (await api.get(`${base}/api-keys?limit=100`)).body.total;
     try {
       const res = await api.post(`${base}/wallet/topup`, { amount: 3 });
       expect(res.status).toBe(500);
+      expect((await api.post(`${base}/api-keys`, { name: 'never' })).status).toBe(500);
     } finally {
       await sql`ALTER TABLE audit_log_away RENAME TO audit_log`.execute(gw.ctx.store.db);
     }
     expect((await api.get(`${base}/wallet`)).body.data.balance).toBe(wallet.balance);
     const txs = await api.get(`${base}/wallet/transactions?limit=100`);
     expect(txs.body.data.filter((t: { amount: number }) => t.amount === 3)).toEqual([]);
+    expect((await api.get(`${base}/api-keys?limit=100`)).body.total).toBe(keysBefore);
   });
 
   it("shows a platform only its own rows; another platform's key cannot read them", async () => {
