@@ -93,8 +93,22 @@ describe.each(dialects)('tenant isolation on every route (%s)', (dialect) => {
     expect(platformRoutes().length).toBeGreaterThanOrEqual(18);
   });
 
+  // Sign-in and accepting an invite are how a person gets a credential: the invite token or the password is the credential.
+  const publicAuthRoutes = ['POST /v1/auth/invites/{token}', 'POST /v1/auth/sessions'];
+
+  it('the public sign-in routes refuse an unknown invite token (404) and unknown credentials (401)', async () => {
+    expect(routes.map(label)).toEqual(expect.arrayContaining(publicAuthRoutes));
+    const invite = await client(gw.url).raw('POST', `/v1/auth/invites/${unknownId}`, { password: 'a long enough password' });
+    expectApiError(invite, 404, 'not_found');
+    const signIn = await client(gw.url).raw('POST', '/v1/auth/sessions', {
+      email: 'nobody@example.com',
+      password: 'a long enough password',
+    });
+    expect(signIn.status).toBe(401);
+  });
+
   it('no key is a 401 on every /v1 route', async () => {
-    for (const r of routes.filter((x) => x.path.startsWith('/v1/'))) {
+    for (const r of routes.filter((x) => x.path.startsWith('/v1/') && !publicAuthRoutes.includes(label(x)))) {
       const res = await call(undefined, r, fill(r.path, b));
       expect(res.status, label(r)).toBe(401);
       // The Messages API answers in Anthropic's error shape (spec §5b), with our §1 code inside.
