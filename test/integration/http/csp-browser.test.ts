@@ -39,11 +39,13 @@ describe.skipIf(!browserEnabled || !built)('Content-Security-Policy in Chromium'
       if (/Content Security Policy/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`);
     });
     await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    // Email and password is the default form; the key form is its second tab.
+    await page.getByTestId('signin-tab-platform').click();
     await page.getByTestId('signin-platform-key').fill(platformKey);
     await page.getByTestId('signin-platform-id').fill(platformId);
     await page.getByTestId('signin-submit').click();
     await page.getByTestId('wallet-balance').waitFor();
-    for (const route of ['overview', 'wallet', 'end-users', 'logs', 'providers', 'settings']) {
+    for (const route of ['overview', 'wallet', 'end-users', 'logs', 'providers', 'webhooks', 'members', 'audit', 'settings']) {
       await page.goto(`${gw.url}/dashboard/#/${route}`);
       await page.waitForLoadState('networkidle');
     }
