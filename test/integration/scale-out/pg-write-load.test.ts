@@ -120,7 +120,9 @@ describe.skipIf(!postgresUrl)('PostgreSQL write load per call (pg_stat_database)
     // docs/scaling.md: a call alone costs two commits (reserve; settle with its log row) plus the cache reloads
     // (one per cache per 1 s TTL: more per call the slower the machine); the rows are the reservation, the two
     // debits and the log row, and the balances updated.
-    expect(per(sequential).transactions).toBeGreaterThanOrEqual(2);
+    // The lower bound is loose: background work that commits per second (the webhook worker's poll, cache
+    // reloads) is removed by subtracting an idle process's lifetime, which only approximates this one's.
+    expect(per(sequential).transactions).toBeGreaterThanOrEqual(1.5);
     expect(per(sequential).transactions).toBeLessThan(4);
     expect(per(sequential).inserted).toBeGreaterThanOrEqual(3);
     // Under concurrency the batcher groups reserves and settles of one wallet: fewer commits per call.
