@@ -41,7 +41,9 @@ describe('audit log is append-only', () => {
     ]);
     // In platform deletion, the table is one entry of the purge list (deleted by platform_id, nothing else).
     const service = files.find((f) => f.path === 'management/platforms/service.ts')?.text ?? '';
-    expect(service).toMatch(/'audit_log',[\s\S]*\] as const\) \{\s*await trx\.deleteFrom\(table\)\.where\('platform_id', '=', platformId\)/);
+    expect(service).toMatch(
+      /'audit_log',[\s\S]*\] as const\) \{\s*await trx\.deleteFrom\(table\)\.where\('platform_id', '=', platformId\)/,
+    );
     expect(matches(/insertInto\('audit_log'\)/).map((m) => m.split(':')[0])).toEqual(['audit/writer.ts']);
   });
 });

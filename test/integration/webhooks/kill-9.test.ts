@@ -49,7 +49,10 @@ describe.each(dialects)('webhooks survive kill -9 (%s)', (dialect) => {
       return l.filter((d) => d.status === 'delivered').length === EVENTS && l;
     }, 30_000);
     expect(new Set(list.filter((d) => d.status === 'delivered').map((d) => d.event_id))).toEqual(new Set(eventIds));
-    expect(list.every((d) => d.status === 'delivered'), JSON.stringify(list)).toBe(true);
+    expect(
+      list.every((d) => d.status === 'delivered'),
+      JSON.stringify(list),
+    ).toBe(true);
     // Each event arrived twice: once to the killed process (never answered), once after the restart.
     const received = receiver.received.slice(EVENTS);
     expect(received.map((r) => r.headers['webhook-id']).sort()).toEqual([...eventIds].sort());
