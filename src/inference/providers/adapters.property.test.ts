@@ -204,8 +204,9 @@ describe.each(ADAPTERS.map(([adapter, fixtures]) => [adapter.kind, adapter, fixt
           for (const event of sequence) events.push(...translator.onEvent(event));
           events.push(...translator.onEnd());
           checkStream(events);
-          // Whatever arrived, the stream ends with an answer (a finish or usage) or an error: never silently.
-          expect(events.length).toBeGreaterThan(0);
+          // A sequence may translate to nothing at all (e.g. only an implausible usage chunk, then [DONE]): the
+          // upstream reader turns a stream that yielded no event into a bad_response error (sse-events.test.ts,
+          // "ends with one bad_response error on an empty 200 body"), so it never ends silently.
         }),
         { seed: SEED, numRuns: RUNS },
       );
