@@ -8,9 +8,10 @@
  */
 import { errors } from '../../../http/errors.js';
 import { isRecord } from '../../providers/json.js';
-import { jsonSize, MAX_JSON_LEVELS } from '../../providers/json-bounds.js';
 import type { ChatRequest } from '../../providers/types.js';
 import {
+  checkBodyBounds,
+  checkOpenAiMetadata,
   invalidType,
   isAbsent,
   missing,
@@ -23,12 +24,6 @@ import {
 import { checkMessages } from './messages.js';
 import { checkResponseFormat, checkTools } from './tools.js';
 
-/** Any one top-level field other than `messages` (tools and their schemas, pass-through fields). */
-const MAX_FIELD_CHARS = 4 * 1024 * 1024;
-/** OpenAI's metadata rules. */
-const METADATA_MAX_KEYS = 16;
-const METADATA_KEY_MAX_CHARS = 64;
-const METADATA_VALUE_MAX_CHARS = 512;
 /** OpenAI accepts up to 4 stop sequences. */
 const MAX_STOP_SEQUENCES = 4;
 /** Upper bound on output tokens: far above any model, low enough for exact integer money arithmetic. */
@@ -59,7 +54,7 @@ const OBJECTS = ['audio', 'prediction', 'web_search_options'] as const;
 export function parseChatRequest(raw: unknown): ChatRequest {
   if (raw === undefined) throw errors.invalidJson('The request body is empty: send a JSON chat completion request.');
   if (!isRecord(raw)) throw errors.invalidJson('The request body must be a JSON object.');
-  checkBounds(raw);
+  checkBodyBounds(raw, 'messages');
   if (raw.model === undefined) throw missing('model');
   if (typeof raw.model !== 'string' || raw.model.length === 0) throw errors.validation('model', 'You must provide a model parameter.');
   checkMessages(raw.messages);
@@ -71,7 +66,7 @@ export function parseChatRequest(raw: unknown): ChatRequest {
   for (const field of OBJECTS) optionalObject(raw[field], field);
   checkStop(raw.stop);
   checkStreamOptions(raw.stream_options);
-  checkMetadata(raw.metadata);
+  checkOpenAiMetadata(raw.metadata);
   checkLogitBias(raw.logit_bias);
   checkModalities(raw.modalities);
   return raw as ChatRequest;
@@ -80,30 +75,6 @@ export function parseChatRequest(raw: unknown): ChatRequest {
 /** Whether the client asked for the usage chunk in a stream. */
 export function clientWantsUsage(body: ChatRequest): boolean {
   return body.stream_options?.include_usage === true;
-}
-
-/** The body itself is level 1, so a top-level value may nest MAX_JSON_LEVELS - 1 levels. */
-function checkBounds(body: Readonly<Record<string, unknown>>): void {
-  for (const [key, value] of Object.entries(body)) {
-    // Unknown keys come from the client: the param echoing one is cut to a readable length.
-    const field = key.length > 64 ? `${key.slice(0, 64)}…` : key;
-    if (field === 'messages' && Array.isArray(value)) {
-      // Prompts may be as large as the body limit allows; only their depth is bounded.
-      for (let i = 0; i < value.length; i++) {
-        if (jsonSize(value[i], MAX_JSON_LEVELS - 2) < 0) throw tooDeep(`messages[${i}]`);
-      }
-      continue;
-    }
-    const size = jsonSize(value, MAX_JSON_LEVELS - 1);
-    if (size < 0) throw tooDeep(field);
-    if (size > MAX_FIELD_CHARS) {
-      throw errors.validation(field, `Invalid '${field}': the value is larger than ${MAX_FIELD_CHARS} characters of JSON.`);
-    }
-  }
-}
-
-function tooDeep(param: string) {
-  return errors.validation(param, `Invalid '${param}': objects and arrays may be nested at most ${MAX_JSON_LEVELS} levels deep.`);
 }
 
 function checkStop(stop: unknown): void {
@@ -122,26 +93,6 @@ function checkStreamOptions(value: unknown): void {
   const options = requireObject(value, 'stream_options');
   optionalBoolean(options.include_usage, 'stream_options.include_usage');
   optionalBoolean(options.include_obfuscation, 'stream_options.include_obfuscation');
-}
-
-function checkMetadata(value: unknown): void {
-  if (isAbsent(value)) return;
-  const metadata = requireObject(value, 'metadata');
-  const keys = Object.keys(metadata);
-  if (keys.length > METADATA_MAX_KEYS) {
-    throw errors.validation('metadata', `Invalid 'metadata': at most ${METADATA_MAX_KEYS} keys, but got ${keys.length}.`);
-  }
-  for (const key of keys) {
-    const param = `metadata.${key.slice(0, METADATA_KEY_MAX_CHARS)}`;
-    if (key.length > METADATA_KEY_MAX_CHARS) {
-      throw errors.validation(param, `Invalid 'metadata': keys may be at most ${METADATA_KEY_MAX_CHARS} characters long.`);
-    }
-    const entry = metadata[key];
-    if (typeof entry !== 'string') throw invalidType(param, 'a string', entry);
-    if (entry.length > METADATA_VALUE_MAX_CHARS) {
-      throw errors.validation(param, `Invalid '${param}': values may be at most ${METADATA_VALUE_MAX_CHARS} characters long.`);
-    }
-  }
 }
 
 /** Token ids (as strings of digits) to biases from -100 to 100. */

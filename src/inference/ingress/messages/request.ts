@@ -8,8 +8,8 @@
  */
 import { errors } from '../../../http/errors.js';
 import { isRecord } from '../../providers/json.js';
-import { jsonSize, MAX_JSON_LEVELS } from '../../providers/json-bounds.js';
 import {
+  checkBodyBounds,
   invalidType,
   isAbsent,
   missing,
@@ -23,8 +23,6 @@ import {
 
 /** Upper bound on output tokens: far above any model, low enough for exact integer money arithmetic. */
 const MAX_OUTPUT_TOKENS = 10_000_000;
-/** Any one top-level field other than `messages` (tools and their schemas, pass-through fields). */
-const MAX_FIELD_CHARS = 4 * 1024 * 1024;
 /** OpenAI honours at most 4 stop sequences; more would be cut for a translated provider. */
 const MAX_STOP_SEQUENCES = 4;
 const MAX_TOOLS = 128;
@@ -125,7 +123,7 @@ export function parseCountTokensBody(raw: unknown): MessagesBody {
 function checkCommon(raw: unknown, what: string): Record<string, unknown> {
   if (raw === undefined) throw errors.invalidJson(`The request body is empty: send a JSON ${what} request.`);
   if (!isRecord(raw)) throw errors.invalidJson('The request body must be a JSON object.');
-  checkBounds(raw);
+  checkBodyBounds(raw, 'messages', ['system']);
   if (raw.model === undefined) throw missing('model');
   if (typeof raw.model !== 'string' || raw.model.length === 0) throw errors.validation('model', 'You must provide a model parameter.');
   checkSystem(raw.system);
@@ -133,28 +131,6 @@ function checkCommon(raw: unknown, what: string): Record<string, unknown> {
   checkTools(raw.tools);
   checkToolChoice(raw.tool_choice);
   return raw;
-}
-
-/** Same bounds as the chat edge: depth everywhere, size for every field but the prompt. */
-function checkBounds(body: Readonly<Record<string, unknown>>): void {
-  for (const [key, value] of Object.entries(body)) {
-    const field = key.length > 64 ? `${key.slice(0, 64)}…` : key;
-    if (field === 'messages' && Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        if (jsonSize(value[i], MAX_JSON_LEVELS - 2) < 0) throw tooDeep(`messages[${i}]`);
-      }
-      continue;
-    }
-    const size = jsonSize(value, MAX_JSON_LEVELS - 1);
-    if (size < 0) throw tooDeep(field);
-    if (size > MAX_FIELD_CHARS && field !== 'system') {
-      throw errors.validation(field, `Invalid '${field}': the value is larger than ${MAX_FIELD_CHARS} characters of JSON.`);
-    }
-  }
-}
-
-function tooDeep(param: string) {
-  return errors.validation(param, `Invalid '${param}': objects and arrays may be nested at most ${MAX_JSON_LEVELS} levels deep.`);
 }
 
 function checkSystem(system: unknown): void {

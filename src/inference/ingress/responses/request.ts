@@ -7,22 +7,25 @@
  */
 import { errors } from '../../../http/errors.js';
 import { isRecord } from '../../providers/json.js';
-import { jsonSize, MAX_JSON_LEVELS } from '../../providers/json-bounds.js';
-import { invalidType, isAbsent, missing, optionalBoolean, optionalNumber, optionalString, requireObject } from '../checks.js';
+import {
+  checkBodyBounds,
+  checkOpenAiMetadata,
+  invalidType,
+  isAbsent,
+  missing,
+  optionalBoolean,
+  optionalNumber,
+  optionalString,
+  requireObject,
+} from '../checks.js';
 import { checkInput } from './input.js';
 import { checkText, checkTools } from './tools.js';
 import type { ResponsesBody } from './wire.js';
 
-/** Any one top-level field other than `input` (tools and their schemas, pass-through fields). */
-const MAX_FIELD_CHARS = 4 * 1024 * 1024;
 /** Upper bound on output tokens: far above any model, low enough for exact integer money arithmetic. */
 const MAX_OUTPUT_TOKENS = 10_000_000;
 /** OpenAI's own minimum for `max_output_tokens`. */
 const MIN_OUTPUT_TOKENS = 16;
-/** OpenAI's metadata rules. */
-const METADATA_MAX_KEYS = 16;
-const METADATA_KEY_MAX_CHARS = 64;
-const METADATA_VALUE_MAX_CHARS = 512;
 /** OpenAI's response ids: `resp_` and letters and digits. */
 const RESPONSE_ID = /^resp_[A-Za-z0-9]{1,128}$/;
 
@@ -36,7 +39,7 @@ const REFUSED: Readonly<Record<string, string>> = {
 export function parseResponsesBody(raw: unknown): ResponsesBody {
   if (raw === undefined) throw errors.invalidJson('The request body is empty: send a JSON responses request.');
   if (!isRecord(raw)) throw errors.invalidJson('The request body must be a JSON object.');
-  checkBounds(raw);
+  checkBodyBounds(raw, 'input', ['instructions']);
   if (raw.model === undefined) throw missing('model');
   if (typeof raw.model !== 'string' || raw.model.length === 0) throw errors.validation('model', 'You must provide a model parameter.');
   const input = checkInput(raw.input);
@@ -53,7 +56,7 @@ export function parseResponsesBody(raw: unknown): ResponsesBody {
   for (const field of ['parallel_tool_calls', 'stream', 'store']) optionalBoolean(raw[field], field);
   for (const field of ['user', 'service_tier', 'prompt_cache_key', 'safety_identifier', 'truncation']) optionalString(raw[field], field);
   checkPreviousResponseId(raw.previous_response_id);
-  checkMetadata(raw.metadata);
+  checkOpenAiMetadata(raw.metadata);
   checkReasoning(raw.reasoning);
   if (!isAbsent(raw.include) && !(Array.isArray(raw.include) && raw.include.every((v) => typeof v === 'string'))) {
     throw invalidType('include', 'an array of strings', raw.include);
@@ -61,53 +64,11 @@ export function parseResponsesBody(raw: unknown): ResponsesBody {
   return { ...raw, input } as ResponsesBody;
 }
 
-/** The body is level 1, so a top-level value may nest MAX_JSON_LEVELS - 1 levels; input items are bounded in depth only. */
-function checkBounds(body: Readonly<Record<string, unknown>>): void {
-  for (const [key, value] of Object.entries(body)) {
-    const field = key.length > 64 ? `${key.slice(0, 64)}…` : key;
-    if (field === 'input' && Array.isArray(value)) {
-      for (let i = 0; i < value.length; i++) {
-        if (jsonSize(value[i], MAX_JSON_LEVELS - 2) < 0) throw tooDeep(`input[${i}]`);
-      }
-      continue;
-    }
-    const size = jsonSize(value, MAX_JSON_LEVELS - 1);
-    if (size < 0) throw tooDeep(field);
-    if (size > MAX_FIELD_CHARS && field !== 'input' && field !== 'instructions') {
-      throw errors.validation(field, `Invalid '${field}': the value is larger than ${MAX_FIELD_CHARS} characters of JSON.`);
-    }
-  }
-}
-
-function tooDeep(param: string) {
-  return errors.validation(param, `Invalid '${param}': objects and arrays may be nested at most ${MAX_JSON_LEVELS} levels deep.`);
-}
-
 function checkPreviousResponseId(value: unknown): void {
   if (isAbsent(value)) return;
   if (typeof value !== 'string') throw invalidType('previous_response_id', 'a string', value);
   if (!RESPONSE_ID.test(value)) {
     throw errors.validation('previous_response_id', "Invalid 'previous_response_id': expected an id that begins with 'resp_'.");
-  }
-}
-
-function checkMetadata(value: unknown): void {
-  if (isAbsent(value)) return;
-  const metadata = requireObject(value, 'metadata');
-  const keys = Object.keys(metadata);
-  if (keys.length > METADATA_MAX_KEYS) {
-    throw errors.validation('metadata', `Invalid 'metadata': at most ${METADATA_MAX_KEYS} keys, but got ${keys.length}.`);
-  }
-  for (const key of keys) {
-    const param = `metadata.${key.slice(0, METADATA_KEY_MAX_CHARS)}`;
-    if (key.length > METADATA_KEY_MAX_CHARS) {
-      throw errors.validation(param, `Invalid 'metadata': keys may be at most ${METADATA_KEY_MAX_CHARS} characters long.`);
-    }
-    const entry = metadata[key];
-    if (typeof entry !== 'string') throw invalidType(param, 'a string', entry);
-    if (entry.length > METADATA_VALUE_MAX_CHARS) {
-      throw errors.validation(param, `Invalid '${param}': values may be at most ${METADATA_VALUE_MAX_CHARS} characters long.`);
-    }
   }
 }
 
