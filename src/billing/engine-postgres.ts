@@ -174,7 +174,7 @@ export class PostgresBillingEngine {
   /** Runs operations of one wallet in one call (one statement, one transaction): one result per operation, in order. */
   private async runBatch(platformId: string, ops: Op[]): Promise<Row[]> {
     const nowIso = new Date(this.opts.now()).toISOString();
-    // The period starts are the function's own business since V3 (migration 0008): the last two arguments are unused.
+    // The period starts are the function's own business since V4 (migration 0014): the last two arguments are unused.
     return (
       await sql<Row>`SELECT * FROM assistiv_billing(${platformId}, ${JSON.stringify(ops)}::jsonb, ${nowIso}, NULL, NULL)`.execute(this.db)
     ).rows;

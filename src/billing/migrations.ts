@@ -7,7 +7,6 @@ import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
 import { PG_BILLING_FUNCTIONS_V4, PG_BUDGET_RESET_RULE, PG_WEBHOOK_EVENT_FUNCTIONS } from './pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from './pg-functions-v1.js';
 import { PG_BILLING_FUNCTIONS_V2 } from './pg-functions-v2.js';
-import { PG_BILLING_FUNCTIONS_V3 } from './pg-functions-v3.js';
 
 type Db = Kysely<unknown>;
 
@@ -26,7 +25,8 @@ const onPostgres = (...statements: string[]): Migration => ({
 export const billingMigrations: Record<string, Migration> = {
   '0003_pg_billing_functions': onPostgres(PG_BILLING_FUNCTIONS_V1),
   '0006_log_rows_in_money_transaction': onPostgres(PG_BILLING_FUNCTIONS_V2),
-  '0008_budget_reset_rule': onPostgres(PG_BUDGET_RESET_RULE, PG_BILLING_FUNCTIONS_V3),
+  // The rule alone: V4 (0014) is the first money function that calls it (V3 was never released).
+  '0008_budget_reset_rule': onPostgres(PG_BUDGET_RESET_RULE),
   '0014_low_balance_events': {
     async up(db: Db) {
       // budget.exhausted's mark (a UUIDv7, or null): on both databases; the engines read it with their own SQL.

@@ -31,12 +31,13 @@
  * (the twin of `dueReset` in budgets.ts; test/integration/billing/period-reset.test.ts runs one table against
  * both). Since V3 the function computes the period starts from `now` itself: daily_start and monthly_start
  * are ignored, kept in the signature so instances still running V2's caller keep working during an upgrade.
+ * (V3 was never released: its two steps, the reset rule and the low-balance events, ship together as V4.)
  *
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
  * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts, V2
  * (migration 0006: each request's log row, with its cache-write and reasoning token counts) in
- * pg-functions-v2.ts; V3 (migration 0008: the period-reset rule from its own function) in pg-functions-v3.ts;
- * V4 (migration 0014) writes the webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS).
+ * pg-functions-v2.ts. Migration 0008 installs the period-reset rule; V4 (migration 0014) uses it and writes the
+ * webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS).
  */
 
 /**
@@ -172,7 +173,7 @@ $fn$;
 `;
 
 /**
- * V4 (migration 0014): V3, plus the settlement's low-balance events and the refusal's budget.exhausted (settle
+ * V4 (migration 0014): V2 with the period-reset rule's function, plus the settlement's low-balance events and the refusal's budget.exhausted (settle
  * ops may carry lb, the platform's low_balance_thresholds; install PG_WEBHOOK_EVENT_FUNCTIONS first).
  */
 export const PG_BILLING_FUNCTIONS_V4 = `
