@@ -151,7 +151,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
   registerHealthRoutes(app, ctx);
   const role = modules.role ?? 'all';
   if (role !== 'inference') await registerDashboard(app);
-  installMetrics(app);
+  installMetrics(app, ctx.jobs);
   if (role !== 'inference') await app.register(async (scope) => registerManagementRoutes(scope, ctx), { prefix: '/v1' });
   if (role !== 'management') for (const extra of modules.extraRoutes ?? []) await app.register(async (scope) => extra(scope, ctx));
   return app;

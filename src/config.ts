@@ -48,6 +48,27 @@ const envSchema = z.object({
   ASSISTIV_HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
   ASSISTIV_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
+  // Retention (docs/scaling.md): request logs are kept forever unless a number of days is set.
+  ASSISTIV_REQUEST_LOG_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days from 1 to 36500' })
+    .int({ message: 'must be a whole number of days from 1 to 36500' })
+    .min(1, { message: 'must be a whole number of days from 1 to 36500' })
+    .max(36_500, { message: 'must be a whole number of days from 1 to 36500' })
+    .optional(),
+  // At least the spec's 24 h replay window (spec §0).
+  ASSISTIV_IDEMPOTENCY_RETENTION_HOURS: z.coerce
+    .number({ message: 'must be a whole number of hours from 24 to 8760' })
+    .int({ message: 'must be a whole number of hours from 24 to 8760' })
+    .min(24, { message: 'must be a whole number of hours from 24 to 8760' })
+    .max(8760, { message: 'must be a whole number of hours from 24 to 8760' })
+    .default(24),
+  ASSISTIV_RETENTION_INTERVAL_MS: millis(1_000, 86_400_000).default(600_000),
+  ASSISTIV_RETENTION_BATCH_ROWS: z.coerce
+    .number({ message: 'must be a whole number of rows from 1 to 10000' })
+    .int({ message: 'must be a whole number of rows from 1 to 10000' })
+    .min(1, { message: 'must be a whole number of rows from 1 to 10000' })
+    .max(10_000, { message: 'must be a whole number of rows from 1 to 10000' })
+    .default(5_000),
   ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
@@ -59,6 +80,12 @@ export type Config = {
   reservationTtlMs: number;
   /** How often the PostgreSQL sweeper looks for expired reservations. */
   reservationSweepIntervalMs: number;
+  /**
+   * The retention job (one instance at a time): request logs older than `requestLogDays` (null: kept forever),
+   * idempotency records past their replay window and expired stored responses are deleted every `intervalMs`,
+   * at most `batchRows` rows per statement (short transactions, no long locks). Money records are never deleted.
+   */
+  retention: { requestLogDays: number | null; intervalMs: number; batchRows: number };
   /** SIGTERM: how long requests in flight (streams) may run on before they are cut and settled as cancelled. */
   shutdownGraceMs: number;
   port: number;
@@ -87,12 +114,10 @@ export type Config = {
     authCacheTtlMs: number;
     /** Bounded so a key-spraying client cannot grow memory without limit. */
     authCacheMaxEntries: number;
-    /** Idempotency replays are kept this long (spec §0: 24 h). */
+    /** Idempotency replays are kept this long (spec §0: 24 h at least; ASSISTIV_IDEMPOTENCY_RETENTION_HOURS), then deleted. */
     idempotencyTtlMs: number;
     /** A key still "in progress" after this long belongs to a request whose process died: it may be taken over. */
     idempotencyLockMs: number;
-    /** Expired idempotency records are deleted at most this often per process (one DELETE, by the next idempotent request). */
-    idempotencyPurgeIntervalMs: number;
     /** JSON bodies nest at most this deep: deeper documents are refused at parse time, before any recursive code sees them. */
     jsonMaxDepth: number;
     /** Request line plus headers (Node's default, stated): more is a 431. */
@@ -150,6 +175,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reservationTtlMs: e.ASSISTIV_RESERVATION_TTL_MS,
     reservationSweepIntervalMs: e.ASSISTIV_RESERVATION_SWEEP_INTERVAL_MS,
     shutdownGraceMs: e.ASSISTIV_SHUTDOWN_GRACE_MS,
+    retention: {
+      requestLogDays: e.ASSISTIV_REQUEST_LOG_RETENTION_DAYS ?? null,
+      intervalMs: e.ASSISTIV_RETENTION_INTERVAL_MS,
+      batchRows: e.ASSISTIV_RETENTION_BATCH_ROWS,
+    },
     upstreamTimeouts: {
       connectTimeoutMs: e.ASSISTIV_UPSTREAM_CONNECT_TIMEOUT_MS,
       firstByteTimeoutMs: e.ASSISTIV_UPSTREAM_FIRST_BYTE_TIMEOUT_MS,
@@ -160,9 +190,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       inferenceBodyBytes: 20 * 1024 * 1024,
       authCacheTtlMs: 1000,
       authCacheMaxEntries: 100_000,
-      idempotencyTtlMs: 24 * 60 * 60 * 1000,
+      idempotencyTtlMs: e.ASSISTIV_IDEMPOTENCY_RETENTION_HOURS * 60 * 60 * 1000,
       idempotencyLockMs: 5 * 60 * 1000,
-      idempotencyPurgeIntervalMs: 60 * 60 * 1000,
       jsonMaxDepth: 64,
       maxHeaderBytes: 16 * 1024,
     },

@@ -5,6 +5,7 @@ import type { SecretBox } from './crypto/secret-box.js';
 import type { AuthService } from './http/auth.js';
 import type { LogWriter } from './inference/core/log-writer.js';
 import type { RateLimiterHandle } from './ratelimit/index.js';
+import type { BackgroundJobs } from './store/background-jobs.js';
 import type { Store } from './store/database.js';
 
 export type Clock = { now(): number };
@@ -25,6 +26,8 @@ export type AppContext = {
   requestLogs: LogWriter;
   /** Reservations and settlements (a BillingEngine, plus the sweeper and shutdown for the process). */
   billing: BillingEngineHandle;
+  /** Periodic work run on one instance of the deployment at a time (sweeper, retention, webhook delivery), and what it did here. */
+  jobs: BackgroundJobs;
 };
 
 /** ISO-8601 UTC from the context's clock. */

@@ -15,7 +15,9 @@ import type { InferenceDeps } from './inference/core/pipeline.js';
 import { RouteCache } from './inference/core/route-cache.js';
 import { registerInferenceRoutes } from './inference/routes.js';
 import { createRateLimiter } from './ratelimit/index.js';
+import { startRetention } from './retention/index.js';
 import { type GatewaySecrets, resolveSecrets } from './secrets.js';
+import { BackgroundJobs } from './store/background-jobs.js';
 import { openStore, type Store } from './store/database.js';
 import { migrateToLatest } from './store/migrations.js';
 import { startWebhookWorker, type WebhookWorkerOptions } from './webhooks/index.js';
@@ -83,7 +85,12 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
     events,
     onError: (err) => process.stderr.write(`assistiv: rate limit store failed: ${String(err)}\n`),
   });
-  return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter };
+  const jobs = new BackgroundJobs({
+    store,
+    databaseUrl: config.databaseUrl,
+    onError: (job, err) => process.stderr.write(`assistiv: background job ${job} failed: ${String(err)}\n`),
+  });
+  return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter, jobs };
 }
 
 export async function createGateway(
@@ -112,7 +119,8 @@ export async function createGateway(
     role: opts.role,
     extraRoutes: [(scope) => registerInferenceRoutes(scope, inference)],
   });
-  ctx.billing.startSweeper();
+  ctx.billing.startSweeper(ctx.jobs);
+  startRetention(ctx);
   const webhooks = startWebhookWorker(ctx, opts.webhooks);
   return {
     app,
@@ -125,6 +133,8 @@ export async function createGateway(
       if (unresolved > 0) process.stderr.write(`assistiv: stopping with ${unresolved} request(s) unsettled: nothing was billed for them\n`);
       // An attempt cut here is sent again after a restart (at-least-once): its row is still pending.
       await webhooks.stop();
+      // Unlocks the jobs this instance ran: another instance's next tick takes them over.
+      await ctx.jobs.stop();
       await ctx.requestLogs.flush();
       await ctx.billing.close();
       await cacheBus?.close();

@@ -6,6 +6,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
+import type { BackgroundJobs } from '../store/background-jobs.js';
 import type { Store } from '../store/database.js';
 import type { RequestLogsTable } from '../store/schema.js';
 import { type BillingAccounts, createAccounts } from './accounts.js';
@@ -32,6 +33,8 @@ const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 /** One sweep releases at most this many reservations per round, and runs at most this many rounds. */
 const SWEEP_PAGE = 500;
 const SWEEP_ROUNDS_MAX = 100;
+/** An arbitrary constant naming "the reservation sweeper" among advisory locks (each background job has its own). */
+const SWEEPER_LOCK_KEY = 727_150_914;
 
 export type BillingEngineHandle = BillingEngine &
   BillingAccounts & {
@@ -41,9 +44,10 @@ export type BillingEngineHandle = BillingEngine &
     sweep(): Promise<number>;
     /**
      * Starts serving: on PostgreSQL sweeps now and then every sweepIntervalMs (unref'd: never keeps the
-     * process alive); on SQLite takes the database's owner lock (throws when another process bills it).
+     * process alive) — given `jobs`, as its background job, on one instance of the deployment at a time; on
+     * SQLite takes the database's owner lock (throws when another process bills it).
      */
-    startSweeper(): void;
+    startSweeper(jobs?: BackgroundJobs): void;
     /**
      * µUSD this process holds in memory on the platform's wallet (SQLite; 0 on PostgreSQL, whose holds are
      * in `wallets.reserved_micros`). For billing's own checks and the tests' audits: readers outside billing
@@ -140,9 +144,12 @@ export function createBillingEngine(
     sweep,
     heldFor: ({ platformId }) => holds.wallet(platformId),
     heldForBudget: holds.budget,
-    startSweeper() {
+    startSweeper(jobs?: BackgroundJobs) {
       if (sqlite) return sqlite.start();
       if (timer) return;
+      const intervalMs = options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS;
+      // The jobs' scheduler reports failures itself; jobs.stop() (before close()) ends its ticks.
+      if (jobs) return jobs.schedule({ name: 'reservation_sweeper', lockKey: SWEEPER_LOCK_KEY, intervalMs, run: sweep });
       sweep().catch(report);
       timer = setInterval(() => sweep().catch(report), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       timer.unref();

@@ -140,9 +140,18 @@ export async function verifyLedger(store: Store): Promise<LedgerReport> {
   };
 }
 
-/** Names every usage debit (wallet or budget) whose request has no log row; returns how many wallet debits exist. */
+/**
+ * Names every usage debit (wallet or budget) whose request has no log row; returns how many wallet debits exist.
+ * Debits up to the retention job's watermark may have lost their log row to request-log retention (src/retention).
+ */
 async function usageWithoutLog(store: Store, differences: string[]): Promise<number> {
   const db = store.db;
+  const pruned = await db
+    .selectFrom('gateway_settings')
+    .select('value')
+    .where('name', '=', 'request_logs_pruned_through')
+    .executeTakeFirst();
+  const after = pruned?.value ?? '';
   const { debits } = await db
     .selectFrom('wallet_transactions')
     .select((eb) => eb.fn.countAll<number>().as('debits'))
@@ -152,11 +161,11 @@ async function usageWithoutLog(store: Store, differences: string[]): Promise<num
     await sql<{ kind: string; id: string; request_id: string | null; owner: string; amount_micros: number }>`
       SELECT 'wallet' AS kind, t.id, t.request_id, t.platform_id AS owner, -t.amount_micros AS amount_micros
         FROM wallet_transactions t
-       WHERE t.type = 'llm_usage' AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
+       WHERE t.type = 'llm_usage' AND t.created_at > ${after} AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
       UNION ALL
       SELECT 'budget' AS kind, t.id, t.request_id, t.budget_id AS owner, -t.amount_micros AS amount_micros
         FROM budget_transactions t
-       WHERE t.type = 'usage' AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
+       WHERE t.type = 'usage' AND t.created_at > ${after} AND NOT EXISTS (SELECT 1 FROM request_logs l WHERE l.request_id = t.request_id)
       ORDER BY kind DESC, id`.execute(db)
   ).rows;
   for (const t of unlogged) {

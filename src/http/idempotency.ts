@@ -2,7 +2,8 @@
  * `Idempotency-Key` on management POST/PATCH (spec §0), like Stripe: the first response is kept 24 h
  * and replayed for the same key, route and body; another body is a 409; a concurrent duplicate gets
  * 409 `idempotency_in_progress`. Stored responses are sealed (they may hold raw keys). Responses with a
- * 5xx status are not kept, so a retry executes again.
+ * 5xx status are not kept, so a retry executes again. Expired records are deleted by the retention job
+ * (src/retention); until then an expired one is ignored and replaced here.
  */
 
 import { createHash } from 'node:crypto';
@@ -26,27 +27,6 @@ function scopeOf(req: FastifyRequest): string {
   return platformId ? `platform:${platformId}` : 'admin';
 }
 
-const lastPurgeMs = new WeakMap<AppContext, number>();
-
-/**
- * Deletes records past their 24 h (on every database the same way), at most once per purge interval per
- * process: the first idempotent request after it pays for one DELETE. Records only come from such requests,
- * so the table cannot grow while none arrive.
- */
-async function purgeExpired(ctx: AppContext, req: FastifyRequest): Promise<void> {
-  const now = ctx.clock.now();
-  const last = lastPurgeMs.get(ctx);
-  if (last !== undefined && now - last < ctx.config.limits.idempotencyPurgeIntervalMs) return;
-  lastPurgeMs.set(ctx, now);
-  const cutoff = new Date(now - ctx.config.limits.idempotencyTtlMs).toISOString();
-  // A failed purge is retried at the next interval; it must not fail the request that triggered it.
-  await ctx.store.db
-    .deleteFrom('idempotency_keys')
-    .where('created_at', '<', cutoff)
-    .execute()
-    .catch((err: unknown) => req.log.error({ err }, 'purging expired idempotency records failed'));
-}
-
 /** preHandler: runs after auth and validation, so the scope and the parsed body are known. */
 export function idempotencyCheck(ctx: AppContext) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
@@ -55,7 +35,6 @@ export function idempotencyCheck(ctx: AppContext) {
     if (header === undefined) return;
     const key = Array.isArray(header) ? header[0] : header;
     if (!key || key.length > 255) throw errors.validation('Idempotency-Key', 'Idempotency-Key must be 1-255 characters.');
-    await purgeExpired(ctx, req);
     const scope = scopeOf(req);
     const route = `${req.method} ${targetPath(req.url)}`;
     const bodyHash = createHash('sha256')

@@ -35,6 +35,7 @@ export function startWebhookWorker(
       clock: ctx.clock,
       secretBox: ctx.secretBox,
       allowPrivateUrls: ctx.config.webhooksAllowPrivateUrls,
+      jobs: ctx.jobs,
       onError: (err) => process.stderr.write(`assistiv: webhook delivery failed: ${String(err)}\n`),
     },
     opts,

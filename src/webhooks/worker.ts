@@ -7,6 +7,7 @@
 import type { Clock } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
 import type { SecretBox } from '../crypto/secret-box.js';
+import type { BackgroundJobs } from '../store/background-jobs.js';
 import type { Store } from '../store/database.js';
 import type { WebhookDeliveriesTable } from '../store/schema.js';
 import { defaultRetryPolicy, type RetryPolicy, retryDelayMs } from './backoff.js';
@@ -44,6 +45,8 @@ export type WorkerDeps = {
   secretBox: SecretBox;
   allowPrivateUrls: boolean;
   onError(err: unknown): void;
+  /** Counts each tick as run or skipped (another instance held the delivery lock), for /metrics. */
+  jobs?: BackgroundJobs;
 };
 
 type Due = Pick<
@@ -109,7 +112,7 @@ export class WebhookWorker {
   async runOnce(): Promise<number> {
     const capacity = this.opts.concurrency - this.inFlight.size;
     if (capacity <= 0) return 0;
-    const claimed = (await withDeliveryLock(this.deps.store, () => this.claimDue(capacity))) ?? [];
+    const claimed = (await withDeliveryLock(this.deps.store, () => this.claimDue(capacity), this.deps.jobs)) ?? [];
     for (const d of claimed) {
       const attempt: Promise<void> = this.attempt(d).finally(() => {
         this.inFlight.delete(attempt);

@@ -2,7 +2,7 @@
  * Stored responses (spec §5a): kept 30 days for the platform and end user that created them, so
  * `previous_response_id` can continue a conversation and GET / DELETE can find them. Every read is scoped
  * to exactly that pair: another platform's or end user's id is "not found", like an id that never existed.
- * Expired rows are invisible at once and deleted opportunistically by later writes.
+ * Expired rows are invisible at once and deleted by the retention job (src/retention).
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { Clock } from '../../../context.js';
@@ -12,8 +12,6 @@ import type { InputItem, OutputItem, ResponseObject } from './wire.js';
 
 /** How long a stored response is kept (OpenAI keeps them 30 days too). */
 export const RESPONSE_TTL_MS = 30 * 24 * 60 * 60 * 1000;
-/** Expired rows are purged at most this often per process: a write pays for the purge, not every write. */
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 export type StoredResponse = {
   id: string;
@@ -25,8 +23,6 @@ export type StoredResponse = {
 };
 
 export class ResponseStore {
-  private lastPurgeMs = Number.NEGATIVE_INFINITY;
-
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: Clock,
@@ -48,10 +44,6 @@ export class ResponseStore {
         expires_at: new Date(nowMs + RESPONSE_TTL_MS).toISOString(),
       })
       .execute();
-    if (nowMs - this.lastPurgeMs >= PURGE_INTERVAL_MS) {
-      this.lastPurgeMs = nowMs;
-      await this.purgeExpired();
-    }
   }
 
   /** The caller's own unexpired response, or null. */
@@ -75,12 +67,6 @@ export class ResponseStore {
   async delete(caller: Caller, id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('responses').where(this.visible(caller, id)).executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
-  }
-
-  /** Deletes every expired row; returns how many. */
-  async purgeExpired(): Promise<number> {
-    const result = await this.db.deleteFrom('responses').where('expires_at', '<=', this.nowIso()).executeTakeFirst();
-    return Number(result.numDeletedRows);
   }
 
   private nowIso(): string {
