@@ -2,11 +2,18 @@
  * The least role a dashboard session needs on each management route (spec §3b), in one table keyed by
  * method and route pattern as Fastify registers it. A route missing here is refused to every member: a new
  * route stays closed to sessions until someone decides who may call it.
+ *
+ * The dashboard imports this module too (to hide the controls a member's role cannot use), so it imports
+ * nothing but roles.ts: no server code, no Node built-ins (route-roles.test.ts checks).
  */
-import type { MemberRole } from './roles.js';
+import { type MemberRole, roleAtLeast } from './roles.js';
 
-const p = '/v1/platforms/:platformId';
-const eu = `${p}/end-users/:endUserId`;
+/** Route-pattern prefixes, as the table spells them (the dashboard builds its questions from these). */
+export const platformRoute = '/v1/platforms/:platformId';
+export const endUserRoute = `${platformRoute}/end-users/:endUserId`;
+
+const p = platformRoute;
+const eu = endUserRoute;
 
 const minimumRoles: Record<string, MemberRole> = {
   // Reading anything: viewer.
@@ -89,4 +96,15 @@ export function minimumRoleFor(method: string, url: string | undefined): MemberR
   if (!url) return null;
   const path = url.length > 1 ? url.replace(/\/$/, '') : url;
   return minimumRoles[`${method === 'HEAD' ? 'GET' : method} ${path}`] ?? null;
+}
+
+/** True when the table names this route (the dashboard refuses to ask about one it does not). */
+export function isKnownRoute(method: string, routePattern: string): boolean {
+  return minimumRoleFor(method, routePattern) !== null;
+}
+
+/** True when a member with `role` may call `method routePattern`: the check the server makes, for the dashboard. */
+export function canCall(role: MemberRole, method: string, routePattern: string): boolean {
+  const minimum = minimumRoleFor(method, routePattern);
+  return minimum !== null && roleAtLeast(role, minimum);
 }

@@ -42,9 +42,11 @@ async function newestMtime(path: string): Promise<number> {
 async function dashboardIsFresh(): Promise<boolean> {
   if (!existsSync(builtIndex)) return false;
   const built = (await stat(builtIndex)).mtimeMs;
-  const sources = await Promise.all(
-    ['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((name) => newestMtime(join(dashboardDir, name))),
-  );
+  const sources = await Promise.all([
+    ...['src', 'index.html', 'vite.config.ts', 'tsconfig.json'].map((name) => newestMtime(join(dashboardDir, name))),
+    // The dashboard bundles the server's route-role table (its one source of truth for what a role may do).
+    ...['route-roles.ts', 'roles.ts'].map((name) => newestMtime(join(repoRoot, 'src', 'accounts', name))),
+  ]);
   return Math.max(...sources) <= built;
 }
 

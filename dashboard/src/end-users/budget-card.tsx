@@ -1,7 +1,9 @@
 // One end user's budget: figures with a usage bar, top-up, edit, suspend, remove; or a form to create one.
 import type { Budget } from '../api';
 import { ApiError } from '../api';
+import { endUserRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { Card } from '../ui/card';
 import { ResourceView } from '../ui/resource-view';
 import { useResource } from '../ui/use-resource';
@@ -10,6 +12,7 @@ import { BudgetDetails } from './budget-details';
 
 export function BudgetCard({ endUserId }: { endUserId: string }) {
   const { client, basePath } = usePlatform();
+  const can = useCan();
   const budget = useResource<Budget | null>(
     () =>
       client.get<Budget>(`${basePath}/end-users/${endUserId}/budget`).catch((error: unknown) => {
@@ -24,8 +27,12 @@ export function BudgetCard({ endUserId }: { endUserId: string }) {
         {(data) =>
           data ? (
             <BudgetDetails budget={data} onChanged={budget.reload} />
-          ) : (
+          ) : can('POST', `${endUserRoute}/budget`) ? (
             <BudgetCreateForm endUserId={endUserId} onCreated={budget.reload} />
+          ) : (
+            <p className="muted" data-testid="budget-none">
+              No budget: this user is bounded only by the wallet.
+            </p>
           )
         }
       </ResourceView>

@@ -3,7 +3,9 @@ import type { Budget, BudgetPeriod } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { parseUsd } from '../format/format-usd';
 import { toAmount, toOptionalAmount } from '../format/to-amount';
+import { endUserRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Badge } from '../ui/badge';
@@ -21,6 +23,9 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
   const { client, basePath } = usePlatform();
   const path = `${basePath}/end-users/${budget.end_user_id}/budget`;
   const action = useAction();
+  const can = useCan();
+  const mayEdit = can('PATCH', `${endUserRoute}/budget`);
+  const mayDelete = can('DELETE', `${endUserRoute}/budget`);
   const draft = useDraft({ topUp: '' });
   const max = parseUsd(budget.max_usd) ?? 0;
   const spent = (parseUsd(budget.used_usd) ?? 0) + (parseUsd(budget.reserved_usd) ?? 0);
@@ -74,52 +79,62 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
           <Money value={budget.max_usd} testId="budget-max" />
         </Stat>
       </div>
-      <ActionForm
-        action={action}
-        onSubmit={topUp}
-        className="form-grid form-grid-2"
-        actions={<SubmitButton pending={action.pending} label="Top up budget" testId="budget-topup-submit" />}
-      >
-        <TextField
-          label="Top up by (USD)"
-          {...draft.bind('topUp')}
-          prefix="$"
-          numeric="decimal"
-          placeholder="5.00"
-          required
-          testId="budget-topup-amount"
-        />
-      </ActionForm>
-      {/* Keyed by the saved limit and period, so the inputs start again from them after each change. */}
-      <BudgetEditForm
-        key={`${budget.max_usd}|${budget.period}|${budget.low_balance_threshold}`}
-        budget={budget}
-        action={action}
-        onSave={(body) => change(client.patch(path, body), 'Budget updated.')}
-      />
-      <div className="form-actions card-footer-actions">
-        <button
-          type="button"
-          className="button button-small"
-          disabled={action.pending}
-          onClick={() =>
-            run(
-              () => client.patch(path, { is_suspended: !budget.is_suspended }),
-              budget.is_suspended ? 'Budget resumed.' : 'Budget suspended: the user gets 402 budget_suspended.',
-            )
-          }
-          data-testid="budget-suspend"
+      {can('POST', `${endUserRoute}/budget/topup`) ? (
+        <ActionForm
+          action={action}
+          onSubmit={topUp}
+          className="form-grid form-grid-2"
+          actions={<SubmitButton pending={action.pending} label="Top up budget" testId="budget-topup-submit" />}
         >
-          {budget.is_suspended ? 'Resume budget' : 'Suspend budget'}
-        </button>
-        <ConfirmButton
-          label="Remove budget"
-          confirmLabel="Confirm remove"
-          onConfirm={() => run(() => client.delete(path), 'Budget removed: the user is now bounded only by the wallet.')}
-          disabled={action.pending}
-          testId="budget-delete"
+          <TextField
+            label="Top up by (USD)"
+            {...draft.bind('topUp')}
+            prefix="$"
+            numeric="decimal"
+            placeholder="5.00"
+            required
+            testId="budget-topup-amount"
+          />
+        </ActionForm>
+      ) : null}
+      {/* Keyed by the saved limit and period, so the inputs start again from them after each change. */}
+      {mayEdit ? (
+        <BudgetEditForm
+          key={`${budget.max_usd}|${budget.period}|${budget.low_balance_threshold}`}
+          budget={budget}
+          action={action}
+          onSave={(body) => change(client.patch(path, body), 'Budget updated.')}
         />
-      </div>
+      ) : null}
+      {mayEdit || mayDelete ? (
+        <div className="form-actions card-footer-actions">
+          {mayEdit ? (
+            <button
+              type="button"
+              className="button button-small"
+              disabled={action.pending}
+              onClick={() =>
+                run(
+                  () => client.patch(path, { is_suspended: !budget.is_suspended }),
+                  budget.is_suspended ? 'Budget resumed.' : 'Budget suspended: the user gets 402 budget_suspended.',
+                )
+              }
+              data-testid="budget-suspend"
+            >
+              {budget.is_suspended ? 'Resume budget' : 'Suspend budget'}
+            </button>
+          ) : null}
+          {mayDelete ? (
+            <ConfirmButton
+              label="Remove budget"
+              confirmLabel="Confirm remove"
+              onConfirm={() => run(() => client.delete(path), 'Budget removed: the user is now bounded only by the wallet.')}
+              disabled={action.pending}
+              testId="budget-delete"
+            />
+          ) : null}
+        </div>
+      ) : null}
       <ActionFeedback action={action} testId="budget" />
     </div>
   );

@@ -2,7 +2,9 @@
 import type { EndUser } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { EndUserRateLimitsCard } from '../rate-limits';
+import { endUserRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
@@ -19,6 +21,7 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
   const { client, basePath } = usePlatform();
   const user = useResource(() => client.get<EndUser>(`${basePath}/end-users/${endUserId}`), [client, basePath, endUserId]);
   const action = useAction();
+  const can = useCan();
 
   const toggleActive = (current: EndUser): void => {
     void action.run(async () => {
@@ -47,15 +50,17 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
                 </span>
               }
               actions={
-                <button
-                  type="button"
-                  className={data.is_active ? 'button button-danger-ghost' : 'button button-primary'}
-                  disabled={action.pending}
-                  onClick={() => toggleActive(data)}
-                  data-testid="end-user-toggle-active"
-                >
-                  {data.is_active ? 'Deactivate' : 'Reactivate'}
-                </button>
+                can('PATCH', endUserRoute) ? (
+                  <button
+                    type="button"
+                    className={data.is_active ? 'button button-danger-ghost' : 'button button-primary'}
+                    disabled={action.pending}
+                    onClick={() => toggleActive(data)}
+                    data-testid="end-user-toggle-active"
+                  >
+                    {data.is_active ? 'Deactivate' : 'Reactivate'}
+                  </button>
+                ) : null
               }
             />
             <ActionFeedback action={action} testId="end-user-status" />

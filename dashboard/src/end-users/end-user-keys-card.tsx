@@ -1,7 +1,9 @@
 // One end user's API keys: issue a new one (raw key shown once) and revoke.
 import { useState } from 'react';
 import type { ApiKey, CreatedApiKey } from '../api';
+import { endUserRoute, platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ApiKeysTable } from '../ui/api-keys-table';
 import { Card } from '../ui/card';
@@ -15,6 +17,7 @@ export function EndUserKeysCard({ endUserId }: { endUserId: string }) {
   const { client, basePath } = usePlatform();
   const [rawKey, setRawKey] = useState<string | null>(null);
   const action = useAction();
+  const can = useCan();
   const keys = useResource(() => loadEndUserKeys(client, basePath, endUserId), [client, basePath, endUserId]);
 
   const issue = (): void => {
@@ -41,15 +44,17 @@ export function EndUserKeysCard({ endUserId }: { endUserId: string }) {
       flush
       testId="end-user-keys"
       actions={
-        <button
-          type="button"
-          className="button button-small button-primary"
-          onClick={issue}
-          disabled={action.pending}
-          data-testid="end-user-issue-key"
-        >
-          Issue key
-        </button>
+        can('POST', `${endUserRoute}/api-keys`) ? (
+          <button
+            type="button"
+            className="button button-small button-primary"
+            onClick={issue}
+            disabled={action.pending}
+            data-testid="end-user-issue-key"
+          >
+            Issue key
+          </button>
+        ) : null
       }
     >
       {action.error || action.success || rawKey ? (
@@ -62,7 +67,7 @@ export function EndUserKeysCard({ endUserId }: { endUserId: string }) {
         {(list) => (
           <ApiKeysTable
             keys={list}
-            onRevoke={revoke}
+            onRevoke={can('DELETE', `${platformRoute}/api-keys/:keyId`) ? revoke : undefined}
             busy={action.pending}
             emptyTitle="This end user has no keys. Issue one to let them call the API."
             testId="end-user-keys-table"

@@ -1,7 +1,9 @@
 // End users: search by external_id, create (raw key shown once), paginated list.
 import { type FormEvent, useState } from 'react';
 import type { EndUser } from '../api';
+import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
 import { PagedView } from '../ui/paged-view';
@@ -14,6 +16,7 @@ const pageSize = 20;
 
 export function EndUsersPage() {
   const { client, basePath } = usePlatform();
+  const can = useCan();
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
   const [externalId, setExternalId] = useState('');
@@ -32,7 +35,7 @@ export function EndUsersPage() {
     <>
       <PageHeader title="End users" description="The people using your product. Each gets their own sk-eu_… key, budget and rate limits." />
       <div className="stack">
-        <EndUserCreateForm onCreated={users.reload} />
+        {can('POST', `${platformRoute}/end-users`) ? <EndUserCreateForm onCreated={users.reload} /> : null}
         <Card
           title="All end users"
           flush

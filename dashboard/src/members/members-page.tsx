@@ -1,8 +1,9 @@
 // Members: invite (the link is shown once), list, change role, deactivate or reactivate (spec §3b).
 import { useState } from 'react';
 import { formatDateTime } from '../format/format-date-time';
-import { canAct, type MemberRole } from '../session/session';
-import { usePlatform, useSession } from '../session/session-context';
+import { type MemberRole, platformRoute } from '../session/session';
+import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Badge } from '../ui/badge';
@@ -22,8 +23,9 @@ const statusTone = { active: 'green', invited: 'blue', inactive: 'grey' } as con
 
 export function MembersPage() {
   const { client, basePath } = usePlatform();
-  const { session } = useSession();
-  const manage = canAct(session, 'admin');
+  const can = useCan();
+  const mayInvite = can('POST', `${platformRoute}/members`);
+  const manage = can('PATCH', `${platformRoute}/members/:memberId`);
   const [page, setPage] = useState(1);
   const [inviteUrl, setInviteUrl] = useState<string | null>(null);
   const [role, setRole] = useState<MemberRole>('viewer');
@@ -54,7 +56,7 @@ export function MembersPage() {
     <>
       <PageHeader title="Members" description="People who sign in to this dashboard with their email, each with a role." />
       <div className="stack">
-        {manage ? (
+        {mayInvite ? (
           <Card title="Invite a member" description="They get a one-time link (valid 7 days) to set a password.">
             {inviteUrl ? (
               <RawKeyBox rawKey={inviteUrl} title="Invite link — shown once, send it to them" onDismiss={() => setInviteUrl(null)} />

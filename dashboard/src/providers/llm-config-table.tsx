@@ -9,12 +9,12 @@ interface LlmConfigTableProps {
   configs: LlmConfig[];
   providers: Provider[];
   busy: boolean;
-  onSetDefault: (config: LlmConfig) => void;
-  onToggleActive: (config: LlmConfig) => void;
-  onDelete: (config: LlmConfig) => void;
+  /** Absent for a role that cannot edit configs (no Set default / Activate buttons); likewise onDelete. */
+  edits?: { onSetDefault: (config: LlmConfig) => void; onToggleActive: (config: LlmConfig) => void };
+  onDelete?: (config: LlmConfig) => void;
 }
 
-export function LlmConfigTable({ configs, providers, busy, onSetDefault, onToggleActive, onDelete }: LlmConfigTableProps) {
+export function LlmConfigTable({ configs, providers, busy, edits, onDelete }: LlmConfigTableProps) {
   if (configs.length === 0) {
     return (
       <EmptyState title="Add a provider key to start routing." testId="llm-configs-empty">
@@ -54,33 +54,37 @@ export function LlmConfigTable({ configs, providers, busy, onSetDefault, onToggl
             </td>
             <td className="actions-col">
               <span className="row-actions">
-                {config.is_default ? null : (
+                {config.is_default || !edits ? null : (
                   <button
                     type="button"
                     className="button button-small"
                     disabled={busy}
-                    onClick={() => onSetDefault(config)}
+                    onClick={() => edits.onSetDefault(config)}
                     data-testid={`llm-config-set-default-${config.id}`}
                   >
                     Set default
                   </button>
                 )}
-                <button
-                  type="button"
-                  className="button button-small"
-                  disabled={busy}
-                  onClick={() => onToggleActive(config)}
-                  data-testid={`llm-config-toggle-${config.id}`}
-                >
-                  {config.is_active ? 'Deactivate' : 'Activate'}
-                </button>
-                <ConfirmButton
-                  label="Delete"
-                  confirmLabel="Confirm delete"
-                  onConfirm={() => onDelete(config)}
-                  disabled={busy}
-                  testId={`llm-config-delete-${config.id}`}
-                />
+                {edits ? (
+                  <button
+                    type="button"
+                    className="button button-small"
+                    disabled={busy}
+                    onClick={() => edits.onToggleActive(config)}
+                    data-testid={`llm-config-toggle-${config.id}`}
+                  >
+                    {config.is_active ? 'Deactivate' : 'Activate'}
+                  </button>
+                ) : null}
+                {onDelete ? (
+                  <ConfirmButton
+                    label="Delete"
+                    confirmLabel="Confirm delete"
+                    onConfirm={() => onDelete(config)}
+                    disabled={busy}
+                    testId={`llm-config-delete-${config.id}`}
+                  />
+                ) : null}
               </span>
             </td>
           </tr>

@@ -1,7 +1,9 @@
 // The platform's provider keys: add, set default, activate/deactivate, delete.
 import { useState } from 'react';
 import type { LlmConfig, Provider } from '../api';
+import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PagedView } from '../ui/paged-view';
@@ -16,6 +18,8 @@ export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
   const { client, basePath } = usePlatform();
   const [page, setPage] = useState(1);
   const add = useAction();
+  const can = useCan();
+  const configRoute = `${platformRoute}/llm-configs/:configId`;
   const change = useAction();
   const configs = useResource(() => client.list<LlmConfig>(`${basePath}/llm-configs`, { page, limit: pageSize }), [client, basePath, page]);
 
@@ -45,14 +49,18 @@ export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
       testId="llm-configs"
     >
       <div className="card-section">
-        <LlmConfigForm
-          providers={providers}
-          action={add}
-          onAdded={() => {
-            change.reset();
-            configs.reload();
-          }}
-        />
+        {can('POST', `${platformRoute}/llm-configs`) ? (
+          <LlmConfigForm
+            providers={providers}
+            action={add}
+            onAdded={() => {
+              change.reset();
+              configs.reload();
+            }}
+          />
+        ) : (
+          <span className="muted small">Adding and changing provider keys needs the developer role.</span>
+        )}
         <ActionFeedback action={add} testId="llm-config-add" />
         <ActionFeedback action={change} testId="llm-config-change" />
       </div>
@@ -62,15 +70,20 @@ export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
             configs={rows}
             providers={providers}
             busy={change.pending}
-            onSetDefault={(config) => update(config, { is_default: true }, `Key …${config.key_hint ?? ''} is now the default.`)}
-            onToggleActive={(config) =>
-              update(
-                config,
-                { is_active: !config.is_active },
-                `Key …${config.key_hint ?? ''} ${config.is_active ? 'deactivated' : 'activated'}.`,
-              )
+            edits={
+              can('PATCH', configRoute)
+                ? {
+                    onSetDefault: (config) => update(config, { is_default: true }, `Key …${config.key_hint ?? ''} is now the default.`),
+                    onToggleActive: (config) =>
+                      update(
+                        config,
+                        { is_active: !config.is_active },
+                        `Key …${config.key_hint ?? ''} ${config.is_active ? 'deactivated' : 'activated'}.`,
+                      ),
+                  }
+                : undefined
             }
-            onDelete={remove}
+            onDelete={can('DELETE', configRoute) ? remove : undefined}
           />
         )}
       </PagedView>

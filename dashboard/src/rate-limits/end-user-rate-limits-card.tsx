@@ -1,6 +1,8 @@
 // An end user's effective limits, where they come from, and an override form (PUT) or fall back (DELETE).
 import type { EndUserRateLimits, RateLimitResolution } from '../api';
+import { endUserRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Badge, type BadgeTone } from '../ui/badge';
@@ -24,6 +26,7 @@ export function EndUserRateLimitsCard({ endUserId }: { endUserId: string }) {
   const { client, basePath } = usePlatform();
   const path = `${basePath}/end-users/${endUserId}/rate-limits`;
   const action = useAction();
+  const can = useCan();
   const limits = useResource(() => client.get<EndUserRateLimits>(path), [client, path]);
   const resolution = limits.data?.resolution;
   return (
@@ -45,7 +48,16 @@ export function EndUserRateLimitsCard({ endUserId }: { endUserId: string }) {
             <LimitFigures limits={data} testIdPrefix="rate-limit-effective" />
             <p className="muted small">{resolutions[data.resolution].explanation}</p>
             {/* Keyed by the effective limits, so the inputs start again from them after each change. */}
-            <OverrideForm key={JSON.stringify(data)} path={path} limits={data} action={action} onChanged={limits.reload} />
+            {can('PUT', `${endUserRoute}/rate-limits`) ? (
+              <OverrideForm
+                key={JSON.stringify(data)}
+                path={path}
+                limits={data}
+                action={action}
+                onChanged={limits.reload}
+                mayDelete={can('DELETE', `${endUserRoute}/rate-limits`)}
+              />
+            ) : null}
           </>
         )}
       </ResourceView>
@@ -59,9 +71,10 @@ interface OverrideFormProps {
   limits: EndUserRateLimits;
   action: Action;
   onChanged: () => void;
+  mayDelete: boolean;
 }
 
-function OverrideForm({ path, limits, action, onChanged }: OverrideFormProps) {
+function OverrideForm({ path, limits, action, onChanged, mayDelete }: OverrideFormProps) {
   const { client } = usePlatform();
   const draft = useDraft(toLimitsDraft(limits));
 
@@ -88,7 +101,7 @@ function OverrideForm({ path, limits, action, onChanged }: OverrideFormProps) {
       actions={
         <>
           <SubmitButton pending={action.pending} label="Save override" testId="rate-limit-override-save" />
-          {limits.resolution === 'explicit' ? (
+          {limits.resolution === 'explicit' && mayDelete ? (
             <button type="button" className="button" disabled={action.pending} onClick={fallBack} data-testid="rate-limit-override-delete">
               Use platform defaults
             </button>

@@ -1,7 +1,9 @@
 // Settings → Rate limits: the platform's default limits for every end user without an override.
 import type { PlatformRateLimits } from '../api';
 import { formatDateTime } from '../format/format-date-time';
+import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
@@ -12,10 +14,12 @@ import { useDraft } from '../ui/use-draft';
 import { useResource } from '../ui/use-resource';
 import { toLimitsBody, toLimitsDraft } from './limit-dimensions';
 import { LimitFields } from './limit-fields';
+import { LimitFigures } from './limit-figures';
 
 export function RateLimitDefaultsCard() {
   const { client, basePath } = usePlatform();
   const action = useAction();
+  const editable = useCan()('PUT', `${platformRoute}/rate-limits`);
   const defaults = useResource(() => client.get<PlatformRateLimits>(`${basePath}/rate-limits`), [client, basePath]);
   return (
     <Card
@@ -24,7 +28,13 @@ export function RateLimitDefaultsCard() {
       testId="rate-limit-defaults"
     >
       <ResourceView resource={defaults}>
-        {(data) => <DefaultsForm defaults={data} action={action} onSaved={defaults.reload} />}
+        {(data) =>
+          editable ? (
+            <DefaultsForm defaults={data} action={action} onSaved={defaults.reload} />
+          ) : (
+            <LimitFigures limits={data} testIdPrefix="rate-limit-defaults-figure" />
+          )
+        }
       </ResourceView>
       <ActionFeedback action={action} testId="rate-limit-defaults" />
     </Card>

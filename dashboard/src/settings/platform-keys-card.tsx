@@ -1,7 +1,9 @@
 // Platform API keys: create (raw key shown once), list with pagination, revoke.
 import { useState } from 'react';
 import type { ApiKey, CreatedApiKey } from '../api';
+import { platformRoute } from '../session/session';
 import { usePlatform, useSession } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { ApiKeysTable } from '../ui/api-keys-table';
@@ -23,11 +25,15 @@ export function PlatformKeysCard() {
   const [rawKey, setRawKey] = useState<string | null>(null);
   const create = useAction();
   const revoke = useAction();
+  const can = useCan();
+  const mayCreate = can('POST', `${platformRoute}/api-keys`);
+  const mayRevoke = can('DELETE', `${platformRoute}/api-keys/:keyId`);
   const keys = useResource(
     () => client.list<ApiKey>(`${basePath}/api-keys`, { type: 'platform', page, limit: pageSize }),
     [client, basePath, page],
   );
-  const ownPrefix = session.key.slice(0, 12);
+  // A member session uses no key: no row is "this session".
+  const ownPrefix = session.key ? session.key.slice(0, 12) : undefined;
 
   const onCreate = async (): Promise<string> => {
     revoke.reset();
@@ -59,21 +65,25 @@ export function PlatformKeysCard() {
       flush
     >
       <div className="card-section">
-        <ActionForm
-          action={create}
-          onSubmit={onCreate}
-          className="inline-form"
-          actionsPlacement="inline"
-          actions={<SubmitButton pending={create.pending} label="Create key" pendingLabel="Creating…" testId="platform-key-create" />}
-        >
-          <TextInput
-            value={name}
-            onChange={setName}
-            placeholder="Key name (e.g. production server)"
-            ariaLabel="Key name"
-            testId="platform-key-name"
-          />
-        </ActionForm>
+        {mayCreate ? (
+          <ActionForm
+            action={create}
+            onSubmit={onCreate}
+            className="inline-form"
+            actionsPlacement="inline"
+            actions={<SubmitButton pending={create.pending} label="Create key" pendingLabel="Creating…" testId="platform-key-create" />}
+          >
+            <TextInput
+              value={name}
+              onChange={setName}
+              placeholder="Key name (e.g. production server)"
+              ariaLabel="Key name"
+              testId="platform-key-name"
+            />
+          </ActionForm>
+        ) : (
+          <span className="muted small">Creating and revoking keys needs the developer role.</span>
+        )}
         <ActionFeedback action={create} testId="platform-key-create" />
         {rawKey ? <RawKeyBox rawKey={rawKey} title="Your new platform API key" onDismiss={() => setRawKey(null)} /> : null}
         <ActionFeedback action={revoke} testId="platform-key-revoke" />
@@ -83,7 +93,7 @@ export function PlatformKeysCard() {
           <ApiKeysTable
             keys={rows}
             currentPrefix={ownPrefix}
-            onRevoke={onRevoke}
+            onRevoke={mayRevoke ? onRevoke : undefined}
             busy={revoke.pending}
             emptyTitle="No platform keys. Create one to call the API from your server."
             testId="platform-keys-table"

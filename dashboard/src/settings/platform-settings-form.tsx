@@ -5,6 +5,7 @@ import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
+import { Money } from '../ui/money';
 import { SubmitButton } from '../ui/submit-button';
 import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
@@ -83,6 +84,30 @@ export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform
         />
       </ActionForm>
       <ActionFeedback action={action} testId="settings" />
+    </Card>
+  );
+}
+
+/** The same settings, read-only, for a role that cannot change them (PATCH the platform needs admin). */
+export function PlatformSettingsSummary({ platform }: { platform: Platform }) {
+  const settings = platform.settings;
+  const thresholds = settings?.low_balance_thresholds ?? [];
+  return (
+    <Card title="Billing settings" description="Changing them needs the admin role." testId="settings-readonly">
+      <dl className="details">
+        <dt>Markup</dt>
+        <dd data-testid="settings-readonly-markup">{numberText(settings?.markup_percentage) || '0'} %</dd>
+        <dt>Default budget</dt>
+        <dd>
+          {typeof settings?.default_budget_usd === 'number' ? (
+            <Money value={settings.default_budget_usd} />
+          ) : (
+            <span className="muted">None</span>
+          )}
+        </dd>
+        <dt>Budget alerts</dt>
+        <dd>{thresholds.length > 0 ? `${thresholds.join(', ')} % of max` : <span className="muted">None</span>}</dd>
+      </dl>
     </Card>
   );
 }

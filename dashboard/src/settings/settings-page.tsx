@@ -1,16 +1,19 @@
 // Settings: platform info (ID to copy), editable settings, default rate limits and platform API keys.
 import type { Platform } from '../api';
 import { RateLimitDefaultsCard } from '../rate-limits';
+import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
 import { useResource } from '../ui/use-resource';
 import { PlatformInfoCard } from './platform-info-card';
 import { PlatformKeysCard } from './platform-keys-card';
-import { PlatformSettingsForm } from './platform-settings-form';
+import { PlatformSettingsForm, PlatformSettingsSummary } from './platform-settings-form';
 
 export function SettingsPage() {
   const { client, basePath } = usePlatform();
+  const can = useCan();
   const platform = useResource(() => client.get<Platform>(basePath), [client, basePath]);
   return (
     <>
@@ -19,7 +22,11 @@ export function SettingsPage() {
         {(data) => (
           <div className="stack">
             <PlatformInfoCard platform={data} />
-            <PlatformSettingsForm platform={data} onSaved={platform.reload} />
+            {can('PATCH', platformRoute) ? (
+              <PlatformSettingsForm platform={data} onSaved={platform.reload} />
+            ) : (
+              <PlatformSettingsSummary platform={data} />
+            )}
             <RateLimitDefaultsCard />
             <PlatformKeysCard />
           </div>

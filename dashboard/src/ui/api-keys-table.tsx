@@ -7,7 +7,8 @@ import { EmptyState } from './empty-state';
 
 interface ApiKeysTableProps {
   keys: ApiKey[];
-  onRevoke: (key: ApiKey) => void;
+  /** Absent for a role that cannot revoke keys: no Revoke buttons. */
+  onRevoke?: (key: ApiKey) => void;
   busy: boolean;
   emptyTitle: string;
   testId: string;
@@ -43,7 +44,7 @@ export function ApiKeysTable({ keys, onRevoke, busy, emptyTitle, testId, current
               <td className="nowrap">{key.last_used_at ? formatDateTime(key.last_used_at) : <span className="muted">Never</span>}</td>
               <td>{key.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="grey">Revoked</Badge>}</td>
               <td className="actions-col">
-                {key.is_active ? (
+                {key.is_active && onRevoke ? (
                   <ConfirmButton
                     label="Revoke"
                     confirmLabel={current ? 'Revoke and sign out' : 'Confirm revoke'}

@@ -5,12 +5,14 @@ import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Card } from '../ui/card';
+import { Money } from '../ui/money';
 import { SubmitButton } from '../ui/submit-button';
 import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
-export function LowBalanceForm({ wallet, onSaved }: { wallet: Wallet; onSaved: () => void }) {
+/** `editable` false (a role that cannot change the wallet): the threshold is shown, not a form. */
+export function LowBalanceForm({ wallet, onSaved, editable }: { wallet: Wallet; onSaved: () => void; editable: boolean }) {
   const { client, basePath } = usePlatform();
   const action = useAction();
   const draft = useDraft({ threshold: wallet.low_balance_threshold === null ? '' : String(wallet.low_balance_threshold) });
@@ -21,11 +23,23 @@ export function LowBalanceForm({ wallet, onSaved }: { wallet: Wallet; onSaved: (
     return 'Low-balance alert saved.';
   };
 
+  const description =
+    "A wallet.low_balance webhook fires once when a request's charge takes the balance below this amount; a top-up above it re-arms the alert.";
+  if (!editable) {
+    return (
+      <Card title="Low-balance alert" description={description} testId="low-balance-readonly">
+        {wallet.low_balance_threshold === null ? (
+          <span className="muted">No alert</span>
+        ) : (
+          <span>
+            Alert below <Money value={wallet.low_balance_threshold} />
+          </span>
+        )}
+      </Card>
+    );
+  }
   return (
-    <Card
-      title="Low-balance alert"
-      description="A wallet.low_balance webhook fires once when a request's charge takes the balance below this amount; a top-up above it re-arms the alert."
-    >
+    <Card title="Low-balance alert" description={description}>
       <ActionForm
         action={action}
         onSubmit={save}

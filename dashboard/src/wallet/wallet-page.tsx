@@ -1,8 +1,9 @@
 // Wallet: balance, top-up (the page's primary action), and the signed transaction ledger.
 import { useState } from 'react';
 import type { Wallet } from '../api';
-import { canAct } from '../session/session';
-import { usePlatform, useSession } from '../session/session-context';
+import { platformRoute } from '../session/session';
+import { usePlatform } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { BalanceSummary } from '../ui/balance-summary';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
@@ -14,7 +15,7 @@ import { TransactionsCard } from './transactions-card';
 
 export function WalletPage() {
   const { client, basePath } = usePlatform();
-  const { session } = useSession();
+  const can = useCan();
   const wallet = useResource(() => client.get<Wallet>(`${basePath}/wallet`), [client, basePath]);
   const [ledgerVersion, setLedgerVersion] = useState(0);
 
@@ -30,8 +31,8 @@ export function WalletPage() {
             <Card>
               <BalanceSummary wallet={data} />
             </Card>
-            {/* Topping up needs the billing role; the API refuses it anyway. */}
-            {canAct(session, 'billing') ? (
+            {/* Hidden from roles that cannot top up (the API refuses them anyway). */}
+            {can('POST', `${platformRoute}/wallet/topup`) ? (
               <Card title="Add funds" description="Top-ups are credited at once and appear in the transactions below.">
                 <TopUpForm
                   onToppedUp={() => {
@@ -42,7 +43,7 @@ export function WalletPage() {
               </Card>
             ) : null}
             <TransactionsCard version={ledgerVersion} />
-            <LowBalanceForm wallet={data} onSaved={wallet.reload} />
+            <LowBalanceForm wallet={data} onSaved={wallet.reload} editable={can('PATCH', `${platformRoute}/wallet`)} />
           </div>
         )}
       </ResourceView>

@@ -1,6 +1,8 @@
 // Every delivery attempt to one endpoint, newest first, with Redeliver; refreshes while an attempt is pending.
 import { useEffect, useState } from 'react';
 import { formatDateTime } from '../format/format-date-time';
+import { platformRoute } from '../session/session';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Badge, type BadgeTone } from '../ui/badge';
 import { Card } from '../ui/card';
@@ -26,10 +28,10 @@ interface DeliveriesCardProps {
   endpointId: string;
   /** Bumped by the parent (e.g. after a test ping) to reload the table. */
   version: number;
-  manage: boolean;
 }
 
-export function DeliveriesCard({ endpointId, version, manage }: DeliveriesCardProps) {
+export function DeliveriesCard({ endpointId, version }: DeliveriesCardProps) {
+  const manage = useCan()('POST', `${platformRoute}/webhooks/:webhookId/deliveries/:deliveryId/redeliver`);
   const { client, base } = useWebhooksApi();
   const [page, setPage] = useState(1);
   const redeliver = useAction();

@@ -1,6 +1,8 @@
 // One endpoint opened: its settings, edit, rotate secret (shown once), send a test ping, delete, deliveries.
 import { useState } from 'react';
 import { formatDateTime } from '../format/format-date-time';
+import { platformRoute } from '../session/session';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
@@ -15,12 +17,14 @@ import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret } from
 
 interface EndpointPanelProps {
   endpoint: WebhookEndpoint;
-  manage: boolean;
   /** The endpoint changed (edited, rotated) or was deleted (null). */
   onChanged: (endpoint: WebhookEndpoint | null) => void;
 }
 
-export function EndpointPanel({ endpoint, manage, onChanged }: EndpointPanelProps) {
+const endpointRoute = `${platformRoute}/webhooks/:webhookId`;
+
+export function EndpointPanel({ endpoint, onChanged }: EndpointPanelProps) {
+  const can = useCan();
   const { client, base } = useWebhooksApi();
   const [editing, setEditing] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
@@ -52,18 +56,46 @@ export function EndpointPanel({ endpoint, manage, onChanged }: EndpointPanelProp
     });
   };
 
-  const actions = manage ? (
-    <span className="row-actions">
-      <button type="button" className="button button-small" onClick={() => setEditing(!editing)} data-testid="webhook-edit">
+  // Each control only for a role that may make its call (the API refuses the others anyway).
+  const controls = [
+    can('PATCH', endpointRoute) ? (
+      <button key="edit" type="button" className="button button-small" onClick={() => setEditing(!editing)} data-testid="webhook-edit">
         Edit
       </button>
-      <button type="button" className="button button-small" onClick={sendTest} disabled={action.pending} data-testid="webhook-test">
+    ) : null,
+    can('POST', `${endpointRoute}/test`) ? (
+      <button
+        key="test"
+        type="button"
+        className="button button-small"
+        onClick={sendTest}
+        disabled={action.pending}
+        data-testid="webhook-test"
+      >
         Send test
       </button>
-      <ConfirmButton label="Rotate secret" confirmLabel="Issue a new secret" tone="default" onConfirm={rotate} testId="webhook-rotate" />
-      <ConfirmButton label="Delete" confirmLabel="Delete endpoint and its deliveries" onConfirm={remove} testId="webhook-delete" />
-    </span>
-  ) : null;
+    ) : null,
+    can('POST', `${endpointRoute}/rotate-secret`) ? (
+      <ConfirmButton
+        key="rotate"
+        label="Rotate secret"
+        confirmLabel="Issue a new secret"
+        tone="default"
+        onConfirm={rotate}
+        testId="webhook-rotate"
+      />
+    ) : null,
+    can('DELETE', endpointRoute) ? (
+      <ConfirmButton
+        key="delete"
+        label="Delete"
+        confirmLabel="Delete endpoint and its deliveries"
+        onConfirm={remove}
+        testId="webhook-delete"
+      />
+    ) : null,
+  ].filter((c) => c !== null);
+  const actions = controls.length > 0 ? <span className="row-actions">{controls}</span> : null;
 
   return (
     <div className="stack" data-testid="webhook-panel">
@@ -99,7 +131,7 @@ export function EndpointPanel({ endpoint, manage, onChanged }: EndpointPanelProp
         )}
         {endpoint.is_active ? null : <Notice tone="info">Inactive: no events are sent and a test ping is refused.</Notice>}
       </Card>
-      <DeliveriesCard endpointId={endpoint.id} version={deliveriesVersion} manage={manage} />
+      <DeliveriesCard endpointId={endpoint.id} version={deliveriesVersion} />
     </div>
   );
 }

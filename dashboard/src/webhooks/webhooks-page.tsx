@@ -1,8 +1,8 @@
 // Webhooks (spec §6): add endpoints (the secret shown once), list them, open one to edit, test and see deliveries.
 import { useState } from 'react';
 import { formatDateTime } from '../format/format-date-time';
-import { canAct } from '../session/session';
-import { useSession } from '../session/session-context';
+import { platformRoute } from '../session/session';
+import { useCan } from '../session/use-can';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
 import { EmptyState } from '../ui/empty-state';
@@ -17,8 +17,9 @@ import type { WebhookEndpoint, WebhookEndpointWithSecret } from './webhook-endpo
 
 export function WebhooksPage() {
   const { client, base } = useWebhooksApi();
-  const { session } = useSession();
-  const manage = canAct(session, 'developer');
+  const can = useCan();
+  const mayCreate = can('POST', `${platformRoute}/webhooks`);
+  const manage = can('PATCH', `${platformRoute}/webhooks/:webhookId`);
   const [page, setPage] = useState(1);
   const [created, setCreated] = useState<WebhookEndpointWithSecret | null>(null);
   const [open, setOpen] = useState<WebhookEndpoint | null>(null);
@@ -42,7 +43,7 @@ export function WebhooksPage() {
         description="Signed events (Standard Webhooks) sent to your endpoints when money moves: top-ups, low balances, suspensions, exhausted budgets."
       />
       <div className="stack">
-        {manage ? (
+        {mayCreate ? (
           <Card
             title="Add endpoint"
             description="Events are signed with the endpoint's whsec_ secret; verify them with any Standard Webhooks library."
@@ -101,7 +102,7 @@ export function WebhooksPage() {
             }
           </PagedView>
         </Card>
-        {open ? <EndpointPanel key={open.id} endpoint={open} manage={manage} onChanged={onChanged} /> : null}
+        {open ? <EndpointPanel key={open.id} endpoint={open} onChanged={onChanged} /> : null}
       </div>
     </>
   );
