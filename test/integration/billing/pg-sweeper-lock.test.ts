@@ -117,9 +117,13 @@ describe.skipIf(!postgresUrl)('PostgreSQL: one reservation sweeper per deploymen
     const h0 = await jobMetrics(holder);
     const o0 = await jobMetrics(other);
     expect(ma0.runs > 0 !== mb0.runs > 0).toBe(true); // exactly one has ever run
-    await sleep(10 * INTERVAL_MS);
-    const h1 = await jobMetrics(holder);
-    const o1 = await jobMetrics(other);
+    // Until each has ticked 5 more times (counted, not timed: a loaded machine delays timers), then compare.
+    let [h1, o1] = [h0, o0];
+    for (const t0 = Date.now(); Date.now() - t0 < 15_000; ) {
+      await sleep(INTERVAL_MS);
+      [h1, o1] = [await jobMetrics(holder), await jobMetrics(other)];
+      if (h1.runs - h0.runs >= 5 && o1.skipped - o0.skipped >= 5) break;
+    }
     expect(h1.runs - h0.runs).toBeGreaterThanOrEqual(5);
     expect(h1.skipped).toBe(0);
     expect(h1.leader).toBe(1);
@@ -176,20 +180,19 @@ describe.skipIf(!postgresUrl)('PostgreSQL: one reservation sweeper per deploymen
 
   it('closing the holder unlocks: the other instance takes the sweeper over within about one interval', async () => {
     expect(await lockSessions(holder, 'count')).toBe(1);
-    const o0 = await jobMetrics(other);
-    const closing = Date.now();
+    // The holder unlocks part-way through its close (after draining requests and the webhook worker): the other
+    // instance may lead before close() returns, and at the latest at its first tick after.
     await holder.close();
     closed = holder;
-    const closedAfter = Date.now() - closing;
-    let o1 = o0;
-    while (o1.leader !== 1 && Date.now() - closing < 5_000) {
+    const closedAt = Date.now();
+    let o1 = await jobMetrics(other);
+    while (o1.leader !== 1 && Date.now() - closedAt < 5_000) {
       await sleep(10);
       o1 = await jobMetrics(other);
     }
     expect(o1.leader).toBe(1);
-    // Within one tick of the other after the lock was released (plus a loaded machine's scheduling slack).
-    expect(Date.now() - closing - closedAfter).toBeLessThan(INTERVAL_MS + 1_000);
-    expect(o1.skipped - o0.skipped).toBeLessThanOrEqual(2);
+    // Within one tick of the other (plus a loaded machine's scheduling slack).
+    expect(Date.now() - closedAt).toBeLessThan(INTERVAL_MS + 1_000);
     expect(await lockSessions(other, 'count')).toBe(1);
   });
 });
