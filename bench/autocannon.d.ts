@@ -10,6 +10,10 @@ declare module 'autocannon' {
     connections?: number;
     /** Total requests, split over the connections; the run ends when all are answered. */
     amount?: number;
+    /** Seconds to run (instead of `amount`). */
+    duration?: number;
+    /** Per-request overrides; `setupRequest` may change headers and body of each request sent. */
+    requests?: Array<{ setupRequest?: (req: Record<string, unknown>) => Record<string, unknown> }>;
     /** Seconds before a request counts as an error. */
     timeout?: number;
     pipelining?: number;
