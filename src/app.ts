@@ -14,6 +14,7 @@ import { ApiError, errorBody, errors } from './http/errors.js';
 import { registerHealthRoutes } from './http/health.js';
 import { nestsDeeperThan } from './http/json-depth.js';
 import { installMetrics } from './http/metrics.js';
+import { openApiComponents } from './http/openapi.js';
 import { targetPath } from './http/request-target.js';
 import { baseSecurityHeaders, docsCsp, installSecurityHeaders } from './http/security-headers.js';
 import { registerManagementRoutes } from './management/index.js';
@@ -144,6 +145,7 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    transformObject: openApiComponents,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, transformStaticCSP: docsCsp });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

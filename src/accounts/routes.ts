@@ -5,7 +5,10 @@ import { z } from 'zod';
 import type { AppContext } from '../context.js';
 import { keyFromRequest, type MemberPrincipal } from '../http/auth.js';
 import { ApiError, errors } from '../http/errors.js';
+import { AcceptedInvite, KeyInfo, Session } from '../management/members/responses.js';
+import { dataOf, noContent, withErrors } from '../management/responses.js';
 import { platformView } from '../management/views.js';
+import { auditFailedSignIn, auditInviteAccepted, auditSignIn, auditSignOut } from './audit-events.js';
 import { recordFailure, recordSuccess, refuseIfLocked } from './backoff.js';
 import { acceptInvite, memberView, minPasswordLength } from './members.js';
 import { decoyHash, verifyPassword } from './secrets.js';
@@ -57,10 +60,16 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Accept an invite: set your password (at least 12 characters)',
         params: z.object({ token: z.string().min(1).max(200) }),
         body: z.object({ password, display_name: z.string().trim().min(1).max(255).optional() }).strict(),
+        response: withErrors({ 201: dataOf(AcceptedInvite) }),
       },
     },
     async (req, reply) => {
-      const member = await acceptInvite(ctx, req.params.token, { password: req.body.password, displayName: req.body.display_name });
+      const member = await acceptInvite(
+        ctx,
+        req.params.token,
+        { password: req.body.password, displayName: req.body.display_name },
+        auditInviteAccepted(ctx, req),
+      );
       return reply.code(201).send({ data: { member: memberView(member) } });
     },
   );
@@ -80,6 +89,7 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
             platform_id: z.uuid().nullable().optional(),
           })
           .strict(),
+        response: withErrors({ 201: dataOf(Session) }),
       },
     },
     async (req, reply) => {
@@ -98,7 +108,7 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
       for (const m of candidates) if (m.password_hash && (await verifyPassword(req.body.password, m.password_hash))) matches.push(m);
       if (candidates.length === 0) await verifyPassword(req.body.password, await decoyHash());
       if (matches.length === 0) {
-        await recordFailure(ctx, email, req.ip);
+        await recordFailure(ctx, email, req.ip, auditFailedSignIn(ctx, req, email, candidates));
         throw wrongCredentials();
       }
       if (matches.length > 1) {
@@ -108,28 +118,36 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
         );
       }
       await recordSuccess(ctx, email);
-      const { value, csrfToken } = await openSession(ctx, matches[0]);
+      const { value, csrfToken } = await openSession(ctx, matches[0], auditSignIn(ctx, req, matches[0]));
       setSessionCookie(req, reply, value);
       return reply.code(201).send({ data: await sessionView(ctx, matches[0].id, csrfToken) });
     },
   );
 
-  app.delete('/sessions/current', { schema: { tags, summary: 'Sign out (needs x-csrf-token)' } }, async (req, reply) => {
+  const signOut = { tags, summary: 'Sign out (needs x-csrf-token)', response: withErrors({ 204: noContent }) };
+  app.delete('/sessions/current', { schema: signOut }, async (req, reply) => {
     const { cookie, member } = await sessionMember(ctx, req);
     requireCsrf(req, member);
-    await closeSession(ctx, cookie);
+    await closeSession(ctx, cookie, auditSignOut(ctx, req, member));
     clearSessionCookie(req, reply);
     return reply.code(204).send();
   });
 
-  app.get('/me', { schema: { tags, summary: 'The signed-in member, its platform, role and CSRF token' } }, async (req) => {
+  const me = { tags, summary: 'The signed-in member, its platform, role and CSRF token', response: withErrors({ 200: dataOf(Session) }) };
+  app.get('/me', { schema: me }, async (req) => {
     const { member } = await sessionMember(ctx, req);
     return { data: await sessionView(ctx, member.memberId, member.csrfToken) };
   });
 
   app.get(
     '/key-info',
-    { schema: { tags, summary: 'Which kind of key this is and its platform (for the dashboard key sign-in)' } },
+    {
+      schema: {
+        tags,
+        summary: 'Which kind of key this is and its platform (for the dashboard key sign-in)',
+        response: withErrors({ 200: dataOf(KeyInfo) }),
+      },
+    },
     async (req) => {
       const principal = await ctx.auth.authenticate(keyFromRequest(req, false), ['platform', 'admin']);
       if (principal.kind !== 'platform') return { data: { kind: 'admin' as const, platform: null } };

@@ -7,7 +7,9 @@ import type { AppContext } from '../context.js';
 import { errors } from '../http/errors.js';
 import { authenticate, platformIdOf } from '../http/hooks.js';
 import { listPage, pageQuery } from '../http/pagination.js';
+import { pageOf, withErrors } from '../management/responses.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
+import { AuditEntry } from './responses.js';
 
 const tags = ['Audit log'];
 const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
@@ -62,7 +64,13 @@ const newestFirst = (q: SelectQueryBuilder<Database, 'audit_log', object>) => q.
 /** `GET /v1/platforms/{platformId}/audit-log`: only that platform's rows (operator actions on it included). */
 export function registerPlatformAuditRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
-  app.get('/audit-log', { schema: { tags, summary: "The platform's audit log, newest first", querystring: auditQuery } }, async (req) => {
+  const schema = {
+    tags,
+    summary: "The platform's audit log, newest first",
+    querystring: auditQuery,
+    response: withErrors({ 200: pageOf(AuditEntry) }),
+  };
+  app.get('/audit-log', { schema }, async (req) => {
     const q = filtered(ctx.store.db.selectFrom('audit_log').where('platform_id', '=', platformIdOf(req)), req.query);
     return listPage(q, req.query, newestFirst, auditRowView);
   });
@@ -76,7 +84,12 @@ export function registerAdminAuditRoutes(scope: FastifyInstance, ctx: AppContext
     '/audit-log',
     {
       onRequest: authenticate(ctx, ['admin']),
-      schema: { tags, summary: "The operator's audit log, newest first", querystring: auditQuery },
+      schema: {
+        tags,
+        summary: "The operator's audit log, newest first",
+        querystring: auditQuery,
+        response: withErrors({ 200: pageOf(AuditEntry) }),
+      },
     },
     async (req) => {
       const operatorRows = db

@@ -1,4 +1,5 @@
 /** Row → API object mappings for the management resources (snake_case on the wire, USD numbers). */
+import type { z } from 'zod';
 import type { WalletBalance } from '../billing/balances.js';
 import { microsToUsd } from '../billing/money.js';
 import { tiersView } from '../billing/price-tiers.js';
@@ -11,6 +12,17 @@ import type {
   ProvidersTable,
   WalletTransactionsTable,
 } from '../store/schema.js';
+import type {
+  ApiKey,
+  EndUser,
+  LlmConfig,
+  ModelRoute,
+  Platform,
+  Provider,
+  ProviderSummary,
+  Wallet,
+  WalletTransaction,
+} from './responses.js';
 
 const bool = (v: unknown) => Number(v) === 1;
 const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));
@@ -25,7 +37,7 @@ export function parseJsonObject(text: string | null): Record<string, unknown> {
   }
 }
 
-export const providerView = (p: ProvidersTable) => ({
+export const providerView = (p: ProvidersTable): z.input<typeof Provider> => ({
   id: p.id,
   slug: p.slug,
   name: p.name,
@@ -37,7 +49,7 @@ export const providerView = (p: ProvidersTable) => ({
   updated_at: p.updated_at,
 });
 
-export const providerPublicView = (p: ProvidersTable) => ({
+export const providerPublicView = (p: ProvidersTable): z.input<typeof ProviderSummary> => ({
   id: p.id,
   slug: p.slug,
   name: p.name,
@@ -45,7 +57,7 @@ export const providerPublicView = (p: ProvidersTable) => ({
   is_active: bool(p.is_active),
 });
 
-export const modelRouteView = (m: ModelRoutesTable) => ({
+export const modelRouteView = (m: ModelRoutesTable): z.input<typeof ModelRoute> => ({
   id: m.id,
   slug: m.slug,
   provider_id: m.provider_id,
@@ -64,7 +76,7 @@ export const modelRouteView = (m: ModelRoutesTable) => ({
   updated_at: m.updated_at,
 });
 
-export const platformView = (p: PlatformsTable) => ({
+export const platformView = (p: PlatformsTable): z.input<typeof Platform> => ({
   id: p.id,
   name: p.name,
   slug: p.slug,
@@ -74,7 +86,7 @@ export const platformView = (p: PlatformsTable) => ({
   updated_at: p.updated_at,
 });
 
-export const apiKeyView = (k: ApiKeysTable) => ({
+export const apiKeyView = (k: ApiKeysTable): z.input<typeof ApiKey> => ({
   id: k.id,
   platform_id: k.platform_id,
   end_user_id: k.end_user_id,
@@ -88,7 +100,7 @@ export const apiKeyView = (k: ApiKeysTable) => ({
   created_at: k.created_at,
 });
 
-export const llmConfigView = (c: LlmConfigsTable) => ({
+export const llmConfigView = (c: LlmConfigsTable): z.input<typeof LlmConfig> => ({
   id: c.id,
   platform_id: c.platform_id,
   provider_id: c.provider_id,
@@ -101,7 +113,7 @@ export const llmConfigView = (c: LlmConfigsTable) => ({
   updated_at: c.updated_at,
 });
 
-export const endUserView = (u: EndUsersTable) => ({
+export const endUserView = (u: EndUsersTable): z.input<typeof EndUser> => ({
   id: u.id,
   platform_id: u.platform_id,
   external_id: u.external_id,
@@ -113,7 +125,7 @@ export const endUserView = (u: EndUsersTable) => ({
 });
 
 /** The wallet as billing reads it (billing.balances): reserved is everything requests in flight hold. */
-export const walletView = (w: WalletBalance) => ({
+export const walletView = (w: WalletBalance): z.input<typeof Wallet> => ({
   id: w.id,
   platform_id: w.platform_id,
   balance: microsToUsd(w.balance_micros),
@@ -126,7 +138,7 @@ export const walletView = (w: WalletBalance) => ({
   updated_at: w.updated_at,
 });
 
-export const walletTransactionView = (t: WalletTransactionsTable) => ({
+export const walletTransactionView = (t: WalletTransactionsTable): z.input<typeof WalletTransaction> => ({
   id: t.id,
   type: t.type,
   amount: microsToUsd(t.amount_micros),

@@ -13,6 +13,18 @@ import { authenticate } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import { issuedKeyView } from '../api-keys/service.js';
 import { createPlatform, getPlatformOr404 } from '../platforms/service.js';
+import {
+  CreatedPlatform,
+  dataOf,
+  ModelRoute,
+  noContent,
+  Platform,
+  Provider,
+  ProviderSummary,
+  pageOf,
+  WalletAdjustment,
+  withErrors,
+} from '../responses.js';
 import { mergeSettings, platformSettings, slugSchema, usdAmount } from '../schemas.js';
 import {
   apiKeyView,
@@ -45,7 +57,12 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     '/providers',
     {
       onRequest: authenticate(ctx, ['admin', 'platform']),
-      schema: { tags, summary: 'List providers', querystring: pageQuery },
+      schema: {
+        tags,
+        summary: 'List providers',
+        querystring: pageQuery,
+        response: withErrors({ 200: z.union([pageOf(Provider), pageOf(ProviderSummary)]) }),
+      },
     },
     async (req) => {
       const view = req.principal?.kind === 'admin' ? providerView : providerPublicView;
@@ -70,6 +87,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
             supports_responses: z.boolean().optional(),
           })
           .strict(),
+        response: withErrors({ 201: dataOf(Provider) }),
       },
     },
     async (req, reply) => {
@@ -103,11 +121,18 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/providers/:providerId', { onRequest: adminOnly, schema: { tags, params: idParam('providerId') } }, async (req) => {
-    const row = await db.selectFrom('providers').selectAll().where('id', '=', req.params.providerId).executeTakeFirst();
-    if (!row) throw errors.notFound('Provider');
-    return { data: providerView(row) };
-  });
+  app.get(
+    '/providers/:providerId',
+    {
+      onRequest: adminOnly,
+      schema: { tags, summary: 'Get a provider', params: idParam('providerId'), response: withErrors({ 200: dataOf(Provider) }) },
+    },
+    async (req) => {
+      const row = await db.selectFrom('providers').selectAll().where('id', '=', req.params.providerId).executeTakeFirst();
+      if (!row) throw errors.notFound('Provider');
+      return { data: providerView(row) };
+    },
+  );
 
   app.patch(
     '/providers/:providerId',
@@ -125,6 +150,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
             supports_responses: z.boolean().optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(Provider) }),
       },
     },
     async (req) => {
@@ -181,6 +207,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'List model routes',
         querystring: pageQuery.extend({ provider_id: z.string().optional(), slug: z.string().optional() }),
+        response: withErrors({ 200: pageOf(ModelRoute) }),
       },
     },
     async (req) => {
@@ -191,15 +218,30 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/models/:modelId', { onRequest: adminOnly, schema: { tags, params: idParam('modelId') } }, async (req) => {
-    const row = await db.selectFrom('model_routes').selectAll().where('id', '=', req.params.modelId).executeTakeFirst();
-    if (!row) throw errors.notFound('Model route');
-    return { data: modelRouteView(row) };
-  });
+  app.get(
+    '/models/:modelId',
+    {
+      onRequest: adminOnly,
+      schema: { tags, summary: 'Get a model route', params: idParam('modelId'), response: withErrors({ 200: dataOf(ModelRoute) }) },
+    },
+    async (req) => {
+      const row = await db.selectFrom('model_routes').selectAll().where('id', '=', req.params.modelId).executeTakeFirst();
+      if (!row) throw errors.notFound('Model route');
+      return { data: modelRouteView(row) };
+    },
+  );
 
   app.post(
     '/models',
-    { onRequest: adminOnly, schema: { tags, summary: 'Add a model route with prices', body: modelBody.strict() } },
+    {
+      onRequest: adminOnly,
+      schema: {
+        tags,
+        summary: 'Add a model route with prices',
+        body: modelBody.strict(),
+        response: withErrors({ 201: dataOf(ModelRoute) }),
+      },
+    },
     async (req, reply) => {
       const b = req.body;
       const provider = await db.selectFrom('providers').select('id').where('id', '=', b.provider_id).executeTakeFirst();
@@ -254,6 +296,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Edit a model route',
         params: idParam('modelId'),
         body: modelBody.omit({ provider_id: true }).partial().strict(),
+        response: withErrors({ 200: dataOf(ModelRoute) }),
       },
     },
     async (req) => {
@@ -290,16 +333,23 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.delete('/models/:modelId', { onRequest: adminOnly, schema: { tags, params: idParam('modelId') } }, async (req, reply) => {
-    await audited(ctx, req, async (trx) => {
-      const before = await trx.deleteFrom('model_routes').where('id', '=', req.params.modelId).returningAll().executeTakeFirst();
-      if (!before) throw errors.notFound('Model route');
-      const changes = diffChanges(modelRouteView(before), null);
-      return { result: before, audit: { action: 'model_route.delete', resourceType: 'model_route', resourceId: before.id, changes } };
-    });
-    changed();
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/models/:modelId',
+    {
+      onRequest: adminOnly,
+      schema: { tags, summary: 'Delete a model route', params: idParam('modelId'), response: withErrors({ 204: noContent }) },
+    },
+    async (req, reply) => {
+      await audited(ctx, req, async (trx) => {
+        const before = await trx.deleteFrom('model_routes').where('id', '=', req.params.modelId).returningAll().executeTakeFirst();
+        if (!before) throw errors.notFound('Model route');
+        const changes = diffChanges(modelRouteView(before), null);
+        return { result: before, audit: { action: 'model_route.delete', resourceType: 'model_route', resourceId: before.id, changes } };
+      });
+      changed();
+      return reply.code(204).send();
+    },
+  );
 
   // Platforms
   app.post(
@@ -312,6 +362,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         body: z
           .object({ name: z.string().trim().min(1).max(255), slug: slugSchema.optional(), settings: platformSettings.optional() })
           .strict(),
+        response: withErrors({ 201: dataOf(CreatedPlatform) }),
       },
     },
     async (req, reply) => {
@@ -328,13 +379,27 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/platforms', { onRequest: adminOnly, schema: { tags, summary: 'List platforms', querystring: pageQuery } }, async (req) => {
-    return listPage(db.selectFrom('platforms'), req.query, (q) => q.selectAll().orderBy('id', 'desc'), platformView);
-  });
+  app.get(
+    '/platforms',
+    {
+      onRequest: adminOnly,
+      schema: { tags, summary: 'List platforms', querystring: pageQuery, response: withErrors({ 200: pageOf(Platform) }) },
+    },
+    async (req) => {
+      return listPage(db.selectFrom('platforms'), req.query, (q) => q.selectAll().orderBy('id', 'desc'), platformView);
+    },
+  );
 
-  app.get('/platforms/:platformId', { onRequest: adminOnly, schema: { tags, params: idParam('platformId') } }, async (req) => {
-    return { data: platformView(await getPlatformOr404(ctx, req.params.platformId)) };
-  });
+  app.get(
+    '/platforms/:platformId',
+    {
+      onRequest: adminOnly,
+      schema: { tags, summary: 'Get a platform', params: idParam('platformId'), response: withErrors({ 200: dataOf(Platform) }) },
+    },
+    async (req) => {
+      return { data: platformView(await getPlatformOr404(ctx, req.params.platformId)) };
+    },
+  );
 
   app.patch(
     '/platforms/:platformId',
@@ -351,6 +416,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
             settings: platformSettings.optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(Platform) }),
       },
     },
     async (req) => {
@@ -388,6 +454,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Adjust a platform wallet (amount may be negative)',
         params: idParam('platformId'),
         body: z.object({ amount: usdAmount('non_zero'), description: z.string().trim().min(1).max(1000) }).strict(),
+        response: withErrors({ 201: dataOf(WalletAdjustment) }),
       },
     },
     async (req, reply) => {

@@ -7,6 +7,7 @@ import { type AppContext, nowIso } from '../../context.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
+import { ApiKey, CreatedApiKey, dataOf, noContent, pageOf, withErrors } from '../responses.js';
 import { expiresAt, platformParams } from '../schemas.js';
 import { apiKeyView } from '../views.js';
 import { issueKey } from './service.js';
@@ -24,6 +25,7 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'List API keys (platform keys by default; type=end_user for end-user keys)',
         querystring: pageQuery.extend({ type: z.enum(['platform', 'end_user']).default('platform'), end_user_id: z.uuid().optional() }),
+        response: withErrors({ 200: pageOf(ApiKey) }),
       },
     },
     async (req) => {
@@ -43,6 +45,7 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
           .object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() })
           .strict()
           .nullish(),
+        response: withErrors({ 201: dataOf(CreatedApiKey) }),
       },
     },
     async (req, reply) => {
@@ -63,7 +66,14 @@ export function registerApiKeyRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.delete(
     '/api-keys/:keyId',
-    { schema: { tags, summary: 'Revoke a platform or end-user key', params: platformParams.extend({ keyId: z.string() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Revoke a platform or end-user key',
+        params: platformParams.extend({ keyId: z.string() }),
+        response: withErrors({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       await audited(ctx, req, async (trx) => {
         const revoked = await trx

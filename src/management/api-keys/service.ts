@@ -1,8 +1,10 @@
 /** Issuing keys: the raw key exists only in the create response; the database keeps its SHA-256. */
 import type { Kysely } from 'kysely';
+import type { z } from 'zod';
 import { generateKey, hashKey, keyPrefixOf } from '../../crypto/api-keys.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import type { ApiKeysTable, Database } from '../../store/schema.js';
+import type { IssuedKey as IssuedKeySchema } from '../responses.js';
 
 export type IssuedKey = { row: ApiKeysTable; rawKey: string };
 
@@ -37,6 +39,6 @@ export async function issueKey(
 }
 
 /** The `api_key` object of create responses (quick start step 3). */
-export function issuedKeyView(issued: IssuedKey) {
+export function issuedKeyView(issued: IssuedKey): z.input<typeof IssuedKeySchema> {
   return { id: issued.row.id, key_prefix: issued.row.key_prefix, raw_key: issued.rawKey, expires_at: issued.row.expires_at };
 }

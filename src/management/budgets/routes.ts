@@ -16,7 +16,9 @@ import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import { wakeWebhookWorker } from '../../webhooks/index.js';
 import { getEndUserOr404 } from '../end-users/routes.js';
+import { dataOf, noContent, pageOf, withErrors } from '../responses.js';
 import { boundedObject, usdAmount } from '../schemas.js';
+import { Budget, BudgetMovement, BudgetTransaction } from './responses.js';
 import { budgetTransactionView, budgetView } from './views.js';
 
 const tags = ['Budgets'];
@@ -91,7 +93,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.post(
     '/end-users/:endUserId/budget',
-    { schema: { tags, summary: "Open an end user's budget", params, body: createBody } },
+    { schema: { tags, summary: "Open an end user's budget", params, body: createBody, response: withErrors({ 201: dataOf(Budget) }) } },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
@@ -118,15 +120,27 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/end-users/:endUserId/budget', { schema: { tags, summary: "Get an end user's budget", params } }, async (req) => {
-    const platformId = platformIdOf(req);
-    await getEndUserOr404(ctx, platformId, req.params.endUserId);
-    return { data: budgetView(await budgetOr404(ctx, platformId, req.params.endUserId)) };
-  });
+  app.get(
+    '/end-users/:endUserId/budget',
+    { schema: { tags, summary: "Get an end user's budget", params, response: withErrors({ 200: dataOf(Budget) }) } },
+    async (req) => {
+      const platformId = platformIdOf(req);
+      await getEndUserOr404(ctx, platformId, req.params.endUserId);
+      return { data: budgetView(await budgetOr404(ctx, platformId, req.params.endUserId)) };
+    },
+  );
 
   app.patch(
     '/end-users/:endUserId/budget',
-    { schema: { tags, summary: 'Change limits, period, replenishment or suspension', params, body: patchBody } },
+    {
+      schema: {
+        tags,
+        summary: 'Change limits, period, replenishment or suspension',
+        params,
+        body: patchBody,
+        response: withErrors({ 200: dataOf(Budget) }),
+      },
+    },
     async (req) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
@@ -149,7 +163,14 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.delete(
     '/end-users/:endUserId/budget',
-    { schema: { tags, summary: 'Delete the budget (the user is then bounded by the wallet only)', params } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete the budget (the user is then bounded by the wallet only)',
+        params,
+        response: withErrors({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       await getEndUserOr404(ctx, platformId, req.params.endUserId);
@@ -172,24 +193,28 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
     ['topup', 'top_up', 'Raise max_usd (a top-up)'],
     ['debit', 'debit', 'Raise used_usd (a manual charge)'],
   ] as const) {
-    app.post(`/end-users/:endUserId/budget/${path}`, { schema: { tags, summary, params, body: moveBody } }, async (req, reply) => {
-      const platformId = platformIdOf(req);
-      await getEndUserOr404(ctx, platformId, req.params.endUserId);
-      const moved = await ctx.billing.moveBudget(
-        platformId,
-        req.params.endUserId,
-        { type, amountMicros: req.body.amount, reason: req.body.reason ?? null, metadata: req.body.metadata },
-        auditIn(ctx, req, ({ before, after }) => ({
-          action: `budget.${path}`,
-          resourceType: 'budget',
-          resourceId: after.id,
-          changes: diffChanges(budgetState(before), budgetState(after)),
-        })),
-      );
-      if (!moved.ok) refusal(moved);
-      wakeWebhookWorker(ctx);
-      return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });
-    });
+    app.post(
+      `/end-users/:endUserId/budget/${path}`,
+      { schema: { tags, summary, params, body: moveBody, response: withErrors({ 201: dataOf(BudgetMovement) }) } },
+      async (req, reply) => {
+        const platformId = platformIdOf(req);
+        await getEndUserOr404(ctx, platformId, req.params.endUserId);
+        const moved = await ctx.billing.moveBudget(
+          platformId,
+          req.params.endUserId,
+          { type, amountMicros: req.body.amount, reason: req.body.reason ?? null, metadata: req.body.metadata },
+          auditIn(ctx, req, ({ before, after }) => ({
+            action: `budget.${path}`,
+            resourceType: 'budget',
+            resourceId: after.id,
+            changes: diffChanges(budgetState(before), budgetState(after)),
+          })),
+        );
+        if (!moved.ok) refusal(moved);
+        wakeWebhookWorker(ctx);
+        return reply.code(201).send({ data: { transaction: budgetTransactionView(moved.transaction), budget: budgetView(moved.budget) } });
+      },
+    );
   }
 
   app.get(
@@ -200,6 +225,7 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: "The end user's budget ledger, newest first (rows of deleted budgets included)",
         params,
         querystring: pageQuery,
+        response: withErrors({ 200: pageOf(BudgetTransaction) }),
       },
     },
     async (req) => {
@@ -216,10 +242,15 @@ export function registerBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
 
 /** `GET /v1/me/budget`: the caller's own budget, also when suspended; 404 when there is none. */
 export function registerMeBudgetRoutes(scope: FastifyInstance, ctx: AppContext) {
-  scope.get('/budget', { schema: { tags: ['Self-service'], summary: 'My budget (end-user key)' } }, async (req) => {
-    const p = req.principal;
-    if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
-    await getEndUserOr404(ctx, p.platformId, p.endUserId);
-    return { data: budgetView(await budgetOr404(ctx, p.platformId, p.endUserId)) };
-  });
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  app.get(
+    '/budget',
+    { schema: { tags: ['Self-service'], summary: 'My budget (end-user key)', response: withErrors({ 200: dataOf(Budget) }) } },
+    async (req) => {
+      const p = req.principal;
+      if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
+      await getEndUserOr404(ctx, p.platformId, p.endUserId);
+      return { data: budgetView(await budgetOr404(ctx, p.platformId, p.endUserId)) };
+    },
+  );
 }

@@ -1,13 +1,16 @@
 /** Budget rows → API objects (spec §3): USD numbers; remaining_usd = max − used − reserved on the budget, max − used on ledger rows. */
+
+import type { z } from 'zod';
 import type { BudgetBalance } from '../../billing/balances.js';
 import { microsToUsd } from '../../billing/money.js';
 import type { BudgetTransactionsTable } from '../../store/schema.js';
 import { parseJsonObject } from '../views.js';
+import type { Budget, BudgetTransaction } from './responses.js';
 
 const usdOrNull = (v: number | null) => (v === null ? null : microsToUsd(v));
 
 /** The budget as billing reads it (billing.balances): reserved is everything requests in flight hold. */
-export const budgetView = (b: BudgetBalance) => ({
+export const budgetView = (b: BudgetBalance): z.input<typeof Budget> => ({
   id: b.id,
   platform_id: b.platform_id,
   end_user_id: b.end_user_id,
@@ -26,7 +29,7 @@ export const budgetView = (b: BudgetBalance) => ({
   updated_at: b.updated_at,
 });
 
-export const budgetTransactionView = (t: BudgetTransactionsTable) => ({
+export const budgetTransactionView = (t: BudgetTransactionsTable): z.input<typeof BudgetTransaction> => ({
   id: t.id,
   budget_id: t.budget_id,
   type: t.type,

@@ -17,6 +17,7 @@ import { isUniqueViolation } from '../../store/errors.js';
 import type { EndUsersTable } from '../../store/schema.js';
 import { issuedKeyView, issueKey } from '../api-keys/service.js';
 import { getPlatformOr404 } from '../platforms/service.js';
+import { ApiKey, CreatedApiKey, CreatedEndUser, dataOf, EndUser, noContent, pageOf, withErrors } from '../responses.js';
 import { boundedObject, expiresAt } from '../schemas.js';
 import { apiKeyView, endUserView, parseJsonObject } from '../views.js';
 
@@ -52,7 +53,12 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
   app.get(
     '/end-users',
     {
-      schema: { tags, summary: 'List end users', querystring: pageQuery.extend({ external_id: externalId.optional() }) },
+      schema: {
+        tags,
+        summary: 'List end users',
+        querystring: pageQuery.extend({ external_id: externalId.optional() }),
+        response: withErrors({ 200: pageOf(EndUser) }),
+      },
     },
     async (req) => {
       let q = db.selectFrom('end_users').where('platform_id', '=', platformIdOf(req));
@@ -74,6 +80,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
             metadata: boundedObject(16 * 1024).optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(CreatedEndUser), 201: dataOf(CreatedEndUser) }),
       },
     },
     async (req, reply) => {
@@ -134,9 +141,13 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
   );
 
-  app.get('/end-users/:endUserId', { schema: { tags, params: userParams } }, async (req) => ({
-    data: endUserView(await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId)),
-  }));
+  app.get(
+    '/end-users/:endUserId',
+    { schema: { tags, summary: 'Get an end user', params: userParams, response: withErrors({ 200: dataOf(EndUser) }) } },
+    async (req) => ({
+      data: endUserView(await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId)),
+    }),
+  );
 
   app.patch(
     '/end-users/:endUserId',
@@ -152,6 +163,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
             is_active: z.boolean().optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(EndUser) }),
       },
     },
     async (req) => {
@@ -185,7 +197,14 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.delete(
     '/end-users/:endUserId',
-    { schema: { tags, summary: 'Delete an end user (keys revoked; logs and ledger kept)', params: userParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an end user (keys revoked; logs and ledger kept)',
+        params: userParams,
+        response: withErrors({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       const user = await getEndUserOr404(ctx, platformId, req.params.endUserId);
@@ -208,7 +227,15 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/end-users/:endUserId/api-keys',
-    { schema: { tags, summary: "List an end user's keys", params: userParams, querystring: pageQuery } },
+    {
+      schema: {
+        tags,
+        summary: "List an end user's keys",
+        params: userParams,
+        querystring: pageQuery,
+        response: withErrors({ 200: pageOf(ApiKey) }),
+      },
+    },
     async (req) => {
       await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
       const q = db.selectFrom('api_keys').where('platform_id', '=', platformIdOf(req)).where('end_user_id', '=', req.params.endUserId);
@@ -227,6 +254,7 @@ export function registerEndUserRoutes(scope: FastifyInstance, ctx: AppContext) {
           .object({ name: z.string().trim().max(255).optional(), expires_at: expiresAt.nullable().optional() })
           .strict()
           .nullish(),
+        response: withErrors({ 201: dataOf(CreatedApiKey) }),
       },
     },
     async (req, reply) => {

@@ -14,6 +14,7 @@ import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import type { Database } from '../../store/schema.js';
+import { dataOf, LlmConfig, noContent, pageOf, withErrors } from '../responses.js';
 import { llmConfigView } from '../views.js';
 
 const tags = ['LLM configs'];
@@ -42,23 +43,41 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
 
   app.get(
     '/llm-configs',
-    { schema: { tags, summary: "List the platform's provider keys (never the key)", querystring: pageQuery } },
+    {
+      schema: {
+        tags,
+        summary: "List the platform's provider keys (never the key)",
+        querystring: pageQuery,
+        response: withErrors({ 200: pageOf(LlmConfig) }),
+      },
+    },
     async (req) => {
       const q = db.selectFrom('llm_configs').where('platform_id', '=', platformIdOf(req));
       return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), llmConfigView);
     },
   );
 
-  app.get('/llm-configs/:configId', { schema: { tags, params: configParams } }, async (req) => {
-    const row = await db
-      .selectFrom('llm_configs')
-      .selectAll()
-      .where('platform_id', '=', platformIdOf(req))
-      .where('id', '=', req.params.configId)
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('LLM config');
-    return { data: llmConfigView(row) };
-  });
+  app.get(
+    '/llm-configs/:configId',
+    {
+      schema: {
+        tags,
+        summary: 'Get a provider key (never the key)',
+        params: configParams,
+        response: withErrors({ 200: dataOf(LlmConfig) }),
+      },
+    },
+    async (req) => {
+      const row = await db
+        .selectFrom('llm_configs')
+        .selectAll()
+        .where('platform_id', '=', platformIdOf(req))
+        .where('id', '=', req.params.configId)
+        .executeTakeFirst();
+      if (!row) throw errors.notFound('LLM config');
+      return { data: llmConfigView(row) };
+    },
+  );
 
   app.post(
     '/llm-configs',
@@ -75,6 +94,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
             priority: z.number().int().min(0).max(1_000_000).optional(),
           })
           .strict(),
+        response: withErrors({ 201: dataOf(LlmConfig) }),
       },
     },
     async (req, reply) => {
@@ -140,6 +160,7 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
             priority: z.number().int().min(0).max(1_000_000).optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(LlmConfig) }),
       },
     },
     async (req) => {
@@ -195,19 +216,23 @@ export function registerLlmConfigRoutes(scope: FastifyInstance, ctx: AppContext)
     },
   );
 
-  app.delete('/llm-configs/:configId', { schema: { tags, summary: 'Delete a provider key', params: configParams } }, async (req, reply) => {
-    await audited(ctx, req, async (trx) => {
-      const deleted = await trx
-        .deleteFrom('llm_configs')
-        .where('platform_id', '=', platformIdOf(req))
-        .where('id', '=', req.params.configId)
-        .returningAll()
-        .executeTakeFirst();
-      if (!deleted) throw errors.notFound('LLM config');
-      const changes = diffChanges(llmConfigView(deleted), null);
-      return { result: deleted, audit: { action: 'llm_config.delete', resourceType: 'llm_config', resourceId: deleted.id, changes } };
-    });
-    changed(platformIdOf(req));
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/llm-configs/:configId',
+    { schema: { tags, summary: 'Delete a provider key', params: configParams, response: withErrors({ 204: noContent }) } },
+    async (req, reply) => {
+      await audited(ctx, req, async (trx) => {
+        const deleted = await trx
+          .deleteFrom('llm_configs')
+          .where('platform_id', '=', platformIdOf(req))
+          .where('id', '=', req.params.configId)
+          .returningAll()
+          .executeTakeFirst();
+        if (!deleted) throw errors.notFound('LLM config');
+        const changes = diffChanges(llmConfigView(deleted), null);
+        return { result: deleted, audit: { action: 'llm_config.delete', resourceType: 'llm_config', resourceId: deleted.id, changes } };
+      });
+      changed(platformIdOf(req));
+      return reply.code(204).send();
+    },
+  );
 }

@@ -9,12 +9,14 @@ import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import type { RequestLogsTable } from '../../store/schema.js';
+import { pageOf, withErrors } from '../responses.js';
 import { parseJsonObject } from '../views.js';
+import { RequestLog, Usage } from './responses.js';
 
 const tags = ['Logs and usage'];
 const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 
-export const logView = (l: RequestLogsTable) => ({
+export const logView = (l: RequestLogsTable): z.input<typeof RequestLog> => ({
   id: l.id,
   request_id: l.request_id,
   platform_id: l.platform_id,
@@ -61,6 +63,7 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
           from: isoTime.optional(),
           to: isoTime.optional(),
         }),
+        response: withErrors({ 200: pageOf(RequestLog) }),
       },
     },
     async (req) => {
@@ -87,6 +90,7 @@ export function registerLogRoutes(scope: FastifyInstance, ctx: AppContext) {
           to: isoTime.optional(),
           group_by: z.enum(['day', 'model', 'end_user']).default('day'),
         }),
+        response: withErrors({ 200: Usage }),
       },
     },
     async (req) => {

@@ -11,6 +11,8 @@ import type { Principal } from '../../http/auth.js';
 import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
+import { dataOf, noContent, pageOf, withErrors } from '../responses.js';
+import { Member, MemberInvite } from './responses.js';
 
 const tags = ['Members'];
 const memberParams = z.object({ platformId: z.string(), memberId: z.uuid() });
@@ -28,25 +30,39 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db = ctx.store.db;
 
-  app.get('/members', { schema: { tags, summary: 'List members (invited, active and inactive)', querystring: pageQuery } }, async (req) =>
-    listPage(
-      db.selectFrom('members').where('platform_id', '=', platformIdOf(req)),
-      req.query,
-      (q) => q.selectAll().orderBy('id', 'desc'),
-      memberView,
-    ),
+  app.get(
+    '/members',
+    {
+      schema: {
+        tags,
+        summary: 'List members (invited, active and inactive)',
+        querystring: pageQuery,
+        response: withErrors({ 200: pageOf(Member) }),
+      },
+    },
+    async (req) =>
+      listPage(
+        db.selectFrom('members').where('platform_id', '=', platformIdOf(req)),
+        req.query,
+        (q) => q.selectAll().orderBy('id', 'desc'),
+        memberView,
+      ),
   );
 
-  app.get('/members/:memberId', { schema: { tags, summary: 'Get a member', params: memberParams } }, async (req) => {
-    const row = await db
-      .selectFrom('members')
-      .selectAll()
-      .where('id', '=', req.params.memberId)
-      .where('platform_id', '=', platformIdOf(req))
-      .executeTakeFirst();
-    if (!row) throw errors.notFound('Member');
-    return { data: memberView(row) };
-  });
+  app.get(
+    '/members/:memberId',
+    { schema: { tags, summary: 'Get a member', params: memberParams, response: withErrors({ 200: dataOf(Member) }) } },
+    async (req) => {
+      const row = await db
+        .selectFrom('members')
+        .selectAll()
+        .where('id', '=', req.params.memberId)
+        .where('platform_id', '=', platformIdOf(req))
+        .executeTakeFirst();
+      if (!row) throw errors.notFound('Member');
+      return { data: memberView(row) };
+    },
+  );
 
   app.post(
     '/members',
@@ -55,6 +71,7 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Invite a member: returns a one-time set-password link (valid 7 days), shown once',
         body: z.object({ email: z.email().max(320), role: z.enum(memberRoles) }).strict(),
+        response: withErrors({ 201: dataOf(MemberInvite) }),
       },
     },
     async (req, reply) => {
@@ -81,6 +98,7 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Change a member’s role or deactivate it (the last active owner stays)',
         params: memberParams,
         body: z.object({ role: z.enum(memberRoles).optional(), is_active: z.boolean().optional() }).strict(),
+        response: withErrors({ 200: dataOf(Member) }),
       },
     },
     async (req) => {
@@ -111,7 +129,14 @@ export function registerMemberRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.delete(
     '/members/:memberId',
-    { schema: { tags, summary: 'Remove a member (its sessions end at once)', params: memberParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove a member (its sessions end at once)',
+        params: memberParams,
+        response: withErrors({ 204: noContent }),
+      },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       const current = await db

@@ -6,6 +6,7 @@ import { audited, diffChanges, writeAudit } from '../../audit/index.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
+import { dataOf, noContent, Platform, withErrors } from '../responses.js';
 import { mergeSettings, platformSettings, slugSchema } from '../schemas.js';
 import { parseJsonObject, platformView } from '../views.js';
 import { deletePlatform, getPlatformOr404 } from './service.js';
@@ -15,7 +16,7 @@ const tags = ['Platform'];
 export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
 
-  app.get('', { schema: { tags, summary: 'Get the platform' } }, async (req) => ({
+  app.get('', { schema: { tags, summary: 'Get the platform', response: withErrors({ 200: dataOf(Platform) }) } }, async (req) => ({
     data: platformView(await getPlatformOr404(ctx, platformIdOf(req))),
   }));
 
@@ -32,6 +33,7 @@ export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) 
             settings: platformSettings.optional(),
           })
           .strict(),
+        response: withErrors({ 200: dataOf(Platform) }),
       },
     },
     async (req) => {
@@ -63,18 +65,22 @@ export function registerPlatformRoutes(scope: FastifyInstance, ctx: AppContext) 
     },
   );
 
-  app.delete('', { schema: { tags, summary: 'Delete the platform and all of its data' } }, async (req, reply) => {
-    const current = await getPlatformOr404(ctx, platformIdOf(req));
-    // The platform's own rows are purged with it: the deletion is recorded with no platform (the operator's log).
-    await deletePlatform(ctx, current.id, (trx) =>
-      writeAudit(ctx, trx, req, {
-        action: 'platform.delete',
-        resourceType: 'platform',
-        resourceId: current.id,
-        platformId: null,
-        changes: diffChanges(platformView(current), null),
-      }),
-    );
-    return reply.code(204).send();
-  });
+  app.delete(
+    '',
+    { schema: { tags, summary: 'Delete the platform and all of its data', response: withErrors({ 204: noContent }) } },
+    async (req, reply) => {
+      const current = await getPlatformOr404(ctx, platformIdOf(req));
+      // The platform's own rows are purged with it: the deletion is recorded with no platform (the operator's log).
+      await deletePlatform(ctx, current.id, (trx) =>
+        writeAudit(ctx, trx, req, {
+          action: 'platform.delete',
+          resourceType: 'platform',
+          resourceId: current.id,
+          platformId: null,
+          changes: diffChanges(platformView(current), null),
+        }),
+      );
+      return reply.code(204).send();
+    },
+  );
 }

@@ -22,6 +22,8 @@ import {
 import type { Limits } from '../../ratelimit/types.js';
 import type { Database } from '../../store/schema.js';
 import { getEndUserOr404 } from '../end-users/routes.js';
+import { dataOf, noContent, withErrors } from '../responses.js';
+import { EndUserRateLimits, MyRateLimits, PlatformRateLimits } from './responses.js';
 
 const tags = ['Rate limits'];
 
@@ -64,7 +66,7 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
   const db = ctx.store.db;
   const announce = (change: LimitsChanged) => ctx.events.emit(limitsChangedEvent, change);
 
-  const defaultsView = async (platformId: string) => {
+  const defaultsView = async (platformId: string): Promise<z.input<typeof PlatformRateLimits>> => {
     const row = await readPlatformDefault(db, platformId);
     return {
       platform_id: platformId,
@@ -75,19 +77,34 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
     };
   };
 
-  const effectiveView = async (platformId: string, endUserId: string) => {
+  const effectiveView = async (platformId: string, endUserId: string): Promise<z.input<typeof EndUserRateLimits>> => {
     const { limits, resolution } = await readLimits(db, platformId, endUserId);
     return { end_user_id: endUserId, ...limits, resolution };
   };
 
-  app.get('/rate-limits', { schema: { tags, summary: "Get the platform's default limits for every end user" } }, async (req) => ({
-    data: await defaultsView(platformIdOf(req)),
-  }));
+  app.get(
+    '/rate-limits',
+    {
+      schema: {
+        tags,
+        summary: "Get the platform's default limits for every end user",
+        response: withErrors({ 200: dataOf(PlatformRateLimits) }),
+      },
+    },
+    async (req) => ({
+      data: await defaultsView(platformIdOf(req)),
+    }),
+  );
 
   app.put(
     '/rate-limits',
     {
-      schema: { tags, summary: 'Set the default limits for every end user (null = unlimited)', body: limitsBody },
+      schema: {
+        tags,
+        summary: 'Set the default limits for every end user (null = unlimited)',
+        body: limitsBody,
+        response: withErrors({ 200: dataOf(PlatformRateLimits) }),
+      },
     },
     async (req) => {
       const platformId = platformIdOf(req);
@@ -105,7 +122,12 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
   app.get(
     '/end-users/:endUserId/rate-limits',
     {
-      schema: { tags, summary: "Get an end user's effective limits and where they come from", params: userParams },
+      schema: {
+        tags,
+        summary: "Get an end user's effective limits and where they come from",
+        params: userParams,
+        response: withErrors({ 200: dataOf(EndUserRateLimits) }),
+      },
     },
     async (req) => {
       const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
@@ -121,6 +143,7 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
         summary: "Set an end user's override (replaces the platform default as a whole)",
         params: userParams,
         body: limitsBody,
+        response: withErrors({ 200: dataOf(EndUserRateLimits) }),
       },
     },
     async (req) => {
@@ -139,7 +162,12 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
   app.delete(
     '/end-users/:endUserId/rate-limits',
     {
-      schema: { tags, summary: "Remove an end user's override (the platform default applies again)", params: userParams },
+      schema: {
+        tags,
+        summary: "Remove an end user's override (the platform default applies again)",
+        params: userParams,
+        response: withErrors({ 204: noContent }),
+      },
     },
     async (req, reply) => {
       const user = await getEndUserOr404(ctx, platformIdOf(req), req.params.endUserId);
@@ -156,8 +184,14 @@ export function registerRateLimitRoutes(scope: FastifyInstance, ctx: AppContext)
 }
 
 /** `/v1/me/rate-limits`: the calling end user's effective limits (spec §4). */
-export function registerMeRateLimitRoutes(app: FastifyInstance, ctx: AppContext) {
-  app.get('/rate-limits', { schema: { tags: ['Self-service'], summary: 'My effective rate limits (end-user key)' } }, async (req) => {
+export function registerMeRateLimitRoutes(scope: FastifyInstance, ctx: AppContext) {
+  const app = scope.withTypeProvider<ZodTypeProvider>();
+  const schema = {
+    tags: ['Self-service'],
+    summary: 'My effective rate limits (end-user key)',
+    response: withErrors({ 200: dataOf(MyRateLimits) }),
+  };
+  app.get('/rate-limits', { schema }, async (req) => {
     const p = req.principal;
     if (p?.kind !== 'end_user') throw errors.forbidden('This route needs an end-user key.');
     const { limits, resolution } = await readLimits(ctx.store.db, p.platformId, p.endUserId);

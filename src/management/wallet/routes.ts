@@ -10,6 +10,7 @@ import { errors } from '../../http/errors.js';
 import { platformIdOf } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import { wakeWebhookWorker } from '../../webhooks/index.js';
+import { dataOf, pageOf, Wallet, WalletTopUp, WalletTransaction, WalletWithRecent, withErrors } from '../responses.js';
 import { usdAmount } from '../schemas.js';
 import { walletTransactionView, walletView } from '../views.js';
 
@@ -25,18 +26,22 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
     return wallet;
   };
 
-  app.get('/wallet', { schema: { tags, summary: 'Get the wallet with its 5 newest transactions' } }, async (req) => {
-    const platformId = platformIdOf(req);
-    const wallet = await walletOr404(platformId);
-    const recent = await db
-      .selectFrom('wallet_transactions')
-      .selectAll()
-      .where('wallet_id', '=', wallet.id)
-      .orderBy('id', 'desc')
-      .limit(5)
-      .execute();
-    return { data: { ...walletView(wallet), recent_transactions: recent.map(walletTransactionView) } };
-  });
+  app.get(
+    '/wallet',
+    { schema: { tags, summary: 'Get the wallet with its 5 newest transactions', response: withErrors({ 200: dataOf(WalletWithRecent) }) } },
+    async (req) => {
+      const platformId = platformIdOf(req);
+      const wallet = await walletOr404(platformId);
+      const recent = await db
+        .selectFrom('wallet_transactions')
+        .selectAll()
+        .where('wallet_id', '=', wallet.id)
+        .orderBy('id', 'desc')
+        .limit(5)
+        .execute();
+      return { data: { ...walletView(wallet), recent_transactions: recent.map(walletTransactionView) } };
+    },
+  );
 
   app.patch(
     '/wallet',
@@ -45,6 +50,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Set the low-balance threshold',
         body: z.object({ low_balance_threshold: usdAmount('non_negative').nullable() }).strict(),
+        response: withErrors({ 200: dataOf(Wallet) }),
       },
     },
     async (req) => {
@@ -72,6 +78,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Top up the wallet',
         body: z.object({ amount: usdAmount('positive'), description: z.string().trim().max(1000).optional() }).strict(),
+        response: withErrors({ 201: dataOf(WalletTopUp) }),
       },
     },
     async (req, reply) => {
@@ -103,6 +110,7 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'List wallet transactions, newest first',
         querystring: pageQuery.extend({ type: z.enum(['top_up', 'llm_usage', 'adjustment', 'refund']).optional() }),
+        response: withErrors({ 200: pageOf(WalletTransaction) }),
       },
     },
     async (req) => {

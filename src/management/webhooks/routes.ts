@@ -23,6 +23,8 @@ import {
   wakeWebhookWorker,
   webhookEventTypes,
 } from '../../webhooks/index.js';
+import { dataOf, noContent, pageOf, withErrors } from '../responses.js';
+import { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret } from './responses.js';
 import { webhookDeliveryView, webhookEndpointView } from './views.js';
 
 const tags = ['Webhooks'];
@@ -63,16 +65,34 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/webhooks',
-    { schema: { tags, summary: "List the platform's webhook endpoints (never the secret)", querystring: pageQuery } },
+    {
+      schema: {
+        tags,
+        summary: "List the platform's webhook endpoints (never the secret)",
+        querystring: pageQuery,
+        response: withErrors({ 200: pageOf(WebhookEndpoint) }),
+      },
+    },
     async (req) => {
       const q = db.selectFrom('webhook_endpoints').where('platform_id', '=', platformIdOf(req));
       return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), webhookEndpointView);
     },
   );
 
-  app.get('/webhooks/:webhookId', { schema: { tags, params: endpointParams } }, async (req) => {
-    return { data: webhookEndpointView(await findEndpoint(db, platformIdOf(req), req.params.webhookId)) };
-  });
+  app.get(
+    '/webhooks/:webhookId',
+    {
+      schema: {
+        tags,
+        summary: 'Get a webhook endpoint (never the secret)',
+        params: endpointParams,
+        response: withErrors({ 200: dataOf(WebhookEndpoint) }),
+      },
+    },
+    async (req) => {
+      return { data: webhookEndpointView(await findEndpoint(db, platformIdOf(req), req.params.webhookId)) };
+    },
+  );
 
   app.post(
     '/webhooks',
@@ -81,6 +101,7 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
         tags,
         summary: 'Add a webhook endpoint (its whsec_ signing secret is returned once)',
         body: z.object({ url, events, description, is_active: z.boolean().optional() }).strict(),
+        response: withErrors({ 201: dataOf(WebhookEndpointWithSecret) }),
       },
     },
     async (req, reply) => {
@@ -119,6 +140,7 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
         summary: 'Change the URL, events, description or active state',
         params: endpointParams,
         body: z.object({ url: url.optional(), events: events.optional(), description, is_active: z.boolean().optional() }).strict(),
+        response: withErrors({ 200: dataOf(WebhookEndpoint) }),
       },
     },
     async (req) => {
@@ -147,7 +169,9 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.delete(
     '/webhooks/:webhookId',
-    { schema: { tags, summary: 'Delete an endpoint and its deliveries', params: endpointParams } },
+    {
+      schema: { tags, summary: 'Delete an endpoint and its deliveries', params: endpointParams, response: withErrors({ 204: noContent }) },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       await audited(ctx, req, async (trx) => {
@@ -181,6 +205,7 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
           .object({ grace_period_seconds: z.number().int().min(0).max(MAX_GRACE_SECONDS).optional() })
           .strict()
           .nullish(),
+        response: withErrors({ 200: dataOf(WebhookEndpointWithSecret) }),
       },
     },
     async (req) => {
@@ -210,7 +235,15 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.get(
     '/webhooks/:webhookId/deliveries',
-    { schema: { tags, summary: 'Every delivery attempt to the endpoint, newest first', params: endpointParams, querystring: pageQuery } },
+    {
+      schema: {
+        tags,
+        summary: 'Every delivery attempt to the endpoint, newest first',
+        params: endpointParams,
+        querystring: pageQuery,
+        response: withErrors({ 200: pageOf(WebhookDelivery) }),
+      },
+    },
     async (req) => {
       const platformId = platformIdOf(req);
       await findEndpoint(db, platformId, req.params.webhookId);
@@ -221,7 +254,14 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.post(
     '/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
-    { schema: { tags, summary: "Send a delivery's event to the endpoint again now", params: deliveryParams } },
+    {
+      schema: {
+        tags,
+        summary: "Send a delivery's event to the endpoint again now",
+        params: deliveryParams,
+        response: withErrors({ 201: dataOf(WebhookDelivery) }),
+      },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       const { webhookId, deliveryId } = req.params;
@@ -278,7 +318,14 @@ export function registerWebhookRoutes(scope: FastifyInstance, ctx: AppContext) {
 
   app.post(
     '/webhooks/:webhookId/test',
-    { schema: { tags, summary: 'Send a ping event to this endpoint', params: endpointParams } },
+    {
+      schema: {
+        tags,
+        summary: 'Send a ping event to this endpoint',
+        params: endpointParams,
+        response: withErrors({ 201: dataOf(WebhookDelivery) }),
+      },
+    },
     async (req, reply) => {
       const platformId = platformIdOf(req);
       const webhookId = req.params.webhookId;

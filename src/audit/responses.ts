@@ -1,0 +1,28 @@
+/** Response schema of audit-log rows (spec §3b): `changes` maps a field to [before, after]; a secret is "changed". */
+import { z } from 'zod';
+import { type Exactly, timestamp } from '../management/responses.js';
+import type { auditRowView } from './routes.js';
+
+export const AuditEntry = z
+  .object({
+    id: z.string(),
+    platform_id: z.string().nullable(),
+    actor: z.object({
+      type: z.enum(['member', 'platform_key', 'admin_key', 'operator']),
+      id: z.string(),
+      label: z.string(),
+    }),
+    action: z.string(),
+    resource_type: z.string(),
+    resource_id: z.string().nullable(),
+    changes: z.record(z.string(), z.unknown()),
+    request_id: z.string(),
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+    created_at: timestamp,
+  })
+  .meta({ id: 'AuditEntry' });
+
+// The view is in routes.ts: prove it sends exactly this schema (a field added there would be stripped).
+const auditRowViewFits: Exactly<ReturnType<typeof auditRowView>, z.input<typeof AuditEntry>> = true;
+void auditRowViewFits;
