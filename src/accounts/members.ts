@@ -154,7 +154,13 @@ const badInvite = () =>
   errors.notFound('Invite (the link is unknown, already used or expired: ask an admin of the platform for a new one)');
 
 /** Spends an invite: sets the password (and display name), marks the member accepted; 404 for an unknown, spent or expired link. */
-export async function acceptInvite(ctx: AppContext, token: string, input: { password: string; displayName?: string }) {
+export async function acceptInvite(
+  ctx: AppContext,
+  token: string,
+  input: { password: string; displayName?: string },
+  /** Runs in the accepting transaction (the audit row). */
+  alsoInTransaction?: InTransaction<{ before: MembersTable; after: MembersTable }>,
+) {
   const passwordHash = await hashPassword(input.password);
   const now = nowIso(ctx);
   return ctx.store.db.transaction().execute(async (trx) => {
@@ -168,6 +174,7 @@ export async function acceptInvite(ctx: AppContext, token: string, input: { pass
       .where('spent_at', 'is', null)
       .executeTakeFirst();
     if (Number(spent.numUpdatedRows) !== 1) throw badInvite();
+    const before = await trx.selectFrom('members').selectAll().where('id', '=', invite.member_id).executeTakeFirst();
     const member = await trx
       .updateTable('members')
       .set({
@@ -180,7 +187,8 @@ export async function acceptInvite(ctx: AppContext, token: string, input: { pass
       .where('is_active', '=', 1)
       .returningAll()
       .executeTakeFirst();
-    if (!member) throw badInvite();
+    if (!member || !before) throw badInvite();
+    await alsoInTransaction?.(trx, { before, after: member });
     return member;
   });
 }

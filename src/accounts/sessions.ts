@@ -5,9 +5,11 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { MemberPrincipal } from '../http/auth.js';
 import { errors } from '../http/errors.js';
+import type { Database } from '../store/schema.js';
 import { newToken, sha256 } from './secrets.js';
 
 export const sessionCookieName = 'assistiv_session';
@@ -40,30 +42,43 @@ export function clearSessionCookie(req: FastifyRequest, reply: FastifyReply): vo
   reply.header('set-cookie', `${sessionCookieName}=; Max-Age=0; ${cookieAttributes(req)}`);
 }
 
+/** Runs in the session write's transaction (the sign-in or sign-out audit row): if it throws, nothing is written. */
+type AlsoInTransaction = (trx: Kysely<Database>) => Promise<void>;
+
 /** Opens a session for a member; returns the cookie value (shown once) and the CSRF token. */
-export async function openSession(ctx: AppContext, member: { id: string; platform_id: string | null }) {
+export async function openSession(
+  ctx: AppContext,
+  member: { id: string; platform_id: string | null },
+  alsoInTransaction?: AlsoInTransaction,
+) {
   const value = newToken();
   const csrfToken = newToken();
   const now = ctx.clock.now();
-  // Each sign-in sweeps sessions that ended, so the table holds only live ones (and those ended since).
-  await ctx.store.db.deleteFrom('member_sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
-  await ctx.store.db
-    .insertInto('member_sessions')
-    .values({
-      id_hash: sha256(value),
-      member_id: member.id,
-      platform_id: member.platform_id,
-      csrf_token: csrfToken,
-      expires_at: new Date(now + sessionTtlMs).toISOString(),
-      created_at: new Date(now).toISOString(),
-      last_seen_at: new Date(now).toISOString(),
-    })
-    .execute();
+  await ctx.store.db.transaction().execute(async (trx) => {
+    // Each sign-in sweeps sessions that ended, so the table holds only live ones (and those ended since).
+    await trx.deleteFrom('member_sessions').where('expires_at', '<', new Date(now).toISOString()).execute();
+    await trx
+      .insertInto('member_sessions')
+      .values({
+        id_hash: sha256(value),
+        member_id: member.id,
+        platform_id: member.platform_id,
+        csrf_token: csrfToken,
+        expires_at: new Date(now + sessionTtlMs).toISOString(),
+        created_at: new Date(now).toISOString(),
+        last_seen_at: new Date(now).toISOString(),
+      })
+      .execute();
+    await alsoInTransaction?.(trx);
+  });
   return { value, csrfToken };
 }
 
-export async function closeSession(ctx: AppContext, value: string): Promise<void> {
-  await ctx.store.db.deleteFrom('member_sessions').where('id_hash', '=', sha256(value)).execute();
+export async function closeSession(ctx: AppContext, value: string, alsoInTransaction?: AlsoInTransaction): Promise<void> {
+  await ctx.store.db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('member_sessions').where('id_hash', '=', sha256(value)).execute();
+    await alsoInTransaction?.(trx);
+  });
 }
 
 /** The member behind a session cookie (and whether its platform is active), or a 401; slides the expiry. */

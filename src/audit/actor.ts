@@ -29,3 +29,8 @@ export async function actorOf(trx: Kysely<Database>, principal: Principal | null
     }
   }
 }
+
+/** A member acting for itself (signing in or out, accepting its invite): an operator member has no platform. */
+export function memberActor(member: { id: string; platform_id: string | null; email: string }): Actor {
+  return { type: member.platform_id === null ? 'operator' : 'member', id: member.id, label: member.email };
+}

@@ -9,7 +9,7 @@ import type { AppContext } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
 import { scopedPlatformId } from '../http/hooks.js';
 import type { Database } from '../store/schema.js';
-import { actorOf } from './actor.js';
+import { type Actor, actorOf } from './actor.js';
 import type { Changes } from './changes.js';
 
 /** What a write records; platformId defaults to the platform of the route's path (null on admin routes). */
@@ -24,18 +24,27 @@ export type AuditEntry = {
 /** User agents are client-chosen text: bounded so one request cannot bloat the log. */
 const USER_AGENT_MAX_CHARS = 512;
 
-/** Inserts one audit row for `req` in `trx` (the write's own transaction). */
-export async function writeAudit(ctx: Pick<AppContext, 'clock'>, trx: Kysely<Database>, req: FastifyRequest, entry: AuditEntry) {
-  const actor = await actorOf(trx, req.principal);
+/**
+ * Inserts one audit row for `req` in `trx` (the write's own transaction). `actor` is for requests that have no
+ * principal yet: sign-in and invite acceptance name the member they act as.
+ */
+export async function writeAudit(
+  ctx: Pick<AppContext, 'clock'>,
+  trx: Kysely<Database>,
+  req: FastifyRequest,
+  entry: AuditEntry,
+  actor?: Actor,
+) {
+  const who = actor ?? (await actorOf(trx, req.principal));
   const ua = req.headers['user-agent'];
   await trx
     .insertInto('audit_log')
     .values({
       id: uuidv7(),
       platform_id: entry.platformId !== undefined ? entry.platformId : (scopedPlatformId(req) ?? null),
-      actor_type: actor.type,
-      actor_id: actor.id,
-      actor_label: actor.label,
+      actor_type: who.type,
+      actor_id: who.id,
+      actor_label: who.label,
       action: entry.action,
       resource_type: entry.resourceType,
       resource_id: entry.resourceId,
