@@ -11,7 +11,7 @@
  * Every process shares one machine: on a 2-core box the CPU, not PostgreSQL, is what saturates first; the
  * report says so by showing where the cores went (docs/scaling.md reads the figures).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,7 +19,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { type BenchEnvironment, prepareEnvironment } from './environment.js';
 import { type Durability, type PostgresCluster, startCluster } from './postgres-cluster.js';
-import { cpuMicros, type GatewayProcess, type ServerProcess, startChild, startGateway } from './processes.js';
+import { clockTicksPerS, cpuMicros, type GatewayProcess, type ServerProcess, startChild, startGateway } from './processes.js';
 import { BENCH_MODEL, provisionTenant, type Tenant } from './provision.js';
 
 const USAGE = `npm run bench:scale-out -- [options]
@@ -63,8 +63,11 @@ type Step = {
   commitsPerS: number;
   commitsPerCall: number;
   rowsPerCall: { inserted: number; updated: number; deleted: number };
-  /** Cores busy on average over the step (1 = one core fully used). */
-  cores: { gateways: number; perGateway: number[]; database: number; loadGenerator: number };
+  /**
+   * Cores busy on average over the step (1 = one core fully used); `machine` is every process on the box
+   * (/proc/stat), so `machine` minus the rest is what other work took meanwhile.
+   */
+  cores: { gateways: number; perGateway: number[]; database: number; loadGenerator: number; mock: number; machine: number };
   loadAverage: number;
 };
 
@@ -107,6 +110,13 @@ function driveFor(url: string, keys: string[], connections: number, seconds: num
       } else non2xx++;
     });
   });
+}
+
+/** Busy CPU time of the whole machine so far (all cores, everything but idle and iowait), in µs. */
+function machineBusyMicros(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, _idle, _iowait, irq, softirq, steal] = fields;
+  return ((user + nice + system + irq + softirq + steal) * 1e6) / clockTicksPerS;
 }
 
 type DbCounters = { commits: number; inserted: number; updated: number; deleted: number };
@@ -178,6 +188,7 @@ async function main(): Promise<void> {
     say(`PostgreSQL private cluster: ${cluster.settings}`);
     const mock = await startChild('mock', './mock-upstream.ts');
     started.push(mock);
+    const mockPid = mock.pid;
     environment = await prepareEnvironment({ keep: false, serverUrl: cluster.url });
     const env = environment.env;
     const gateways: GatewayProcess[] = [];
@@ -202,12 +213,16 @@ async function main(): Promise<void> {
       const db0 = await dbCounters(dbUrl);
       const cpu0 = active.map((g) => cpuMicros(g.pid));
       const dbCpu0 = cluster.cpuMicros();
+      const mock0 = cpuMicros(mockPid);
+      const machine0 = machineBusyMicros();
       const self0 = process.cpuUsage();
       const t0 = performance.now();
       const runs = await Promise.all(active.map((g) => driveFor(g.url, keys, connections, seconds, opts.stream)));
       const elapsedS = (performance.now() - t0) / 1000;
       const cpu1 = active.map((g) => cpuMicros(g.pid));
       const dbCpu1 = cluster.cpuMicros();
+      const mock1 = cpuMicros(mockPid);
+      const machine1 = machineBusyMicros();
       const self = process.cpuUsage(self0);
       await new Promise((r) => setTimeout(r, 1_100));
       const db1 = await dbCounters(dbUrl);
@@ -238,6 +253,8 @@ async function main(): Promise<void> {
           perGateway,
           database: (dbCpu1 - dbCpu0) / 1e6 / elapsedS,
           loadGenerator: (self.user + self.system) / 1e6 / elapsedS,
+          mock: (mock1 - mock0) / 1e6 / elapsedS,
+          machine: (machine1 - machine0) / 1e6 / elapsedS,
         },
         loadAverage: loadavg()[0],
       };
@@ -245,7 +262,8 @@ async function main(): Promise<void> {
       say(
         `  ${step.callsPerS.toFixed(0)} calls/s, p50 ${step.p50Ms.toFixed(1)} ms, p99 ${step.p99Ms.toFixed(1)} ms, ` +
           `${step.commitsPerS.toFixed(0)} commits/s (${step.commitsPerCall.toFixed(2)} per call), ` +
-          `cores: gateways ${step.cores.gateways.toFixed(2)}, PostgreSQL ${step.cores.database.toFixed(2)}, load generator ${step.cores.loadGenerator.toFixed(2)}` +
+          `cores: gateways ${step.cores.gateways.toFixed(2)}, PostgreSQL ${step.cores.database.toFixed(2)}, load generator ${step.cores.loadGenerator.toFixed(2)}, ` +
+          `mock ${step.cores.mock.toFixed(2)}, whole machine ${step.cores.machine.toFixed(2)} of ${availableParallelism()}` +
           (step.non2xx + step.errors > 0 ? `; ${step.non2xx} non-2xx, ${step.errors} errors` : ''),
       );
     }
@@ -255,12 +273,15 @@ async function main(): Promise<void> {
     cluster?.stop();
   }
 
-  say('\n| instances | connections | calls/s | p50 ms | p99 ms | PG commits/s | commits/call | gateway cores | PG cores | loadgen cores |');
-  say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  say(
+    '\n| instances | connections | calls/s | p50 ms | p99 ms | PG commits/s | commits/call | gateway cores | PG cores | loadgen + mock cores | machine busy cores |',
+  );
+  say('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of steps) {
     say(
       `| ${s.instances} | ${s.connections} | ${s.callsPerS.toFixed(0)} | ${s.p50Ms.toFixed(1)} | ${s.p99Ms.toFixed(1)} | ${s.commitsPerS.toFixed(0)} | ` +
-        `${s.commitsPerCall.toFixed(2)} | ${s.cores.gateways.toFixed(2)} | ${s.cores.database.toFixed(2)} | ${s.cores.loadGenerator.toFixed(2)} |`,
+        `${s.commitsPerCall.toFixed(2)} | ${s.cores.gateways.toFixed(2)} | ${s.cores.database.toFixed(2)} | ` +
+        `${(s.cores.loadGenerator + s.cores.mock).toFixed(2)} | ${s.cores.machine.toFixed(2)} |`,
     );
   }
   const machine = { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version };
