@@ -2,7 +2,8 @@
  * Dashboard accounts (spec §3b) from the outside, on both databases: invite → accept → sign in → me → sign
  * out; and each bad input (weak or missing password, spent or expired invite, wrong password with back-off,
  * a removed or deactivated member's session, a missing CSRF header, a last-owner removal or demotion, a
- * foreign Origin) is a §1 error that changes nothing in the database.
+ * foreign Origin) is a §1 error that changes nothing in the database: no member, invite, session or audit row
+ * (a wrong password adds only its own member.sign_in_failed row and back-off count).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectApiError } from '../../helpers/errors.js';
@@ -20,6 +21,13 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
   let platformKey: string;
   const db = () => gw.ctx.store.db;
   const memberRow = (email: string) => db().selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst();
+  /** Everything a refused accounts call must leave as it was. */
+  const accountState = async () => ({
+    members: await db().selectFrom('members').selectAll().orderBy('id').execute(),
+    invites: await db().selectFrom('member_invites').selectAll().orderBy('token_hash').execute(),
+    sessions: await db().selectFrom('member_sessions').selectAll().orderBy('id_hash').execute(),
+    audit: await db().selectFrom('audit_log').selectAll().orderBy('id').execute(),
+  });
 
   beforeAll(async () => {
     gw = await startTestGateway({ dialect, clock: { now: () => Date.now() + offsetMs } });
@@ -87,6 +95,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       role: 'viewer',
     });
     const token = tokenOf(invited.body.data.invite_url);
+    const before = await accountState();
     expectApiError(
       await client(gw.url).post(`/v1/auth/invites/${token}`, { password: 'short-11chr' }),
       400,
@@ -100,6 +109,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       'validation_error',
       'password',
     );
+    expect(await accountState()).toEqual(before);
     expect(await memberRow('weak@example.com')).toMatchObject({ password_hash: null, accepted_at: null });
     expect(
       (await db().selectFrom('member_invites').select('spent_at').where('member_id', '=', invited.body.data.member.id).executeTakeFirst())
@@ -119,21 +129,26 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     const tokenA = tokenOf(a.body.data.invite_url);
     expect((await client(gw.url).post(`/v1/auth/invites/${tokenA}`, { password })).status).toBe(201);
     const hashBefore = (await memberRow('spent@example.com'))?.password_hash;
+    const spentBefore = await accountState();
     expectApiError(await client(gw.url).post(`/v1/auth/invites/${tokenA}`, { password: 'another long password' }), 404, 'not_found');
     expect((await memberRow('spent@example.com'))?.password_hash).toBe(hashBefore);
+    expect(await accountState()).toEqual(spentBefore);
     await signIn(gw.url, 'spent@example.com', password);
 
     const b = await api.post(`/v1/platforms/${platformId}/members`, { email: 'late@example.com', role: 'viewer' });
     offsetMs += 7 * 24 * 3600 * 1000 + 1000;
+    const expiredBefore = await accountState();
     expectApiError(await client(gw.url).post(`/v1/auth/invites/${tokenOf(b.body.data.invite_url)}`, { password }), 404, 'not_found');
     expect(await memberRow('late@example.com')).toMatchObject({ password_hash: null, accepted_at: null });
     expectApiError(await client(gw.url).post('/v1/auth/invites/not-a-real-token', { password }), 404, 'not_found');
+    expect(await accountState()).toEqual(expiredBefore);
   });
 
   it('wrong passwords are 401s; the sixth in a row locks the email (429 + Retry-After, even for the right password) until the lock ends', async () => {
     const typo = await memberSession(gw.url, platformKey, platformId, 'typo@example.com', 'viewer');
     const sessionsOf = () => db().selectFrom('member_sessions').selectAll().where('member_id', '=', typo.memberId).execute();
     const sessionsBefore = await sessionsOf();
+    const before = await accountState();
     for (let i = 0; i < 5; i++) {
       expectApiError(
         await client(gw.url).post('/v1/auth/sessions', { email: 'typo@example.com', password: `wrong password ${i}` }),
@@ -153,6 +168,15 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(25);
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(30);
     expect(await sessionsOf()).toEqual(sessionsBefore);
+    // Six wrong passwords added six member.sign_in_failed rows naming the member and nothing else; the locked try none.
+    const after = await accountState();
+    expect({ ...after, audit: undefined }).toEqual({ ...before, audit: undefined });
+    const added = after.audit.slice(before.audit.length);
+    expect(after.audit.slice(0, before.audit.length)).toEqual(before.audit);
+    expect(added.map((r) => [r.action, r.actor_id, r.actor_label, r.changes])).toEqual(
+      Array.from({ length: 6 }, () => ['member.sign_in_failed', typo.memberId, 'typo@example.com', '{}']),
+    );
+    expect(JSON.stringify(added)).not.toContain('wrong password');
     offsetMs += 31_000;
     await signIn(gw.url, 'typo@example.com', password);
     // A success clears the email's count.
@@ -172,16 +196,28 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     expect((await client(gw.url, platformKey).delete(`/v1/platforms/${platformId}/members/${removed.memberId}`)).status).toBe(204);
     expectApiError(await asMember(gw.url, removed, 'GET', `/v1/platforms/${platformId}/end-users`), 401, 'invalid_api_key');
     expect(await memberRow('gone@example.com')).toBeUndefined();
+    const goneBefore = await accountState();
+    const usersBefore = await db().selectFrom('end_users').selectAll().execute();
+    expectApiError(
+      await asMember(gw.url, removed, 'POST', `/v1/platforms/${platformId}/end-users`, { external_id: 'from-a-removed-member' }),
+      401,
+      'invalid_api_key',
+    );
+    expectApiError(await asMember(gw.url, removed, 'DELETE', '/v1/auth/sessions/current'), 401, 'invalid_api_key');
+    expect(await accountState()).toEqual(goneBefore);
+    expect(await db().selectFrom('end_users').selectAll().execute()).toEqual(usersBefore);
 
     const patched = await client(gw.url, platformKey).patch(`/v1/platforms/${platformId}/members/${paused.memberId}`, { is_active: false });
     expect(patched.body.data).toMatchObject({ is_active: false, status: 'inactive' });
     const before = await db().selectFrom('end_users').selectAll().execute();
+    const pausedBefore = await accountState();
     expectApiError(
       await asMember(gw.url, paused, 'POST', `/v1/platforms/${platformId}/end-users`, { external_id: 'x' }),
       401,
       'invalid_api_key',
     );
     expect(await db().selectFrom('end_users').selectAll().execute()).toEqual(before);
+    expect(await accountState()).toEqual(pausedBefore);
     expectApiError(await client(gw.url).post('/v1/auth/sessions', { email: 'paused@example.com', password }), 401, 'invalid_credentials');
   });
 
@@ -190,6 +226,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     const other = await signIn(gw.url, 'spent@example.com', password);
     const before = (await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/wallet`)).body.data.balance;
     const path = `/v1/platforms/${platformId}/wallet/topup`;
+    const stateBefore = await accountState();
     expectApiError(await asMember(gw.url, owner, 'POST', path, { amount: 5 }, { csrf: false }), 403, 'forbidden');
     expectApiError(
       await asMember(gw.url, owner, 'POST', path, { amount: 5 }, { csrf: false, headers: { 'x-csrf-token': other.csrf } }),
@@ -198,6 +235,21 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     );
     expect((await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/wallet`)).body.data.balance).toBe(before);
     expect(await db().selectFrom('wallet_transactions').selectAll().where('type', '=', 'top_up').execute()).toEqual([]);
+    // Nor a sign-out or a member change without it.
+    expectApiError(await asMember(gw.url, owner, 'DELETE', '/v1/auth/sessions/current', undefined, { csrf: false }), 403, 'forbidden');
+    expectApiError(
+      await asMember(
+        gw.url,
+        owner,
+        'POST',
+        `/v1/platforms/${platformId}/members`,
+        { email: 'csrf@example.com', role: 'viewer' },
+        { csrf: false },
+      ),
+      403,
+      'forbidden',
+    );
+    expect(await accountState()).toEqual(stateBefore);
     const ok = await asMember(gw.url, owner, 'POST', path, { amount: 5 });
     expect(ok.status).toBe(201);
     expect(ok.body.data.wallet.balance).toBe(before + 5);
@@ -233,12 +285,20 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     // An invited (not yet accepted) owner does not count.
     const pending = await api.post(`/v1/platforms/${platformId}/members`, { email: 'pending-owner@example.com', role: 'owner' });
     const withPending = await snapshot();
+    const s = await signIn(gw.url, 'owner@example.com', password);
+    const stateBefore = await accountState();
     expectApiError(await api.delete(`/v1/platforms/${platformId}/members/${owner.id}`), 409, 'conflict');
     expectApiError(await api.patch(`/v1/platforms/${platformId}/members/${owner.id}`, { role: 'admin' }), 409, 'conflict');
     expectApiError(await api.patch(`/v1/platforms/${platformId}/members/${owner.id}`, { is_active: false }), 409, 'conflict');
-    const s = await signIn(gw.url, 'owner@example.com', password);
     expectApiError(await asMember(gw.url, s, 'DELETE', `/v1/platforms/${platformId}/members/${owner.id}`), 409, 'conflict');
+    expectApiError(
+      await asMember(gw.url, s, 'PATCH', `/v1/platforms/${platformId}/members/${owner.id}`, { role: 'viewer' }),
+      409,
+      'conflict',
+    );
     expect(await snapshot()).toEqual(withPending);
+    // Nothing changed: the owner's sessions live on and no audit row was written.
+    expect(await accountState()).toEqual(stateBefore);
     expect(withPending.length).toBe(before.length + 1);
 
     await client(gw.url).post(`/v1/auth/invites/${tokenOf(pending.body.data.invite_url)}`, { password });
