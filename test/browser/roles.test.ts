@@ -3,7 +3,8 @@
  * sees on every page exactly the write controls its role may use (the others are absent from the page, not
  * disabled); a platform-key session keeps every control. For each role below owner, a call one step above it,
  * made from the page with its own cookie and CSRF token, is refused by the API (403, §1 shape) and changes
- * nothing. Every member finds the platform ID under Settings → Platform info and copies it.
+ * nothing. Every member finds the platform ID under Settings → Platform info and copies it. Operator members
+ * see the operator pages' controls by the same rule; the admin key keeps them all.
  * The expectations below are written out by hand from the spec, not read from src/accounts/route-roles.ts,
  * so a wrong row in that table (or a page asking the wrong question) fails here.
  * Screenshots: test-artifacts/screenshots/roles-*.png (docs/screenshots with ASSISTIV_UPDATE_SCREENSHOTS=1).
@@ -16,6 +17,7 @@ import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
+import { acceptInviteForTest, createOperatorInvite } from '../integration/accounts/operator-helpers.js';
 import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
 
 type Role = 'viewer' | 'billing' | 'developer' | 'admin' | 'owner';
@@ -27,7 +29,15 @@ const password = 'role test password 789';
  * open, and each write control's least role.
  */
 type PageSpec = { name: string; path: (ids: Ids) => string; ready: string[]; open?: string; controls: (ids: Ids) => Record<string, Role> };
-type Ids = { platformId: string; endUserId: string; endUserKeyId: string; platformKeyId: string; configId: string; webhookId: string };
+type Ids = {
+  platformId: string;
+  endUserId: string;
+  endUserKeyId: string;
+  platformKeyId: string;
+  configId: string;
+  webhookId: string;
+  modelSlug: string;
+};
 
 const pages: PageSpec[] = [
   {
@@ -103,6 +113,33 @@ const pages: PageSpec[] = [
   },
 ];
 
+/** The operator's pages, for operator members (no platform) and the admin key (the model's slug sorts first on its page). */
+const operatorPages: PageSpec[] = [
+  {
+    name: 'admin-platforms',
+    path: () => '/admin/platforms',
+    ready: ['admin-platforms-table'],
+    controls: (ids) => ({ 'admin-platform-create': 'admin', [`suspend-platform-${ids.platformId}`]: 'admin' }),
+  },
+  {
+    name: 'admin-providers',
+    path: () => '/admin/providers',
+    ready: ['admin-providers-table'],
+    controls: () => ({ 'provider-create': 'developer', 'toggle-provider-openai': 'developer', 'base-url-openai-edit': 'developer' }),
+  },
+  {
+    name: 'admin-models',
+    path: () => '/admin/models',
+    ready: ['admin-models', 'model-a-roles-model-input'],
+    controls: (ids) => ({
+      'model-create-form': 'developer',
+      [`edit-prices-${ids.modelSlug}`]: 'developer',
+      [`toggle-model-${ids.modelSlug}`]: 'developer',
+    }),
+  },
+];
+const operatorRoles: Role[] = ['viewer', 'developer', 'admin'];
+
 /** For each role below owner: a call its role lacks (the least role one step up), and how to see it changed nothing. */
 const forcedCalls: Record<Exclude<Role, 'owner'>, { method: string; path: (ids: Ids) => string; body: unknown; needs: Role }> = {
   viewer: { method: 'POST', path: (ids) => `/v1/platforms/${ids.platformId}/wallet/topup`, body: { amount: 100 }, needs: 'billing' },
@@ -168,9 +205,9 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
   };
 
   /** Visits every page; returns the controls present on each (only those the spec names). */
-  const controlsSeen = async (label: string) => {
+  const controlsSeen = async (label: string, specs = pages) => {
     const seen: Record<string, string[]> = {};
-    for (const spec of pages) {
+    for (const spec of specs) {
       await page.goto(`${gw.url}/dashboard/#${spec.path(ids)}`);
       if (spec.open) await page.getByTestId(`${spec.open}-${ids.webhookId}`).click();
       for (const ready of spec.ready) {
@@ -189,12 +226,13 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
       seen[spec.name] = present.sort();
       if (['viewer', 'billing'].includes(label) && ['wallet', 'end-user', 'settings'].includes(spec.name))
         await shot(`roles-${label}-${spec.name}`);
+      if (label === 'operator-viewer' && spec.name === 'admin-models') await shot('roles-operator-viewer-models');
     }
     return seen;
   };
-  const expectedFor = (role: Role | 'key') =>
+  const expectedFor = (role: Role | 'key', specs = pages) =>
     Object.fromEntries(
-      pages.map((spec) => [
+      specs.map((spec) => [
         spec.name,
         Object.entries(spec.controls(ids))
           .filter(([, least]) => role === 'key' || ladder.indexOf(role) >= ladder.indexOf(least))
@@ -227,6 +265,19 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     const hook = await api().post(`${base}/webhooks`, { url: 'http://127.0.0.1:9/hook', events: ['*'] });
     expect(hook.status, JSON.stringify(hook.body)).toBe(201);
     ids.webhookId = hook.body.data.id;
+    ids.modelSlug = 'a-roles-model';
+    const model = await client(gw.url, gw.adminKey).post('/v1/admin/models', {
+      slug: ids.modelSlug,
+      provider_id: openai?.id,
+      input_usd_per_mtok: 1,
+      output_usd_per_mtok: 2,
+      max_output_tokens: 64,
+    });
+    expect(model.status, JSON.stringify(model.body)).toBe(201);
+    // Operator members (no platform), created as `assistiv operator add` does.
+    for (const role of operatorRoles) {
+      await acceptInviteForTest(gw.url, await createOperatorInvite(gw.ctx, `${role}@operator.example`, role), password);
+    }
     // One member per role, invited with the platform key and accepted over the API.
     for (const role of ladder) {
       const invited = await api().post(`${base}/members`, { email: `${role}@roles.example`, role });
@@ -294,6 +345,28 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     expect(await controlsSeen('key')).toEqual(expectedFor('key'));
     await page.goto(`${gw.url}/dashboard/#/settings`);
     expect((await page.getByTestId('platform-id').textContent())?.trim()).toBe(ids.platformId);
+    await signOut();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it.each(operatorRoles)('operator member %s: sees exactly the operator controls of its role', async (role) => {
+    await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-email').fill(`${role}@operator.example`);
+    await page.getByTestId('signin-password').fill(password);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('nav-admin-platforms').waitFor();
+    expect(await controlsSeen(`operator-${role}`, operatorPages)).toEqual(expectedFor(role, operatorPages));
+    await signOut();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the admin key keeps every operator control', async () => {
+    await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-tab-admin').click();
+    await page.getByTestId('signin-admin-key').fill(gw.adminKey);
+    await page.getByTestId('signin-admin-submit').click();
+    await page.getByTestId('nav-admin-platforms').waitFor();
+    expect(await controlsSeen('admin-key', operatorPages)).toEqual(expectedFor('key', operatorPages));
     await signOut();
     expect(pageErrors).toEqual([]);
   });

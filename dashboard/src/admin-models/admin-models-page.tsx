@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { ModelRoute, Provider } from '../api';
 import { useSession } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
@@ -19,6 +20,7 @@ export function AdminModelsPage() {
   const [page, setPage] = useState(1);
   const [providerId, setProviderId] = useState('');
   const change = useAction();
+  const can = useCan();
   const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { limit: 100 }), [client]);
   const routes = useResource(
     () => client.list<ModelRoute>('/v1/admin/models', { page, limit: pageSize, provider_id: providerId }),
@@ -56,7 +58,7 @@ export function AdminModelsPage() {
         description="Each route serves a model slug through one provider at USD prices per million tokens. Lower priority is tried first."
       />
       <div className="stack">
-        <ModelRouteCreateForm providers={providerList} onCreated={routes.reload} />
+        {can('POST', '/v1/admin/models') ? <ModelRouteCreateForm providers={providerList} onCreated={routes.reload} /> : null}
         <Card
           title="Routes"
           description="USD per million tokens. An empty cache price falls back to the input price; tiers reprice whole requests above a prompt size."

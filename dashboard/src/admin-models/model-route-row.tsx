@@ -3,6 +3,7 @@ import { useState } from 'react';
 import type { ModelRoute } from '../api';
 import { formatPrice } from '../format/decimal-text';
 import { formatCount } from '../format/format-count';
+import { useCan } from '../session/use-can';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
 import { RoutePriceEditor } from './route-price-editor';
@@ -52,6 +53,8 @@ function tiersSummary(route: ModelRoute): string {
 
 export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggle, onDelete }: ModelRouteRowProps) {
   const [editing, setEditing] = useState(false);
+  const can = useCan();
+  const mayEdit = can('PATCH', '/v1/admin/models/:modelId');
   const cell = (name: string) => `model-${route.slug}-${name}`;
 
   return (
@@ -95,23 +98,31 @@ export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggl
         </td>
         <td>{route.is_enabled ? <Badge tone="green">Enabled</Badge> : <Badge tone="grey">Disabled</Badge>}</td>
         <td className="actions-col">
-          <span className="row-actions">
-            <button
-              type="button"
-              className="button button-small"
-              onClick={() => setEditing(!editing)}
-              aria-expanded={editing}
-              data-testid={`edit-prices-${route.slug}`}
-            >
-              {editing ? 'Close' : 'Edit'}
-            </button>
-            <button type="button" className="button button-small" disabled={busy} onClick={() => onToggle(route)}>
-              {route.is_enabled ? 'Disable' : 'Enable'}
-            </button>
-          </span>
+          {mayEdit ? (
+            <span className="row-actions">
+              <button
+                type="button"
+                className="button button-small"
+                onClick={() => setEditing(!editing)}
+                aria-expanded={editing}
+                data-testid={`edit-prices-${route.slug}`}
+              >
+                {editing ? 'Close' : 'Edit'}
+              </button>
+              <button
+                type="button"
+                className="button button-small"
+                disabled={busy}
+                onClick={() => onToggle(route)}
+                data-testid={`toggle-model-${route.slug}`}
+              >
+                {route.is_enabled ? 'Disable' : 'Enable'}
+              </button>
+            </span>
+          ) : null}
         </td>
       </tr>
-      {editing ? (
+      {editing && mayEdit ? (
         <tr className="editor-row">
           <td colSpan={routeColumns}>
             <RoutePriceEditor
@@ -119,13 +130,15 @@ export function ModelRouteRow({ route, providerName, busy, onSavePrices, onToggl
               onSave={onSavePrices}
               onClose={() => setEditing(false)}
               deleteButton={
-                <ConfirmButton
-                  label="Delete route"
-                  confirmLabel="Confirm delete"
-                  onConfirm={() => onDelete(route)}
-                  disabled={busy}
-                  testId={`delete-model-${route.slug}`}
-                />
+                can('DELETE', '/v1/admin/models/:modelId') ? (
+                  <ConfirmButton
+                    label="Delete route"
+                    confirmLabel="Confirm delete"
+                    onConfirm={() => onDelete(route)}
+                    disabled={busy}
+                    testId={`delete-model-${route.slug}`}
+                  />
+                ) : null
               }
             />
           </td>

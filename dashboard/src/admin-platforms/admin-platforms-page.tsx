@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Platform } from '../api';
 import { useSession } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
@@ -17,6 +18,7 @@ export function AdminPlatformsPage() {
   const { client } = useSession();
   const [page, setPage] = useState(1);
   const toggle = useAction();
+  const can = useCan();
   const platforms = useResource(() => client.list<Platform>('/v1/admin/platforms', { page, limit: pageSize }), [client, page]);
 
   const onToggle = (platform: Platform): void => {
@@ -36,13 +38,19 @@ export function AdminPlatformsPage() {
         description="Your tenants. Each gets a platform key and ID to manage its end users, wallet and provider keys."
       />
       <div className="stack">
-        <PlatformCreateForm onCreated={platforms.reload} />
+        {can('POST', '/v1/admin/platforms') ? <PlatformCreateForm onCreated={platforms.reload} /> : null}
         <Card title="All platforms" flush testId="admin-platforms">
           <div className="card-section card-section-tight">
             <ActionFeedback action={toggle} testId="platform-toggle" />
           </div>
           <PagedView resource={platforms} onPage={setPage} testId="admin-platforms-pagination">
-            {(rows) => <PlatformsTable platforms={rows} busy={toggle.pending} onToggle={onToggle} />}
+            {(rows) => (
+              <PlatformsTable
+                platforms={rows}
+                busy={toggle.pending}
+                onToggle={can('PATCH', '/v1/admin/platforms/:platformId') ? onToggle : undefined}
+              />
+            )}
           </PagedView>
         </Card>
       </div>

@@ -9,7 +9,8 @@ import { IdWithCopy } from '../ui/id-with-copy';
 interface PlatformsTableProps {
   platforms: Platform[];
   busy: boolean;
-  onToggle: (platform: Platform) => void;
+  /** Absent for a role that cannot suspend platforms: no Suspend / Reactivate buttons. */
+  onToggle?: (platform: Platform) => void;
 }
 
 export function PlatformsTable({ platforms, busy, onToggle }: PlatformsTableProps) {
@@ -44,7 +45,7 @@ export function PlatformsTable({ platforms, busy, onToggle }: PlatformsTableProp
             <td className="nowrap">{formatDateTime(platform.created_at)}</td>
             <td>{platform.is_active ? <Badge tone="green">Active</Badge> : <Badge tone="red">Suspended</Badge>}</td>
             <td className="actions-col">
-              {platform.is_active ? (
+              {!onToggle ? null : platform.is_active ? (
                 <ConfirmButton
                   label="Suspend"
                   confirmLabel="Confirm suspend"

@@ -2,6 +2,7 @@
 import { useState } from 'react';
 import type { Provider } from '../api';
 import { useSession } from '../session/session-context';
+import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
@@ -17,6 +18,7 @@ export function AdminProvidersPage() {
   const { client } = useSession();
   const [page, setPage] = useState(1);
   const change = useAction();
+  const can = useCan();
   const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { page, limit: pageSize }), [client, page]);
 
   const update = (provider: Provider, body: Partial<Pick<Provider, 'base_url' | 'is_active'>>, done: string): Promise<boolean> =>
@@ -33,7 +35,7 @@ export function AdminProvidersPage() {
         description="Upstream services the gateway can route to. Any OpenAI-compatible server (Groq, Together, vLLM, Ollama…) is kind openai with its base URL."
       />
       <div className="stack">
-        <ProviderCreateForm onCreated={providers.reload} />
+        {can('POST', '/v1/admin/providers') ? <ProviderCreateForm onCreated={providers.reload} /> : null}
         <Card title="Catalogue" flush testId="admin-providers">
           <div className="card-section card-section-tight">
             <ActionFeedback action={change} testId="provider-change" />
