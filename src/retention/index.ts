@@ -35,12 +35,16 @@ export type RetentionReport = {
 
 type Deps = Pick<AppContext, 'store' | 'clock' | 'config'>;
 
-/** Schedules the retention job on ctx.jobs (every config.retention.intervalMs, on one instance at a time). */
+/**
+ * Schedules the retention job on ctx.jobs: every config.retention.intervalMs, on one instance at a time, the
+ * first run one interval after start (nothing is urgent, and a start stays free of bulk deletes).
+ */
 export function startRetention(ctx: AppContext): void {
   ctx.jobs.schedule({
     name: 'retention',
     lockKey: RETENTION_LOCK_KEY,
     intervalMs: ctx.config.retention.intervalMs,
+    firstTick: 'after-interval',
     run: () => pruneOnce(ctx),
   });
 }

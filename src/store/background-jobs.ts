@@ -44,6 +44,8 @@ export type ScheduledJob = {
   /** An arbitrary constant naming the job among advisory locks (unique per job). */
   lockKey: number;
   intervalMs: number;
+  /** The first tick comes at once (the default), or only after one interval. */
+  firstTick?: 'now' | 'after-interval';
   run(): Promise<unknown>;
 };
 
@@ -66,7 +68,7 @@ export class BackgroundJobs {
     this.locks = opts.store.dialect === 'postgres' && opts.databaseUrl ? new LockSession(opts.databaseUrl) : null;
   }
 
-  /** Runs `job` now and every intervalMs on whichever instance holds its lock (timers unref'd). */
+  /** Runs `job` now (or after one interval) and every intervalMs on whichever instance holds its lock (timers unref'd). */
   schedule(job: ScheduledJob): void {
     if (this.stopped) return;
     this.entry(job.name);
@@ -81,7 +83,7 @@ export class BackgroundJobs {
       });
       this.running.add(done);
     };
-    tick();
+    if (job.firstTick !== 'after-interval') tick();
     const timer = setInterval(tick, job.intervalMs);
     timer.unref();
     this.timers.push(timer);

@@ -1,10 +1,11 @@
 /**
  * The stored-response store on each database (spec §5a): a response is visible only to the platform and end
  * user that stored it (a platform key's own responses to platform keys), for 30 days; expired rows are
- * invisible at once and purged by a later write; DELETE removes only the caller's own.
+ * invisible at once and deleted by the retention job (src/retention); DELETE removes only the caller's own.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ResponseStore, type StoredResponse } from '../../../src/inference/ingress/responses/store.js';
+import { pruneOnce } from '../../../src/retention/index.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
 
@@ -67,18 +68,19 @@ describe.each(dialects)('ResponseStore (%s)', (dialect) => {
     expect(await store.delete(alice, 'resp_a')).toBe(false);
   });
 
-  it('keeps a response 30 days: then it is invisible at once, and a later write purges it', async () => {
+  it('keeps a response 30 days: then it is invisible at once, and the retention job deletes it', async () => {
     await store.save(alice, stored('resp_old', 'old'));
     nowMs += 30 * DAY_MS - 1;
     expect(await store.get(alice, 'resp_old')).not.toBeNull();
     nowMs += 1;
     expect(await store.get(alice, 'resp_old')).toBeNull();
     expect(await store.delete(alice, 'resp_old')).toBe(false);
-    // The row is still there until a write purges it (at most once an hour per process).
+    // The row is still there until the retention job runs (one instance of the deployment, every 10 minutes).
     const count = async () => (await gw.ctx.store.db.selectFrom('responses').select('id').execute()).map((r) => r.id).sort();
-    expect(await count()).toEqual(['resp_old']);
-    nowMs += 60 * 60 * 1000;
     await store.save(alice, stored('resp_new', 'new'));
+    expect(await count()).toEqual(['resp_new', 'resp_old']);
+    const report = await pruneOnce({ store: gw.ctx.store, config: gw.ctx.config, clock: { now: () => nowMs } });
+    expect(report.responses).toBe(1);
     expect(await count()).toEqual(['resp_new']);
   });
 });

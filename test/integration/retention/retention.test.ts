@@ -66,13 +66,13 @@ describe.each(dialects)('retention (%s)', (dialect) => {
   let keep: TestGateway;
 
   beforeAll(async () => {
-    // An interval of a day: the scheduled run happens at start (empty database); the test runs pruneOnce itself.
+    // gw's scheduled run comes a day after start: the test runs pruneOnce itself. keep's runs every second.
     gw = await startTestGateway({
       dialect,
       clock,
       env: { ASSISTIV_REQUEST_LOG_RETENTION_DAYS: '30', ASSISTIV_RETENTION_INTERVAL_MS: String(DAY), ASSISTIV_RETENTION_BATCH_ROWS: '3' },
     });
-    keep = await startTestGateway({ dialect, clock, env: { ASSISTIV_RETENTION_INTERVAL_MS: String(DAY) } });
+    keep = await startTestGateway({ dialect, clock, env: { ASSISTIV_RETENTION_INTERVAL_MS: '1000' } });
   });
   afterAll(async () => {
     await gw?.close();
@@ -206,8 +206,14 @@ describe.each(dialects)('retention (%s)', (dialect) => {
   });
 
   it('the retention job runs on this instance (SQLite: the one serving process; PostgreSQL: it holds the lock) and shows in /metrics', async () => {
-    const text = await (await fetch(`${keep.url}/metrics`)).text();
+    let text = '';
     const value = (name: string, job: string) => Number(text.match(new RegExp(`^${name}\\{job="${job}"\\} (\\S+)$`, 'm'))?.[1]);
+    // Its first run comes one interval (1 s) after start.
+    for (const t0 = Date.now(); Date.now() - t0 < 10_000; ) {
+      text = await (await fetch(`${keep.url}/metrics`)).text();
+      if (value('assistiv_background_job_runs_total', 'retention') >= 1) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
     expect(value('assistiv_background_job_leader', 'retention')).toBe(1);
     expect(value('assistiv_background_job_runs_total', 'retention')).toBeGreaterThanOrEqual(1);
     expect(value('assistiv_background_job_failures_total', 'retention')).toBe(0);

@@ -72,7 +72,11 @@ describe.skipIf(!postgresUrl)('background jobs hand over when their process dies
   });
 
   it('one process runs each job, the other skips it; /metrics and pg_locks agree on which', async () => {
-    await sleep(3 * SWEEP_INTERVAL_MS + RETENTION_INTERVAL_MS);
+    // Retention's first run comes one interval after start.
+    for (const t0 = Date.now(); Date.now() - t0 < 10_000; await sleep(50)) {
+      const [m, o] = [await scrape(first), await scrape(second)];
+      if (m.runs.retention > 0 && o.skipped.retention > 0 && m.runs.reservation_sweeper > 2 && o.skipped.reservation_sweeper > 0) break;
+    }
     const [f, s] = [await scrape(first), await scrape(second)];
     expect(f.instanceId).toMatch(/:\d+$/);
     expect(f.instanceId).not.toBe(s.instanceId);
