@@ -7,7 +7,8 @@
  * see the operator pages' controls by the same rule; the admin key keeps them all.
  * The expectations below are written out by hand from the spec, not read from src/accounts/route-roles.ts,
  * so a wrong row in that table (or a page asking the wrong question) fails here.
- * Screenshots: test-artifacts/screenshots/roles-*.png (docs/screenshots with ASSISTIV_UPDATE_SCREENSHOTS=1).
+ * Screenshots: test-artifacts/screenshots/roles-*.png (docs/screenshots/roles-viewer-end-user.png with
+ * ASSISTIV_UPDATE_SCREENSHOTS=1).
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -168,7 +169,8 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
   const api = () => client(gw.url, platformKey);
   const shot = async (name: string) => {
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
-    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1') {
+    // The README shows one of them.
+    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1' && name === 'roles-viewer-end-user') {
       await mkdir(docsScreenshotDir, { recursive: true });
       await page.screenshot({ path: join(docsScreenshotDir, `${name}.png`) });
     }
