@@ -66,6 +66,18 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
     expect(await topup.getByTestId('audit-change-balance').textContent()).toBe('balance 0 → 25');
     // The newest entry comes first.
     expect(await page.getByTestId('audit-row').first().getAttribute('data-action')).toBe('wallet.topup');
+    // The owner's invite acceptance and sign-in are entries too, naming the member.
+    for (const action of ['member.accept_invite', 'member.sign_in']) {
+      const row = page.locator(`[data-testid="audit-row"][data-action="${action}"]`);
+      expect(await row.count()).toBe(1);
+      expect(await row.textContent()).toContain('owner@audit.example');
+    }
+    expect(
+      await page
+        .locator('[data-testid="audit-row"][data-action="member.accept_invite"]')
+        .getByTestId('audit-change-password')
+        .textContent(),
+    ).toContain('changed');
     const budget = page.locator('[data-testid="audit-row"][data-action="budget.update"]');
     expect(await budget.getByTestId('audit-change-max_usd').textContent()).toBe('max_usd 10 → 15');
     await page.waitForLoadState('networkidle');

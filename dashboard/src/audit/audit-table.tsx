@@ -70,11 +70,16 @@ export function AuditTable({ entries, emptyTitle }: { entries: AuditEntry[]; emp
                 {entry.resource_id ? ` ${shortId(entry.resource_id)}` : ''}
               </td>
               <td>
-                <ul className="audit-changes">
-                  {Object.entries(entry.changes).map(([field, change]) => (
-                    <Change key={field} field={field} change={change} />
-                  ))}
-                </ul>
+                {/* Signing in or out changes no field. */}
+                {Object.keys(entry.changes).length === 0 ? (
+                  <span className="muted">—</span>
+                ) : (
+                  <ul className="audit-changes">
+                    {Object.entries(entry.changes).map(([field, change]) => (
+                      <Change key={field} field={field} change={change} />
+                    ))}
+                  </ul>
+                )}
               </td>
             </tr>
           ))}
