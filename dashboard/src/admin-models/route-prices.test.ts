@@ -6,7 +6,7 @@ const route: ModelRoute = {
   id: 'r1',
   slug: 'claude-sonnet-4',
   provider_id: 'p1',
-  provider_model_id: null,
+  provider_model_id: 'claude-sonnet-4-20250514',
   input_usd_per_mtok: 3,
   output_usd_per_mtok: 15,
   cached_input_usd_per_mtok: 0.3,
@@ -26,6 +26,8 @@ const route: ModelRoute = {
   context_window: null,
   priority: 100,
   is_enabled: true,
+  created_at: '2026-01-01T00:00:00.000Z',
+  updated_at: '2026-01-01T00:00:00.000Z',
 };
 
 describe('route price editor model', () => {

@@ -1,8 +1,5 @@
-// Wire shape of `POST /v1/admin/platforms`: the platform with its first platform key.
-import type { IssuedKey } from './issued-key';
-import type { Platform } from './platform';
+// Wire shape of the operator's create-platform answer.
+import type { Schemas } from './schemas';
 
-/** A created platform; `api_key.raw_key` is shown once. */
-export interface CreatedPlatform extends Platform {
-  api_key: IssuedKey;
-}
+/** `POST /v1/admin/platforms`: the platform and its first key (raw key shown once). */
+export type CreatedPlatform = Schemas['CreatedPlatform'];

@@ -1,8 +1,4 @@
-// The `api_key` object embedded in create responses: the only time a raw key is ever shown.
+// The `api_key` object of create answers (platform, end user): the raw key, shown once.
+import type { Schemas } from './schemas';
 
-/** A freshly issued key; `raw_key` is returned exactly once. */
-export interface IssuedKey {
-  id: string;
-  key_prefix: string;
-  raw_key: string;
-}
+export type IssuedKey = Schemas['IssuedKey'];

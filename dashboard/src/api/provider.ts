@@ -1,15 +1,7 @@
-// Wire shape of an upstream provider in the operator's catalogue.
+// Wire shape of a provider: the operator sees every field, a platform key only the summary.
+import type { Schemas } from './schemas';
 
-/** The wire format a provider speaks. */
-export type ProviderKind = 'openai' | 'anthropic' | 'google';
+export type ProviderKind = Schemas['Provider']['kind'];
 
-/** A provider; a platform key sees only `id, slug, name, kind, is_active`. */
-export interface Provider {
-  id: string;
-  slug: string;
-  name: string;
-  kind: ProviderKind;
-  base_url?: string;
-  is_active: boolean;
-  created_at?: string;
-}
+/** `GET /v1/admin/providers` answers `Provider` to the operator and `ProviderSummary` to a platform. */
+export type Provider = Schemas['ProviderSummary'] & Partial<Omit<Schemas['Provider'], keyof Schemas['ProviderSummary']>>;

@@ -1,17 +1,7 @@
-// Wire shape of one row of `GET /usage`.
+// Wire shape of `GET /usage` rows (USD numbers).
+import type { Schemas } from './schemas';
 
-/** How `GET /usage` groups its rows. */
-export type UsageGroupBy = 'day' | 'model' | 'end_user';
+export type UsageGroupBy = Schemas['Usage']['group_by'];
 
-/** Aggregated usage for one key (a day, a model slug or an end-user id); costs in USD. */
-export interface UsageRow {
-  key: string | null;
-  requests: number;
-  prompt_tokens: number;
-  completion_tokens: number;
-  cached_tokens: number;
-  cache_write_tokens: number;
-  reasoning_tokens: number;
-  cost_usd: number | string;
-  end_user_cost_usd: number | string;
-}
+/** One group: a day, a model, or an end user (key null = calls made with a platform key). */
+export type UsageRow = Schemas['UsageRow'];

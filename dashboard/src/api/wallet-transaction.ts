@@ -1,16 +1,6 @@
-// Wire shape of a platform wallet ledger row.
+// Wire shape of a wallet ledger row (USD numbers).
+import type { Schemas } from './schemas';
 
-/** Why money moved in the wallet. */
-export type WalletTransactionType = 'top_up' | 'llm_usage' | 'adjustment' | 'refund';
+export type WalletTransaction = Schemas['WalletTransaction'];
 
-/** One append-only wallet movement; `amount` is signed USD (debits negative). */
-export interface WalletTransaction {
-  id: string;
-  type: WalletTransactionType | string;
-  amount: number | string;
-  balance_after: number | string;
-  description: string | null;
-  request_id?: string | null;
-  end_user_id?: string | null;
-  created_at: string;
-}
+export type WalletTransactionType = WalletTransaction['type'];

@@ -1,23 +1,11 @@
-// Wire shape of a platform's prepaid wallet.
-import type { WalletTransaction } from './wallet-transaction';
+// Wire shape of a platform's prepaid wallet (USD numbers).
+import type { Schemas } from './schemas';
 
-/** USD amounts: `available = balance − reserved`. */
-export interface Wallet {
-  id: string;
-  platform_id: string;
-  balance: number | string;
-  reserved: number | string;
-  available: number | string;
-  currency: string;
-  low_balance_threshold: number | string | null;
-  is_active: boolean;
-  created_at: string;
-  updated_at: string;
-  recent_transactions?: WalletTransaction[];
-}
+/** `available = balance − reserved` (what requests in flight hold). */
+export type Wallet = Schemas['Wallet'];
+
+/** `GET /wallet`: the wallet with its 5 newest transactions. */
+export type WalletWithRecent = Schemas['WalletWithRecent'];
 
 /** `POST /wallet/topup` answer. */
-export interface WalletTopUpResult {
-  transaction: WalletTransaction;
-  wallet: Wallet;
-}
+export type WalletTopUpResult = Schemas['WalletTopUp'];

@@ -1,20 +1,10 @@
 // One audit-log row as `GET /v1/platforms/{platformId}/audit-log` returns it (spec §3b).
+import type { Schemas } from '../api/schemas';
 
-export type AuditActorType = 'member' | 'platform_key' | 'admin_key' | 'operator';
+export type AuditActorType = Schemas['AuditEntry']['actor']['type'];
 
 /** `[before, after]`, or "changed" for a secret (its value is never recorded). */
 export type AuditFieldChange = [unknown, unknown] | 'changed';
 
-export interface AuditEntry {
-  id: string;
-  platform_id: string | null;
-  actor: { type: AuditActorType; id: string; label: string };
-  action: string;
-  resource_type: string;
-  resource_id: string | null;
-  changes: Record<string, AuditFieldChange>;
-  request_id: string;
-  ip: string | null;
-  user_agent: string | null;
-  created_at: string;
-}
+/** `changes` is free-form on the wire; this is what the audit writer puts in it. */
+export type AuditEntry = Omit<Schemas['AuditEntry'], 'changes'> & { changes: Record<string, AuditFieldChange> };

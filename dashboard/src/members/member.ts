@@ -1,16 +1,8 @@
 // A platform member as GET /v1/platforms/{id}/members returns it.
+import type { Schemas } from '../api/schemas';
 import type { MemberRole } from '../session/session';
 
-export interface Member {
-  id: string;
-  email: string;
-  display_name: string | null;
-  role: MemberRole;
-  is_active: boolean;
-  status: 'invited' | 'active' | 'inactive';
-  accepted_at: string | null;
-  created_at: string;
-}
+export type Member = Schemas['Member'];
 
 export const roleOptions: ReadonlyArray<{ value: MemberRole; label: string }> = [
   { value: 'viewer', label: 'Viewer (reads)' },

@@ -1,35 +1,14 @@
 // Webhook endpoints and delivery attempts as /v1/platforms/{id}/webhooks returns them (spec §3, §6).
+import type { Schemas } from '../api/schemas';
 
 /** An endpoint; the signing secret is only in the create and rotate answers. */
-export interface WebhookEndpoint {
-  id: string;
-  url: string;
-  description: string | null;
-  events: string[];
-  is_active: boolean;
-  /** During a rotation: until when the previous secret still signs. */
-  previous_secret_expires_at: string | null;
-  created_at: string;
-  updated_at: string;
-}
+export type WebhookEndpoint = Schemas['WebhookEndpoint'];
 
 /** The create and rotate-secret answers: the endpoint with its `whsec_…` secret, shown once. */
-export type WebhookEndpointWithSecret = WebhookEndpoint & { secret: string };
+export type WebhookEndpointWithSecret = Schemas['WebhookEndpointWithSecret'];
 
 /** One delivery attempt; `retrying` means it failed and a later attempt is scheduled at `next_retry_at`. */
-export interface WebhookDelivery {
-  id: string;
-  event_id: string;
-  event_type: string;
-  attempt: number;
-  status: 'pending' | 'delivered' | 'failed' | 'retrying';
-  status_code: number | null;
-  latency_ms: number | null;
-  error: string | null;
-  next_retry_at: string | null;
-  delivered_at: string | null;
-  created_at: string;
-}
+export type WebhookDelivery = Schemas['WebhookDelivery'];
 
 /** Subscribes to every event except the opt-in `budget.debited`. */
 export const allEvents = '*';

@@ -1,0 +1,80 @@
+// Calls the API by its OpenAPI path template: path parameters, query, body and answer are all typed from the
+// generated document (`npm run api:types`), so a renamed field or route fails `tsc`, not a user.
+import type { ApiClient } from './api-client';
+import type { paths } from './generated/openapi';
+import type { Page } from './page';
+import type { Query } from './query';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+/** The path templates that take `method`. */
+export type PathWith<M extends Method> = { [P in keyof paths]: paths[P][M] extends undefined ? never : P }[keyof paths];
+
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : undefined;
+type Success<R> = R[Extract<keyof R, 200 | 201 | 204>];
+
+/** The JSON body a route answers on success (`undefined` for 204). */
+export type ResponseOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { responses: infer R } ? JsonOf<Success<R>> : never;
+
+/** The answer with its `{ data }` envelope removed, as the client returns it. */
+export type DataOf<P extends keyof paths, M extends Method> = ResponseOf<P, M> extends { data: infer D } ? D : ResponseOf<P, M>;
+
+/** One item of a list route's page. */
+export type ItemOf<P extends keyof paths> = ResponseOf<P, 'get'> extends { data: Array<infer I>; total: number } ? I : never;
+
+type PathParams<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { path: infer X } } ? X : undefined;
+type QueryOf<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : undefined;
+type BodyOf<P extends keyof paths, M extends Method> =
+  Operation<P, M> extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : undefined) : undefined;
+
+/** What a call takes: the path's parameters when it has any, and the query (GET) or body (writes). */
+export type RequestOf<P extends keyof paths, M extends Method> = (PathParams<P, M> extends Record<string, string>
+  ? { path: PathParams<P, M> }
+  : { path?: undefined }) & { query?: QueryOf<P, M> & Query } & (BodyOf<P, M> extends undefined
+    ? { body?: undefined }
+    : { body: BodyOf<P, M> });
+
+/** `/v1/platforms/{platformId}/wallet` + `{ platformId: 'p1' }` → `/v1/platforms/p1/wallet` (each value URL-encoded). */
+export function expandPath(template: string, params: Record<string, string> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`Missing path parameter "${name}" for ${template}.`);
+    return encodeURIComponent(value);
+  });
+}
+
+/** The existing client, typed by path: `api.get('/v1/platforms/{platformId}/wallet', { path: { platformId } })`. */
+export class TypedApi {
+  readonly #client: ApiClient;
+
+  constructor(client: ApiClient) {
+    this.#client = client;
+  }
+
+  get<P extends PathWith<'get'>>(path: P, request: RequestOf<P, 'get'>): Promise<DataOf<P, 'get'>> {
+    return this.#client.get<DataOf<P, 'get'>>(expandPath(path, request.path), request.query);
+  }
+
+  /** A list route's page, keeping `total`, `page` and `limit`. */
+  list<P extends PathWith<'get'>>(path: P, request: RequestOf<P, 'get'>): Promise<Page<ItemOf<P>>> {
+    return this.#client.list<ItemOf<P>>(expandPath(path, request.path), request.query);
+  }
+
+  post<P extends PathWith<'post'>>(path: P, request: RequestOf<P, 'post'>): Promise<DataOf<P, 'post'>> {
+    return this.#client.post<DataOf<P, 'post'>>(expandPath(path, request.path), request.body ?? {});
+  }
+
+  patch<P extends PathWith<'patch'>>(path: P, request: RequestOf<P, 'patch'>): Promise<DataOf<P, 'patch'>> {
+    return this.#client.patch<DataOf<P, 'patch'>>(expandPath(path, request.path), request.body);
+  }
+
+  put<P extends PathWith<'put'>>(path: P, request: RequestOf<P, 'put'>): Promise<DataOf<P, 'put'>> {
+    return this.#client.put<DataOf<P, 'put'>>(expandPath(path, request.path), request.body);
+  }
+
+  delete<P extends PathWith<'delete'>>(path: P, request: RequestOf<P, 'delete'>): Promise<void> {
+    return this.#client.delete(expandPath(path, request.path));
+  }
+}
