@@ -25,7 +25,7 @@ export type BackgroundJobName = 'reservation_sweeper' | 'webhook_delivery' | 're
 export type BackgroundJobStats = {
   /** Ticks this instance ran the job to the end. */
   runs: number;
-  /** Ticks where the job threw (the job keeps its schedule). */
+  /** Ticks where the job threw, or its lock could not be asked for (database unreachable); the schedule goes on. */
   failures: number;
   /** Ticks skipped because another instance held the job's lock. */
   skipped: number;
@@ -131,8 +131,11 @@ export class BackgroundJobs {
       try {
         mine = await this.locks.hold(job.lockKey);
       } catch (err) {
-        mine = false;
+        // The database is unreachable: a failed tick, not a skip (nobody may be running the job).
+        s.leader = false;
+        this.failed(s);
         this.opts.onError(job.name, err);
+        return;
       }
     }
     s.leader = mine;
