@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiClient } from './api-client';
-import { expandPath, TypedApi } from './typed-api';
+import { expandPath, PlatformApi, TypedApi } from './typed-api';
+import type { UsageRow } from './usage-row';
 import type { Wallet } from './wallet';
 
 type Equal<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -44,6 +45,30 @@ describe('TypedApi', () => {
       void api.get('/v1/platforms/{platformId}/wallet', {});
       // @ts-expect-error the amount is a number or decimal string, not a boolean
       void api.post('/v1/platforms/{platformId}/wallet/topup', { path: { platformId: 'p1' }, body: { amount: true } });
+    };
+    expect(typeof never).toBe('function');
+  });
+
+  it('PlatformApi addresses routes after the session base path, typed like the full path', async () => {
+    const urls: string[] = [];
+    vi.stubGlobal('fetch', async (url: string) => {
+      urls.push(url);
+      return new Response(JSON.stringify({ data: [], from: 'a', to: 'b', group_by: 'model' }), { status: 200 });
+    });
+    const api = new PlatformApi(new ApiClient('sk-plat_test'), '/v1/platforms/p%201');
+    const rows = await api.get('/usage', { query: { group_by: 'model' } });
+    typeIs<Equal<typeof rows, UsageRow[]>>();
+    expect(rows).toEqual([]);
+    await api.get('/end-users/{endUserId}', { path: { endUserId: 'u 2' } });
+    await api.get('');
+    expect(urls).toEqual(['/v1/platforms/p%201/usage?group_by=model', '/v1/platforms/p%201/end-users/u%202', '/v1/platforms/p%201']);
+    const never = () => {
+      // @ts-expect-error no such platform route
+      void api.get('/usages');
+      // @ts-expect-error the route needs endUserId
+      void api.get('/end-users/{endUserId}');
+      // @ts-expect-error group_by is day, model or end_user
+      void api.get('/usage', { query: { group_by: 'week' } });
     };
     expect(typeof never).toBe('function');
   });

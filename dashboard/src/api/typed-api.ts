@@ -29,12 +29,33 @@ type QueryOf<P extends keyof paths, M extends Method> = Operation<P, M> extends 
 type BodyOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : undefined) : undefined;
 
+type QueryAndBody<P extends keyof paths, M extends Method> = { query?: QueryOf<P, M> & Query } & (BodyOf<P, M> extends undefined
+  ? { body?: undefined }
+  : { body: BodyOf<P, M> });
+
 /** What a call takes: the path's parameters when it has any, and the query (GET) or body (writes). */
 export type RequestOf<P extends keyof paths, M extends Method> = (PathParams<P, M> extends Record<string, string>
   ? { path: PathParams<P, M> }
-  : { path?: undefined }) & { query?: QueryOf<P, M> & Query } & (BodyOf<P, M> extends undefined
-    ? { body?: undefined }
-    : { body: BodyOf<P, M> });
+  : { path?: undefined }) &
+  QueryAndBody<P, M>;
+
+const platformPrefix = '/v1/platforms/{platformId}';
+type Prefix = typeof platformPrefix;
+
+/** The part of a platform route after `/v1/platforms/{platformId}` (`''` for the platform itself). */
+export type PlatformPathWith<M extends Method> = PathWith<M> extends infer P ? (P extends `${Prefix}${infer S}` ? S : never) : never;
+
+type Full<S extends string> = `${Prefix}${S}` & keyof paths;
+type RestParams<P extends keyof paths, M extends Method> = Omit<PathParams<P, M>, 'platformId'>;
+
+/** A platform route's request: its other path parameters (the platform is the scope's), query and body. */
+export type PlatformRequestOf<P extends keyof paths, M extends Method> = (keyof RestParams<P, M> extends never
+  ? { path?: undefined }
+  : { path: RestParams<P, M> }) &
+  QueryAndBody<P, M>;
+
+/** The arguments of a scoped call: the request may be left out when nothing in it is required. */
+type Args<R> = object extends R ? [request?: R] : [request: R];
 
 /** `/v1/platforms/{platformId}/wallet` + `{ platformId: 'p1' }` → `/v1/platforms/p1/wallet` (each value URL-encoded). */
 export function expandPath(template: string, params: Record<string, string> | undefined): string {
@@ -76,5 +97,33 @@ export class TypedApi {
 
   delete<P extends PathWith<'delete'>>(path: P, request: RequestOf<P, 'delete'>): Promise<void> {
     return this.#client.delete(expandPath(path, request.path));
+  }
+}
+
+/**
+ * One platform's routes, addressed after `/v1/platforms/{platformId}`: `api.get('/usage', { query })`. The scope
+ * is the session's `basePath` (the platform id already URL-encoded).
+ */
+export class PlatformApi {
+  readonly #client: ApiClient;
+  readonly #basePath: string;
+
+  constructor(client: ApiClient, basePath: string) {
+    this.#client = client;
+    this.#basePath = basePath;
+  }
+
+  #url(path: string, request: { path?: object } | undefined): string {
+    // Path parameters are strings in every generated route type.
+    return this.#basePath + expandPath(path, request?.path as Record<string, string> | undefined);
+  }
+
+  get<S extends PlatformPathWith<'get'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'get'>>): Promise<DataOf<Full<S>, 'get'>> {
+    return this.#client.get<DataOf<Full<S>, 'get'>>(this.#url(path, request), request?.query);
+  }
+
+  /** A list route's page, keeping `total`, `page` and `limit`. */
+  list<S extends PlatformPathWith<'get'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'get'>>): Promise<Page<ItemOf<Full<S>>>> {
+    return this.#client.list<ItemOf<Full<S>>>(this.#url(path, request), request?.query);
   }
 }

@@ -1,5 +1,5 @@
 // Loads the three 30-day usage breakdowns of the overview, plus the names of the top end users.
-import { type ApiClient, loadEndUserNames, type UsageGroupBy, type UsageRow } from '../api';
+import { type ApiClient, loadEndUserNames, PlatformApi, type UsageGroupBy, type UsageRow } from '../api';
 import { lastDays } from './usage-window';
 
 /** Usage of the last 30 days; `endUserNames` maps end-user IDs to external IDs. */
@@ -16,8 +16,10 @@ const namedEndUsers = 5;
 
 export async function loadUsage(client: ApiClient, basePath: string, now: Date): Promise<UsageOverview> {
   const range = lastDays(now);
-  const usage = (groupBy: UsageGroupBy) =>
-    client.get<UsageRow[]>(`${basePath}/usage`, { group_by: groupBy, from: range.from, to: range.to });
+  const api = new PlatformApi(client, basePath);
+  // `GET /usage` answers `{ data, from, to, group_by }`; the client unwraps `data`.
+  const usage = (groupBy: UsageGroupBy): Promise<UsageRow[]> =>
+    api.get('/usage', { query: { group_by: groupBy, from: range.from, to: range.to } });
   const [byDay, byModel, byEndUser] = await Promise.all([usage('day'), usage('model'), usage('end_user')]);
   const topIds = byEndUser
     .map((row) => row.key)
