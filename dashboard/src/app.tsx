@@ -5,7 +5,7 @@ import { AppShell } from './layout/app-shell';
 import { PageForRoute } from './page-for-route';
 import { navigate } from './router/navigate';
 import { useRoute } from './router/use-route';
-import type { Session } from './session/session';
+import type { MemberRole, Session } from './session/session';
 import { SessionContext, type SessionValue } from './session/session-context';
 import { clearSession, loadSession, saveSession } from './session/session-storage';
 import { SignInPage } from './sign-in';
@@ -48,6 +48,29 @@ export function App() {
       },
     };
   }, [session]);
+
+  // A member's role may have changed since sign-in (the stored copy would show controls the API now refuses, or
+  // hide ones it allows): read it again once per page load. A removed member's 401 ends the session.
+  const memberEmail = session?.member?.email;
+  useEffect(() => {
+    if (!value || !memberEmail) return;
+    let current = true;
+    void value.client
+      .get<{ role: MemberRole }>('/v1/auth/me')
+      .then(({ role }) => {
+        if (!current) return;
+        setSession((prev) => {
+          if (!prev?.member || prev.member.role === role) return prev;
+          const next = { ...prev, member: { ...prev.member, role } };
+          saveSession(next);
+          return next;
+        });
+      })
+      .catch(() => undefined);
+    return () => {
+      current = false;
+    };
+  }, [value, memberEmail]);
 
   // Platform sessions never see operator pages and vice versa; the sign-in route leads home.
   const misplaced =

@@ -342,6 +342,31 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     },
   );
 
+  it("a member's new role shows on the next page load, without signing in again", async () => {
+    const invited = await api().post(`/v1/platforms/${ids.platformId}/members`, { email: 'promoted@roles.example', role: 'viewer' });
+    expect((await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password })).status).toBe(201);
+    await page.goto(`${gw.url}/dashboard/#/sign-in`);
+    await page.getByTestId('signin-email').fill('promoted@roles.example');
+    await page.getByTestId('signin-password').fill(password);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('nav-wallet').click();
+    await page.getByTestId('low-balance-readonly').waitFor();
+    expect(await page.getByTestId('topup-form').count()).toBe(0);
+
+    const memberPath = `/v1/platforms/${ids.platformId}/members/${invited.body.data.member.id}`;
+    expect((await api().patch(memberPath, { role: 'billing' })).status).toBe(200);
+    await page.reload();
+    await page.getByTestId('topup-form').waitFor();
+    expect(await page.getByTestId('account-member').textContent()).toBe('promoted@roles.example · billing');
+    expect(await page.getByTestId('low-balance-readonly').count()).toBe(0);
+
+    // Removed: the next load ends the dashboard session.
+    expect((await api().delete(memberPath)).status).toBe(204);
+    await page.reload();
+    await page.getByTestId('session-ended').waitFor();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('a platform-key session keeps every control', async () => {
     await signInWithKey();
     expect(await controlsSeen('key')).toEqual(expectedFor('key'));
