@@ -342,6 +342,29 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     },
   );
 
+  it('an admin is offered no role above its own and no control over an owner; an owner is offered every role', async () => {
+    const optionsOf = async () =>
+      page
+        .getByTestId('member-invite-role')
+        .locator('option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    await signInAs('admin');
+    await page.goto(`${gw.url}/dashboard/#/members`);
+    await page.getByTestId('member-row-owner@roles.example').waitFor();
+    expect(await optionsOf()).toEqual(['viewer', 'billing', 'developer', 'admin']);
+    expect(await page.getByTestId('member-role-owner@roles.example').count()).toBe(0);
+    expect(await page.getByTestId('member-toggle-owner@roles.example').count()).toBe(0);
+    const viewerRowOptions = page.getByTestId('member-role-viewer@roles.example').locator('option');
+    expect(await viewerRowOptions.evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).not.toContain('owner');
+    await signOut();
+    await signInAs('owner');
+    await page.goto(`${gw.url}/dashboard/#/members`);
+    await page.getByTestId('member-role-owner@roles.example').waitFor();
+    expect(await optionsOf()).toEqual(['viewer', 'billing', 'developer', 'admin', 'owner']);
+    await signOut();
+    expect(pageErrors).toEqual([]);
+  });
+
   it("a member's new role shows on the next page load, without signing in again", async () => {
     const invited = await api().post(`/v1/platforms/${ids.platformId}/members`, { email: 'promoted@roles.example', role: 'viewer' });
     expect((await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password })).status).toBe(201);

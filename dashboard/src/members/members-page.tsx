@@ -1,8 +1,8 @@
 // Members: invite (the link is shown once), list, change role, deactivate or reactivate (spec §3b).
 import { useState } from 'react';
 import { formatDateTime } from '../format/format-date-time';
-import { type MemberRole, platformRoute } from '../session/session';
-import { usePlatform } from '../session/session-context';
+import { type MemberRole, platformRoute, roleAtLeast } from '../session/session';
+import { usePlatform, useSession } from '../session/session-context';
 import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -26,6 +26,10 @@ export function MembersPage() {
   const can = useCan();
   const mayInvite = can('POST', `${platformRoute}/members`);
   const manage = can('PATCH', `${platformRoute}/members/:memberId`);
+  // A member grants, changes or removes no role above its own (an admin makes no owners); a key has no such limit.
+  const { session } = useSession();
+  const reaches = (target: MemberRole) => !session.member || roleAtLeast(session.member.role, target);
+  const grantable = roleOptions.filter((option) => reaches(option.value));
   const [page, setPage] = useState(1);
   const [inviteUrl, setInviteUrl] = useState<string | null>(null);
   const [role, setRole] = useState<MemberRole>('viewer');
@@ -69,7 +73,7 @@ export function MembersPage() {
               actions={<SubmitButton pending={invite.pending} label="Invite" pendingLabel="Inviting…" testId="member-invite-submit" />}
             >
               <TextField label="Email" {...draft.bind('email')} placeholder="teammate@example.com" required testId="member-invite-email" />
-              <SelectField label="Role" value={role} onChange={setRole} options={roleOptions} testId="member-invite-role" />
+              <SelectField label="Role" value={role} onChange={setRole} options={grantable} testId="member-invite-role" />
             </ActionForm>
             <ActionFeedback action={invite} testId="member-invite" />
           </Card>
@@ -95,13 +99,13 @@ export function MembersPage() {
                       <td className="strong">{m.email}</td>
                       <td>{m.display_name ?? <span className="muted">—</span>}</td>
                       <td>
-                        {manage ? (
+                        {manage && reaches(m.role) ? (
                           <Select
                             small
                             ariaLabel={`Role of ${m.email}`}
                             value={m.role}
                             onChange={(next) => update(m, { role: next })}
-                            options={roleOptions}
+                            options={grantable}
                             testId={`member-role-${m.email}`}
                           />
                         ) : (
@@ -114,14 +118,16 @@ export function MembersPage() {
                       <td className="nowrap">{formatDateTime(m.created_at)}</td>
                       {manage ? (
                         <td>
-                          <button
-                            type="button"
-                            className="button button-small"
-                            onClick={() => update(m, { is_active: !m.is_active })}
-                            data-testid={`member-toggle-${m.email}`}
-                          >
-                            {m.is_active ? 'Deactivate' : 'Reactivate'}
-                          </button>
+                          {reaches(m.role) ? (
+                            <button
+                              type="button"
+                              className="button button-small"
+                              onClick={() => update(m, { is_active: !m.is_active })}
+                              data-testid={`member-toggle-${m.email}`}
+                            >
+                              {m.is_active ? 'Deactivate' : 'Reactivate'}
+                            </button>
+                          ) : null}
                         </td>
                       ) : null}
                     </tr>

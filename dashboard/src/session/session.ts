@@ -3,6 +3,7 @@
 import type { MemberRole } from '../../../src/accounts/roles';
 import { canCall, isKnownRoute } from '../../../src/accounts/route-roles';
 
+export { roleAtLeast } from '../../../src/accounts/roles';
 export { endUserRoute, platformRoute } from '../../../src/accounts/route-roles';
 /** Member roles come from the server's own module (spec §3b), each holding every right of the ones before it. */
 export type { MemberRole };
