@@ -174,10 +174,13 @@ export class PostgresBillingEngine {
   /** Runs operations of one wallet in one call (one statement, one transaction): one result per operation, in order. */
   private async runBatch(platformId: string, ops: Op[]): Promise<Row[]> {
     const nowIso = new Date(this.opts.now()).toISOString();
+    const call = sql<Row>`SELECT * FROM assistiv_billing(${platformId}, ${JSON.stringify(ops)}::jsonb, ${nowIso}, NULL, NULL)`;
     // The period starts are the function's own business since V4 (migration 0014): the last two arguments are unused.
-    return (
-      await sql<Row>`SELECT * FROM assistiv_billing(${platformId}, ${JSON.stringify(ops)}::jsonb, ${nowIso}, NULL, NULL)`.execute(this.db)
-    ).rows;
+    if (!ops.every((op) => op.k === 'r')) return (await call.execute(this.db)).rows;
+    // Holds only: commit without waiting for the WAL flush (docs/decisions.md). A crash can lose such a commit,
+    // which only frees the money it held; a settle that then finds no hold bills nothing (status expired). The
+    // setting is transaction-local and read at commit, so where in the statement it is evaluated does not matter.
+    return (await sql<Row>`${call} WHERE set_config('synchronous_commit', 'off', true) = 'off'`.execute(this.db)).rows;
   }
 
   /** One operation alone (also the retry of a batch that failed as a whole, so one bad operation fails only itself). */
