@@ -20,7 +20,7 @@ export type ProfileSummary = {
   busyMs: number;
   functions: Array<{ name: string; where: string; selfMs: number }>;
   areas: Array<{ area: string; selfMs: number }>;
-  /** Our own functions (src/) by inclusive time: where the hot path's CPU goes, callees included. */
+  /** Our own functions (src/, or dist/ when built) by inclusive time: where the hot path's CPU goes, callees included. */
   ours: Array<{ name: string; where: string; totalMs: number }>;
 };
 
@@ -30,12 +30,12 @@ export function areaOf(url: string, functionName: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return `npm:${pkg[1]}`;
   if (url.startsWith('node:')) return url.startsWith('node:internal/') ? `node:${url.split('/')[1] ?? 'internal'}` : url;
-  const ours = /\/(src\/[^/]+|bench|test\/mocks)\//.exec(url);
+  const ours = /\/((?:src|dist)\/[^/]+|bench|test\/mocks)\//.exec(url);
   return ours ? ours[1] : url;
 }
 
 function shortUrl(url: string): string {
-  const i = url.search(/node_modules\/|\/src\//);
+  const i = url.search(/node_modules\/|\/(src|dist)\//);
   return i >= 0 ? url.slice(i + 1) : url.replace(/^file:\/\//, '');
 }
 
@@ -79,7 +79,7 @@ export function summarizeProfile(file: string, opts: SummaryOptions = {}): Profi
     const seen = new Set<string>();
     for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
       const frame = byId.get(at)?.callFrame;
-      if (!frame || !/\/src\//.test(frame.url)) continue;
+      if (!frame || !/\/(src|dist)\//.test(frame.url)) continue;
       const name = frame.functionName || '(anonymous)';
       const where = `${shortUrl(frame.url)}`;
       const key = `${name} ${where}`;

@@ -83,7 +83,9 @@ export class PostgresBillingEngine {
     );
   }
 
-  async reserve(req: ReserveRequest): Promise<ReserveResult> {
+  async reserve(bounded: ReserveRequest): Promise<ReserveResult> {
+    // The function decides in SQL, refusals and replenishes included, so it gets the tokenizer's terms at once.
+    const req = bounded.exact ? { ...bounded, ...bounded.exact() } : bounded;
     const markup = req.markupPercentage ?? (await this.settingsOf(req.platformId)).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);

@@ -196,6 +196,9 @@ export class SqliteBillingEngine {
     if (wallet) wallet.reserved_micros += this.holds.walletMicros(req.platformId);
     const nowMs = this.opts.now();
     const plan = planReserve(budget, wallet, req, worst, budgetNeed, markup, nowMs);
+    // An upper bound of the prompt decides nothing that moves money or refuses: the exact count does (nothing
+    // was written yet, and the rows are read afresh).
+    if (req.exact && (plan.refusal || plan.replenishMicros > 0)) return this.reserveNow({ ...req, ...req.exact(), exact: undefined });
     // Rare (once per period, or when a budget runs dry): its own short transaction, committed before the answer.
     if (budget && (plan.reset || plan.replenishMicros > 0)) this.periodMoves.immediate(budget, req, plan, new Date(nowMs).toISOString());
     if (plan.refusal) {

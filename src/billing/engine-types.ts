@@ -5,18 +5,27 @@
  */
 import type { RequestLogsTable } from '../store/schema.js';
 
+/** The prompt side of a reservation: its tokens (with the safety margin) and the prices they could be billed at. */
+export type ReserveTerms = {
+  promptTokens: number;
+  inputMicrosPerMtok: number;
+  outputMicrosPerMtok: number;
+};
+
 /** What the pipeline knows before the upstream call, at the most expensive candidate route's prices. */
-export type ReserveRequest = {
+export type ReserveRequest = ReserveTerms & {
   requestId: string;
   platformId: string;
   /** null for platform-key calls (server-side testing): wallet only, no budget. */
   endUserId: string | null;
-  /** Estimated prompt tokens (tokenizer + safety margin). */
-  promptTokens: number;
   /** max_tokens / max_completion_tokens, or the route's max_output_tokens. */
   maxOutputTokens: number;
-  inputMicrosPerMtok: number;
-  outputMicrosPerMtok: number;
+  /**
+   * Smaller terms from the tokenizer, when promptTokens is only an upper bound. An engine uses them before
+   * it refuses or auto-replenishes, so the bound never decides either; holding the bound is otherwise exact
+   * enough and saves the tokenizer on most calls (docs/decisions.md).
+   */
+  exact?: () => ReserveTerms;
   /** The platform's settings.markup_percentage, from the pipeline's routing cache (0 when unset). */
   markupPercentage?: number;
 };

@@ -36,7 +36,9 @@ export class SlidingWindowRateLimiter implements RateLimiter {
     const { limits } = await this.deps.limits.resolve(request.platformId, request.endUserId);
     const windows = windowsFor(limits);
     if (!windows.minute && !windows.day) return { ok: true, ticket: null, headers: {} };
-    const tokens = wholeTokens(request.estimatedTokens);
+    // Without a tpm limit nothing reads the estimate now; the settlement records the actual tokens.
+    const estimate = request.estimatedTokens;
+    const tokens = limits.tpm_limit === null ? 0 : wholeTokens(typeof estimate === 'function' ? estimate() : estimate);
     const entryId = randomUUID();
     const nowMs = this.deps.now();
     let result: StoreAdmitResult;

@@ -9,8 +9,11 @@ export type AdmitRequest = {
   requestId: string;
   platformId: string;
   endUserId: string;
-  /** The reservation's token estimate (prompt + max output), charged to tpm at admission. */
-  estimatedTokens: number;
+  /**
+   * The reservation's token estimate (prompt + max output), charged to tpm at admission. A function is
+   * called only when a tpm limit applies (counting the prompt costs the tokenizer).
+   */
+  estimatedTokens: number | (() => number);
 };
 
 /** A granted admission; settle or release it exactly once. */

@@ -1,10 +1,12 @@
 /** The Admission resolves once whatever happens (spec §5c), with fakes that count every call. */
+
 import { describe, expect, it } from 'vitest';
 import type { AppContext } from '../../context.js';
 import { plainUsage } from '../providers/wire-usage.js';
 import { admit } from './admission.js';
 import type { LogBase } from './log-row.js';
 import type { Candidate } from './route-cache.js';
+import { PromptTokens } from './tokens.js';
 
 function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boolean } = {}) {
   const calls: string[] = [];
@@ -73,7 +75,11 @@ const candidate = {
   outputMicrosPerMtok: 1,
   cachedInputMicrosPerMtok: 1,
 } as unknown as Candidate;
-const request = { base, promptEstimate: 10, reservePromptTokens: 20, maxOutputTokens: 30 };
+const request = {
+  base,
+  prompt: new PromptTokens({ model: 'm', messages: [{ role: 'user', content: 'hello there' }] }),
+  maxOutputTokens: 30,
+};
 const usage = plainUsage(10, 5);
 const noop = () => {};
 

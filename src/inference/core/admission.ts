@@ -8,7 +8,7 @@
  * Each path writes the request's one log row, in the same transaction as the money it moves. The ingress formats (chat today; responses and messages
  * next) share this object unchanged.
  */
-import type { Reservation, Settled } from '../../billing/engine-types.js';
+import type { Reservation, ReserveTerms, Settled } from '../../billing/engine-types.js';
 import { costMicros, reservePrices } from '../../billing/money.js';
 import type { AppContext } from '../../context.js';
 import { ApiError } from '../../http/errors.js';
@@ -17,16 +17,15 @@ import type { RequestLogsTable } from '../../store/schema.js';
 import type { Usage } from '../providers/types.js';
 import { type LogBase, logRow } from './log-row.js';
 import type { Candidate } from './route-cache.js';
+import { type PromptTokens, reservePromptTokens } from './tokens.js';
 
 export const elapsedMs = (startedAtMs: number) => Math.max(0, Math.round(performance.now() - startedAtMs));
 
 /** What admission needs to know about the request, whatever its ingress format. */
 export type AdmissionRequest = {
   base: LogBase;
-  /** Best estimate of the prompt (used as usage when the provider reports none). */
-  promptEstimate: number;
-  /** The prompt estimate with its safety margin (reservation and tpm). */
-  reservePromptTokens: number;
+  /** The prompt's token bound, and its estimate (counted on first use: tpm, a tight balance, usage no provider reported). */
+  prompt: PromptTokens;
   /** Output tokens the request may produce in all: per-choice maximum × choices. */
   maxOutputTokens: number;
 };
@@ -53,7 +52,8 @@ export async function admit(
       requestId: base.requestId,
       platformId: base.platformId,
       endUserId: base.endUserId,
-      estimatedTokens: request.reservePromptTokens + request.maxOutputTokens,
+      // Read only when the end user has a tpm or tpd limit: only then is the prompt tokenized here.
+      estimatedTokens: () => reservePromptTokens(request.prompt.estimate) + request.maxOutputTokens,
     });
     if (!limited.ok) {
       return refuse(
@@ -68,19 +68,16 @@ export async function admit(
     rateHeaders = limited.headers;
   }
 
-  const worst = candidates.map((c) => reservePrices(c, request.reservePromptTokens));
   let reserved: Awaited<ReturnType<typeof billing.reserve>>;
   try {
     reserved = await billing.reserve({
       requestId: base.requestId,
       platformId: base.platformId,
       endUserId: base.endUserId,
-      promptTokens: request.reservePromptTokens,
+      ...reserveTerms(candidates, request.prompt.bound),
+      // The tokenizer's count, for an engine that finds the bound would be refused or need an auto-replenish.
+      exact: () => reserveTerms(candidates, request.prompt.estimate),
       maxOutputTokens: request.maxOutputTokens,
-      // The highest prices any candidate could bill this prompt at: its dearest input bucket, and every tier
-      // the reserve prompt could cross.
-      inputMicrosPerMtok: Math.max(...worst.map((p) => p.inputMicrosPerMtok)),
-      outputMicrosPerMtok: Math.max(...worst.map((p) => p.outputMicrosPerMtok)),
       // Platform-key calls are billed to no end user, so no end-user markup applies (spec §5).
       markupPercentage: base.endUserId ? markupPercentage : 0,
     });
@@ -94,6 +91,20 @@ export async function admit(
     return refuse(ctx, base, new ApiError(402, reserved.code, reserved.message));
   }
   return { ok: true, admission: new Admission(ctx, request, reserved.reservation, ticket, rateHeaders, onError) };
+}
+
+/**
+ * The prompt's reserve tokens (with the safety margin) and the highest prices any candidate could bill them at:
+ * its dearest input bucket, and every tier that many prompt tokens could cross.
+ */
+function reserveTerms(candidates: Candidate[], promptTokens: number): ReserveTerms {
+  const reserveTokens = reservePromptTokens(promptTokens);
+  const worst = candidates.map((c) => reservePrices(c, reserveTokens));
+  return {
+    promptTokens: reserveTokens,
+    inputMicrosPerMtok: Math.max(...worst.map((p) => p.inputMicrosPerMtok)),
+    outputMicrosPerMtok: Math.max(...worst.map((p) => p.outputMicrosPerMtok)),
+  };
 }
 
 function refuse(ctx: AppContext, base: LogBase, error: ApiError): AdmitOutcome {

@@ -17,7 +17,7 @@ import { type Admission, admit, elapsedMs } from './admission.js';
 import { type LogBase, logRow } from './log-row.js';
 import type { Candidate, RouteCache } from './route-cache.js';
 import { streamToClient } from './stream-response.js';
-import { countText, estimatePromptTokens, reservePromptTokens } from './tokens.js';
+import { countText, PromptTokens } from './tokens.js';
 import { toApiError } from './upstream-errors.js';
 
 /** The pipeline's own state (its routing cache); billing, rate limits, logs and timeouts are the context's. */
@@ -83,19 +83,27 @@ export async function handleInference(
     throw errors.unsupported('n', `"n" > 1 is not supported by the ${body.model} route (Anthropic answers one choice per call).`);
   }
 
-  const promptEstimate = estimatePromptTokens(body);
+  const prompt = new PromptTokens(body);
   const perChoiceMax = body.max_completion_tokens ?? body.max_tokens ?? Math.max(...candidates.map((c) => c.maxOutputTokens));
   const admitted = await admit(
     deps.ctx,
     // Every choice may run to the maximum: the reservation covers all of them (n × max tokens).
-    { base, promptEstimate, reservePromptTokens: reservePromptTokens(promptEstimate), maxOutputTokens: perChoiceMax * choices },
+    { base, prompt, maxOutputTokens: perChoiceMax * choices },
     candidates,
     routing.markupPercentage,
     (err) => req.log.error({ err, requestId: req.id }, 'bookkeeping of an admitted request failed'),
   );
   if (!admitted.ok) throw admitted.error;
   const admission = admitted.admission;
-  const answer: AnswerContext = { requestId: req.id, model: body.model, createdAtS: Math.floor(base.createdAtMs / 1000), promptEstimate };
+  const answer: AnswerContext = {
+    requestId: req.id,
+    model: body.model,
+    createdAtS: Math.floor(base.createdAtMs / 1000),
+    // A getter: only a format that announces input tokens before the provider does pays for the count.
+    get promptEstimate() {
+      return prompt.estimate;
+    },
+  };
   const call: Call = { deps, req, reply, ingress, request, caller, answer, admission, clientGone };
   let failure: unknown;
   try {
@@ -204,7 +212,7 @@ async function answerJson(
       for (const toolCall of choice.message.tool_calls ?? [])
         completionTokens += countText(toolCall.function.name + toolCall.function.arguments);
     }
-    usage = plainUsage(call.admission.request.promptEstimate, completionTokens);
+    usage = plainUsage(call.admission.request.prompt.estimate, completionTokens);
     completion.usage = {
       prompt_tokens: usage.promptTokens,
       completion_tokens: completionTokens,
@@ -226,7 +234,7 @@ async function answerNativeJson(
   reported: Usage | null,
   text: string,
 ): Promise<unknown> {
-  const usage = reported ?? plainUsage(call.admission.request.promptEstimate, countText(text));
+  const usage = reported ?? plainUsage(call.admission.request.prompt.estimate, countText(text));
   await settleJson(call, candidate, fallbackFrom, usage, reported !== null);
   const rendered = call.ingress.renderNativeJson ? call.ingress.renderNativeJson(json, call.answer, call.request) : json;
   await afterAnswer(call, rendered);
@@ -269,7 +277,7 @@ async function clientLeft(
   const message = 'The client closed the connection before the answer.';
   if (reachedProvider) {
     await admission.settle(candidate, {
-      usage: plainUsage(admission.request.promptEstimate, 0),
+      usage: plainUsage(admission.request.prompt.estimate, 0),
       tokenCountMethod: 'estimated',
       status: 'cancelled',
       fallbackFrom,

@@ -94,7 +94,7 @@ async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Pro
   }
 
   const cancelled = clientGone.aborted;
-  const finalUsage = usage ?? plainUsage(admission.request.promptEstimate, countText(generatedText));
+  const finalUsage = usage ?? plainUsage(admission.request.prompt.estimate, countText(generatedText));
   try {
     await admission.settle(candidate, {
       usage: finalUsage,

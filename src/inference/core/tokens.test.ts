@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest } from '../providers/types.js';
-import { countText, estimatePromptTokens } from './tokens.js';
+import { countText, estimatePromptTokens, PromptTokens, promptTokenBound } from './tokens.js';
 
 const base: ChatRequest = { model: 'm', messages: [{ role: 'user', content: 'What is the weather in Paris?' }] };
 
@@ -103,5 +104,41 @@ describe('estimatePromptTokens counts what reaches the model besides messages', 
       stream: true,
     };
     expect(estimatePromptTokens({ ...base, ...knobs })).toBe(estimatePromptTokens(base));
+  });
+});
+
+describe('promptTokenBound', () => {
+  it('is never below the estimate, on random prompts of any script (fast-check)', () => {
+    const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
+    const text = fc.string({
+      unit: fc.oneof(fc.constantFrom('a', ' ', 'é', '日', '🙂', '\n', '{', '"'), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+      maxLength: 600,
+    });
+    const message = fc.record({ role: fc.constantFrom('user', 'assistant', 'system'), content: text });
+    const request = fc.record({ model: fc.constant('m'), messages: fc.array(message, { minLength: 1, maxLength: 4 }) });
+    fc.assert(
+      fc.property(request, (body) => {
+        const req = body as unknown as ChatRequest;
+        expect(promptTokenBound(req)).toBeGreaterThanOrEqual(estimatePromptTokens(req));
+      }),
+      { seed, numRuns: 300, verbose: true },
+    );
+  });
+
+  it('costs no tokenizer: hostile text is bounded by its bytes at once', () => {
+    const hostile = randomBytes(1_500_000).toString('base64');
+    const started = performance.now();
+    const bound = promptTokenBound({ ...base, messages: [{ role: 'user', content: hostile }] });
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(bound).toBe(Buffer.byteLength(hostile) + 3 + 4);
+  });
+
+  it('PromptTokens counts once, on first read, and never above the bound', () => {
+    const prompt = new PromptTokens({ ...base, messages: [{ role: 'user', content: 'The quick brown fox. '.repeat(50) }] });
+    expect(prompt.bound).toBeGreaterThan(1_000);
+    expect(prompt.estimate).toBe(
+      estimatePromptTokens({ ...base, messages: [{ role: 'user', content: 'The quick brown fox. '.repeat(50) }] }),
+    );
+    expect(prompt.estimate).toBeLessThan(prompt.bound / 3);
   });
 });

@@ -1,0 +1,104 @@
+/**
+ * The reservation's prompt side without the tokenizer (issue 14): the SQLite engine holds a call's prompt at
+ * its UTF-8 byte bound, and counts tokens only when the bound would be refused or would trigger an
+ * auto-replenish, so the bound never refuses a call or moves money. PostgreSQL decides in SQL and always gets
+ * the tokenizer's count. Checked from the outside: the amount held in flight, and budgets that fit the
+ * counted prompt but not its bound.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyLedger } from '../../../src/billing/ledger-verify.js';
+import { worstCaseMicros } from '../../../src/billing/money.js';
+import { estimatePromptTokens, promptTokenBound, reservePromptTokens } from '../../../src/inference/core/tokens.js';
+import type { ChatRequest } from '../../../src/inference/providers/types.js';
+import { client } from '../../helpers/http.js';
+import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
+import { dialects } from '../../helpers/suites.js';
+
+const MAX_TOKENS = 100;
+// ~1,000 tokens of prose in ~5,000 bytes: the bound is about five times the count.
+const PROSE = 'The quick brown fox jumps over the lazy dog. '.repeat(110);
+const body = (model: string) => ({ model, max_tokens: MAX_TOKENS, messages: [{ role: 'user' as const, content: PROSE }] });
+
+/** What a call of this body holds on the wallet, with its prompt taken as `promptTokens` (before the margin). */
+const held = (promptTokens: number) =>
+  worstCaseMicros({
+    promptTokens: reservePromptTokens(promptTokens),
+    maxOutputTokens: MAX_TOKENS,
+    inputMicrosPerMtok: 2_500_000,
+    outputMicrosPerMtok: 10_000_000,
+  });
+
+describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => {
+  let f: InferenceFixture;
+  const base = () => `/v1/platforms/${f.platformId}`;
+  const bound = promptTokenBound(body('m') as ChatRequest);
+  const counted = estimatePromptTokens(body('m') as ChatRequest);
+
+  beforeAll(async () => {
+    f = await startInferenceFixture({ dialect, walletUsd: 20 });
+    await f.addRoute('slow-model', 'openai', 'gpt-slow-headers-400', { max_output_tokens: 1000 });
+    await f.addRoute('quick-model', 'openai', 'gpt-4o', { max_output_tokens: 1000 });
+  });
+  afterAll(() => f?.close());
+
+  it('the bound is several times the count here, so the tests below tell the two apart', () => {
+    expect(counted).toBeGreaterThan(900);
+    expect(bound).toBeGreaterThan(4 * counted);
+    expect(held(bound)).toBeGreaterThan(held(counted) + 10_000);
+  });
+
+  it('a call in flight holds the bound on SQLite, the count on PostgreSQL', async () => {
+    const platform = client(f.gw.url, f.platformKey);
+    const user = await f.newEndUser('in-flight');
+    const call = client(f.gw.url, user.key).post('/v1/chat/completions', body('slow-model'));
+    let wallet = (await platform.get(`${base()}/wallet`)).body.data;
+    for (let i = 0; i < 100 && wallet.reserved === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      wallet = (await platform.get(`${base()}/wallet`)).body.data;
+    }
+    expect(Math.round(wallet.reserved * 1e6)).toBe(dialect === 'sqlite' ? held(bound) : held(counted));
+    expect((await call).status).toBe(200);
+  });
+
+  it('a budget that fits the counted prompt but not its bound serves the call: no refusal, no budget.exhausted', async () => {
+    const platform = client(f.gw.url, f.platformKey);
+    const user = await f.newEndUser('tight');
+    const maxMicros = held(counted) + 1_000;
+    expect(maxMicros).toBeLessThan(held(bound));
+    await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6 });
+    const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
+    expect(res.status).toBe(200);
+    const budget = await f.gw.ctx.store.db.selectFrom('budgets').selectAll().where('end_user_id', '=', user.id).executeTakeFirstOrThrow();
+    expect((budget as Record<string, unknown>).exhausted_notified_id).toBeNull();
+  });
+
+  it('an auto-replenishing budget that fits the counted prompt is not replenished because of the bound', async () => {
+    const platform = client(f.gw.url, f.platformKey);
+    const user = await f.newEndUser('replenish');
+    const maxMicros = held(counted) + 1_000;
+    await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6, auto_replenish: true, replenish_amount: 1 });
+    const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
+    expect(res.status).toBe(200);
+    const types = await f.gw.ctx.store.db
+      .selectFrom('budget_transactions')
+      .select('type')
+      .where('end_user_id', '=', user.id)
+      .orderBy('id')
+      .execute();
+    expect(types.map((t) => t.type)).toContain('usage');
+    expect(types.map((t) => t.type)).not.toContain('replenish');
+  });
+
+  it('a budget that fits neither is refused by the counted prompt: the 402 names what the count needs', async () => {
+    const platform = client(f.gw.url, f.platformKey);
+    const user = await f.newEndUser('short');
+    const maxMicros = held(counted) - 1;
+    await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6 });
+    const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
+    expect(res.status).toBe(402);
+    expect(res.body.error.code).toBe('budget_exhausted');
+    expect(res.body.error.message).toContain(`(${reservePromptTokens(counted)} prompt tokens + ${MAX_TOKENS} output tokens)`);
+    await f.gw.ctx.requestLogs.flush();
+    expect((await verifyLedger(f.gw.ctx.store)).differences).toEqual([]);
+  });
+});
