@@ -12,7 +12,7 @@ import { ApiError, errors } from '../../http/errors.js';
 import type { AnswerContext, Caller, IngressFormat, IngressRequest } from '../ingress/types.js';
 import type { ChatCompletion, NativeCall, UpstreamError, Usage } from '../providers/types.js';
 import { plainUsage } from '../providers/wire-usage.js';
-import { sendChat } from '../upstream/index.js';
+import { Cancellation, sendChat } from '../upstream/index.js';
 import { type Admission, admit, elapsedMs } from './admission.js';
 import { type LogBase, logRow } from './log-row.js';
 import type { Candidate, RouteCache } from './route-cache.js';
@@ -36,7 +36,7 @@ type Call = {
   caller: Caller;
   answer: AnswerContext;
   admission: Admission;
-  clientGone: AbortSignal;
+  clientGone: Cancellation;
 };
 
 export async function handleInference(
@@ -121,15 +121,15 @@ export async function handleInference(
  * Aborts when the client's connection closes before the answer was written. Checked at once as well:
  * a client that left while its body was read never gets a provider call (nothing is billed).
  */
-function watchClient(req: FastifyRequest, reply: FastifyReply): AbortSignal {
-  const controller = new AbortController();
+function watchClient(req: FastifyRequest, reply: FastifyReply): Cancellation {
+  const gone = new Cancellation();
   const res = reply.raw;
-  if (res.destroyed || req.raw.socket?.destroyed === true) controller.abort();
+  if (res.destroyed || req.raw.socket?.destroyed === true) gone.abort();
   else
     res.once('close', () => {
-      if (!res.writableFinished) controller.abort();
+      if (!res.writableFinished) gone.abort();
     });
-  return controller.signal;
+  return gone;
 }
 
 /** The client's own body when this candidate speaks the client's wire format, else null (translated). */

@@ -10,6 +10,7 @@ import { type ApiError, errors } from '../../http/errors.js';
 import type { IngressStream } from '../ingress/types.js';
 import type { ChatCompletionChunk, OpenAiUsage, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
 import { plainUsage } from '../providers/wire-usage.js';
+import type { Cancellation } from '../upstream/index.js';
 import type { Admission } from './admission.js';
 import type { Candidate } from './route-cache.js';
 import { SseWriter } from './sse-writer.js';
@@ -26,7 +27,7 @@ export type StreamCall = {
   renderer: IngressStream;
   upstream: StreamResult;
   /** Aborted when the client's connection closes. */
-  clientGone: AbortSignal;
+  clientGone: Cancellation;
   /**
    * Runs once a success is settled, after the renderer's `finish` and before its frames are sent: what the
    * ingress keeps of the answer (a stored response) exists before the client sees the end, so it can continue at once.

@@ -17,6 +17,7 @@ import type {
   UpstreamError,
   UpstreamTarget,
 } from '../providers/types.js';
+import { Cancellation } from './cancellation.js';
 import { isWellFormedCompletion } from './output-shape.js';
 import { poolFor } from './pools.js';
 import { MAX_ERROR_BODY_BYTES, MAX_JSON_BODY_BYTES, readBodyPrefix, readBodyText } from './read-body.js';
@@ -31,7 +32,8 @@ type Call = {
   body: ChatRequest;
   /** Set for a native call: the provider's own API reads the answer instead of the translator. */
   native: NativeAdapter | null;
-  controller: AbortController;
+  /** Aborts this upstream call only (the client's own cancellation aborts it too). */
+  upstream: Cancellation;
   warnings: string[];
   /** Detaches from the caller's signal; idempotent. */
   release(): void;
@@ -50,19 +52,19 @@ export async function sendChat(
     native && options.native
       ? native.buildRequest(options.native, target, options.stream)
       : adapter.buildRequest(body, target, options.stream);
-  const controller = new AbortController();
+  const upstream = new Cancellation();
   const signal = options.signal;
-  const onAbort = (): void => controller.abort();
+  const onAbort = (): void => upstream.abort();
   if (signal?.aborted === true) return { ok: false, error: CANCELLED };
-  signal?.addEventListener('abort', onAbort, { once: true });
+  signal?.once('abort', onAbort);
   const call: Call = {
     adapter,
     target,
     body,
     native,
-    controller,
+    upstream,
     warnings: http.warnings ?? [],
-    release: () => signal?.removeEventListener('abort', onAbort),
+    release: () => signal?.removeListener('abort', onAbort),
   };
 
   let response: Dispatcher.ResponseData;
@@ -73,13 +75,13 @@ export async function sendChat(
       path: url.pathname + url.search,
       headers: http.headers,
       body: http.body,
-      signal: controller.signal,
+      signal: upstream,
       headersTimeout: timeouts.firstByteTimeoutMs,
       bodyTimeout: timeouts.idleTimeoutMs,
     });
   } catch (error) {
     call.release();
-    return { ok: false, error: controller.signal.aborted ? CANCELLED : withoutKey(transportError(error), target.apiKey) };
+    return { ok: false, error: upstream.aborted ? CANCELLED : withoutKey(transportError(error), target.apiKey) };
   }
   if (response.statusCode < 200 || response.statusCode > 299) return failed(call, response);
   return options.stream ? peekStream(call, response) : readCompletion(call, response);
@@ -106,7 +108,7 @@ async function readCompletion(call: Call, response: Dispatcher.ResponseData): Pr
   try {
     text = await readBodyText(response.body, MAX_JSON_BODY_BYTES);
   } catch (error) {
-    if (call.controller.signal.aborted) return { ok: false, error: CANCELLED };
+    if (call.upstream.aborted) return { ok: false, error: CANCELLED };
     return { ok: false, error: withoutKey(transportError(error), call.target.apiKey) };
   } finally {
     call.release();
@@ -144,20 +146,20 @@ function badResponse(message: string): UpstreamError {
 }
 
 async function peekStream(call: Call, response: Dispatcher.ResponseData): Promise<UpstreamResult> {
-  const { controller, target } = call;
+  const { upstream, target } = call;
   const events = sseEvents(response.body, {
     translator: call.native ? relayNative(call.native) : call.adapter.createStreamTranslator(call.body),
-    isCancelled: () => controller.signal.aborted,
+    isCancelled: () => upstream.aborted,
     sanitize: (error) => withoutKey(error, target.apiKey),
   });
   const abort = (): void => {
     call.release();
-    controller.abort();
+    upstream.abort();
   };
   const first = await events.next();
   if (first.done === true) {
     call.release();
-    if (controller.signal.aborted) return { ok: false, error: CANCELLED };
+    if (upstream.aborted) return { ok: false, error: CANCELLED };
     return { ok: true, kind: 'stream', events: replay(undefined, events, call.release), abort, warnings: call.warnings };
   }
   if (first.value.type === 'error') {

@@ -1,5 +1,6 @@
 /** What the upstream client takes and returns. */
 import type { ChatCompletion, NativeCall, StreamEvent, UpstreamError, Usage } from '../providers/types.js';
+import type { Cancellation } from './cancellation.js';
 
 /** Per-call timeouts, all in milliseconds. */
 export type UpstreamTimeouts = {
@@ -14,7 +15,7 @@ export type UpstreamTimeouts = {
 export type SendChatOptions = {
   stream: boolean;
   /** The client went away: aborts the upstream request and ends the event iterable. */
-  signal?: AbortSignal;
+  signal?: Cancellation;
   timeouts?: Partial<UpstreamTimeouts>;
   /** Forward the client's body to the provider's own API untranslated (the adapter must have `native[api]`). */
   native?: NativeCall;

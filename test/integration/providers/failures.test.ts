@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adapterFor } from '../../../src/inference/providers/index.js';
 import type { ProviderKind } from '../../../src/inference/providers/types.js';
-import { closeUpstreamPools, sendChat } from '../../../src/inference/upstream/index.js';
+import { Cancellation, closeUpstreamPools, sendChat } from '../../../src/inference/upstream/index.js';
 import { type MockProvider, startMockAnthropic, startMockGoogle, startMockOpenAI } from '../../mocks/index.js';
 import { closedPort, collect, eventually, expectStream, targetFor } from './helpers.js';
 
@@ -95,9 +95,9 @@ describe.each(cases)('$kind upstream failures', ({ kind, start, overloaded, badK
   });
 
   it('aborts the upstream request and ends the events when the caller signal aborts', async () => {
-    const controller = new AbortController();
+    const controller = new Cancellation();
     const stream = expectStream(
-      await sendChat(adapter, targetFor(mock.url, 'm-slow-stream-50'), body, { stream: true, signal: controller.signal }),
+      await sendChat(adapter, targetFor(mock.url, 'm-slow-stream-50'), body, { stream: true, signal: controller }),
     );
     const seen = [];
     for await (const event of stream.events) {
@@ -131,15 +131,15 @@ describe.each(cases)('$kind upstream failures', ({ kind, start, overloaded, badK
 
   it('does not call the provider when the signal is already aborted', async () => {
     const before = mock.requests.length;
-    const result = await sendChat(adapter, targetFor(mock.url, 'm'), body, { stream: true, signal: AbortSignal.abort() });
+    const result = await sendChat(adapter, targetFor(mock.url, 'm'), body, { stream: true, signal: Cancellation.aborted() });
     expect(result).toMatchObject({ ok: false, error: { retryable: false } });
     expect(mock.requests.length).toBe(before);
   });
 
   it('aborts a non-streaming call that is still waiting for headers', async () => {
-    const controller = new AbortController();
+    const controller = new Cancellation();
     setTimeout(() => controller.abort(), 50);
-    const result = await sendChat(adapter, targetFor(mock.url, 'm-slow-headers-2000'), body, { stream: false, signal: controller.signal });
+    const result = await sendChat(adapter, targetFor(mock.url, 'm-slow-headers-2000'), body, { stream: false, signal: controller });
     expect(result).toMatchObject({ ok: false, error: { retryable: false } });
   });
 
