@@ -189,10 +189,9 @@ export class SqliteBillingEngine {
     const markup = req.markupPercentage ?? this.settingsOf(req.platformId).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);
-    // Fresh row objects from the prepared reads; what this process holds counts as reserved.
-    const budget = req.endUserId ? this.st.budgetOfUser.get(req.endUserId) : undefined;
+    // Fresh rows from one prepared read; what this process holds counts as reserved.
+    const { wallet, budget } = this.st.walletAndBudget(req.platformId, req.endUserId);
     if (budget) budget.reserved_micros += this.holds.budgetMicros(budget.id);
-    const wallet = this.st.wallet.get(req.platformId);
     if (wallet) wallet.reserved_micros += this.holds.walletMicros(req.platformId);
     const nowMs = this.opts.now();
     const plan = planReserve(budget, wallet, req, worst, budgetNeed, markup, nowMs);

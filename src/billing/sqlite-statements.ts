@@ -8,8 +8,18 @@ import type { RequestLogsTable } from '../store/schema.js';
 import { LOG_COLUMNS } from './charged-log-row.js';
 import type { BudgetRow, WalletRow } from './reserve-plan.js';
 
-const BUDGET_COLUMNS =
-  'id, max_micros, used_micros, reserved_micros, period, period_start, auto_replenish, replenish_amount_micros, is_active, is_suspended';
+const BUDGET_COLUMNS = [
+  'id',
+  'max_micros',
+  'used_micros',
+  'reserved_micros',
+  'period',
+  'period_start',
+  'auto_replenish',
+  'replenish_amount_micros',
+  'is_active',
+  'is_suspended',
+] as const satisfies ReadonlyArray<keyof BudgetRow>;
 
 type Posted = { max_micros: number; used_micros: number; low_balance_threshold_micros: number | null };
 type Debited = { id: string; balance_micros: number; low_balance_threshold_micros: number | null };
@@ -18,6 +28,12 @@ export function sqliteStatements(db: SQLite.Database) {
   const insertBudgetTx = db.prepare(
     'INSERT INTO budget_transactions (id, budget_id, platform_id, end_user_id, type, amount_micros, max_after_micros, used_after_micros, reason, metadata, request_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
+  const walletAndBudget = db
+    .prepare(
+      `SELECT w.balance_micros, w.reserved_micros, ${BUDGET_COLUMNS.map((c) => `b.${c}`).join(', ')} ` +
+        'FROM (SELECT 1) LEFT JOIN wallets w ON w.platform_id = ? LEFT JOIN budgets b ON b.end_user_id = ?',
+    )
+    .raw();
   // A request id that already has its row keeps it: the debit beside it still commits (docs/billing.md).
   const insertLog = db.prepare(
     `INSERT INTO request_logs (${LOG_COLUMNS.join(', ')}) VALUES (${LOG_COLUMNS.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`,
@@ -27,7 +43,16 @@ export function sqliteStatements(db: SQLite.Database) {
     insertLog(row: RequestLogsTable): void {
       insertLog.run(LOG_COLUMNS.map((c) => row[c]));
     },
-    budgetOfUser: db.prepare<[string], BudgetRow>(`SELECT ${BUDGET_COLUMNS} FROM budgets WHERE end_user_id = ?`),
+    /** The wallet and the end user's budget, fresh objects, in one statement (one read transaction, not two). */
+    walletAndBudget(platformId: string, endUserId: string | null): { wallet: WalletRow | undefined; budget: BudgetRow | undefined } {
+      // Positional: the wallet's two columns, then BUDGET_COLUMNS (null when a row is missing).
+      const r = walletAndBudget.get(platformId, endUserId) as unknown[];
+      const wallet = r[0] === null ? undefined : { balance_micros: r[0] as number, reserved_micros: r[1] as number };
+      if (r[2] === null) return { wallet, budget: undefined };
+      const budget: Record<string, unknown> = {};
+      for (let i = 0; i < BUDGET_COLUMNS.length; i++) budget[BUDGET_COLUMNS[i]] = r[i + 2];
+      return { wallet, budget: budget as BudgetRow };
+    },
     wallet: db.prepare<[string], WalletRow>('SELECT balance_micros, reserved_micros FROM wallets WHERE platform_id = ?'),
     settings: db.prepare<[string], string>('SELECT settings FROM platforms WHERE id = ?').pluck(),
     resetBudget: db.prepare<[string, string, string], { max_micros: number }>(
