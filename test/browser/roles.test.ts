@@ -59,10 +59,12 @@ const pages: PageSpec[] = [
     ready: ['end-user-id', 'budget-remaining', 'end-user-keys-table', 'rate-limit-effective-rpm'],
     controls: (ids) => ({
       'end-user-toggle-active': 'developer',
+      'end-user-delete': 'developer',
       'end-user-issue-key': 'developer',
       [`revoke-key-${ids.endUserKeyId}`]: 'developer',
       'rate-limit-override-form': 'developer',
       'budget-topup-submit': 'billing',
+      'budget-debit-form': 'billing',
       'budget-save': 'billing',
       'budget-suspend': 'billing',
       'budget-delete': 'billing',
@@ -99,6 +101,7 @@ const pages: PageSpec[] = [
       'member-invite-form': 'admin',
       'member-role-viewer@roles.example': 'admin',
       'member-toggle-viewer@roles.example': 'admin',
+      'member-remove-viewer@roles.example': 'admin',
     }),
   },
   {
@@ -354,6 +357,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     expect(await optionsOf()).toEqual(['viewer', 'billing', 'developer', 'admin']);
     expect(await page.getByTestId('member-role-owner@roles.example').count()).toBe(0);
     expect(await page.getByTestId('member-toggle-owner@roles.example').count()).toBe(0);
+    expect(await page.getByTestId('member-remove-owner@roles.example').count()).toBe(0);
     const viewerRowOptions = page.getByTestId('member-role-viewer@roles.example').locator('option');
     expect(await viewerRowOptions.evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value))).not.toContain('owner');
     await signOut();
@@ -417,6 +421,43 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     await page.getByTestId('signin-admin-submit').click();
     await page.getByTestId('nav-admin-platforms').waitFor();
     expect(await controlsSeen('admin-key', operatorPages)).toEqual(expectedFor('key', operatorPages));
+    await signOut();
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a team runs the platform from the dashboard: billing debits a budget, a developer deletes an end user, an admin removes a member', async () => {
+    const base = `/v1/platforms/${ids.platformId}`;
+    const user = await api().post(`${base}/end-users`, { external_id: 'team-user' });
+    const userId = user.body.data.id;
+    expect((await api().post(`${base}/end-users/${userId}/budget`, { max_usd: 5 })).status).toBe(201);
+    const leaver = await api().post(`${base}/members`, { email: 'leaver@roles.example', role: 'viewer' });
+    const newestAudit = async (action: string) => (await api().get(`${base}/audit-log?action=${action}&limit=1`)).body.data[0];
+
+    await signInAs('billing');
+    await page.goto(`${gw.url}/dashboard/#/end-users/${userId}`);
+    await page.getByTestId('budget-debit-amount').fill('1.25');
+    await page.getByTestId('budget-debit-submit').click();
+    await expect.poll(async () => (await api().get(`${base}/end-users/${userId}/budget`)).body.data.remaining_usd).toBe(3.75);
+    expect(await newestAudit('budget.debit')).toMatchObject({ actor: { type: 'member', label: 'billing@roles.example' } });
+    await signOut();
+
+    await signInAs('developer');
+    await page.goto(`${gw.url}/dashboard/#/end-users/${userId}`);
+    await page.getByTestId('end-user-delete').click();
+    await page.getByTestId('end-user-delete-confirm').click();
+    await page.getByTestId('end-users-table').waitFor();
+    await expect.poll(async () => (await api().get(`${base}/end-users/${userId}`)).status).toBe(404);
+    expect(await newestAudit('end_user.delete')).toMatchObject({ actor: { label: 'developer@roles.example' }, resource_id: userId });
+    await signOut();
+
+    await signInAs('admin');
+    await page.goto(`${gw.url}/dashboard/#/members`);
+    await page.getByTestId('member-remove-leaver@roles.example').click();
+    await page.getByTestId('member-remove-leaver@roles.example-confirm').click();
+    await page.getByTestId('member-change-success').waitFor();
+    expect(await page.getByTestId('member-row-leaver@roles.example').count()).toBe(0);
+    expect((await api().get(`${base}/members/${leaver.body.data.member.id}`)).status).toBe(404);
+    expect(await newestAudit('member.remove')).toMatchObject({ actor: { label: 'admin@roles.example' } });
     await signOut();
     expect(pageErrors).toEqual([]);
   });

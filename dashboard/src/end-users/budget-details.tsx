@@ -26,7 +26,7 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
   const can = useCan();
   const mayEdit = can('PATCH', `${endUserRoute}/budget`);
   const mayDelete = can('DELETE', `${endUserRoute}/budget`);
-  const draft = useDraft({ topUp: '' });
+  const draft = useDraft({ topUp: '', debit: '' });
   const max = parseUsd(budget.max_usd) ?? 0;
   const spent = (parseUsd(budget.used_usd) ?? 0) + (parseUsd(budget.reserved_usd) ?? 0);
   const percent = max > 0 ? Math.min(100, (spent / max) * 100) : 100;
@@ -40,6 +40,14 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
     const done = await change(
       client.post(`${path}/topup`, { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' }),
       'Budget topped up.',
+    );
+    draft.reset();
+    return done;
+  };
+  const debit = async (): Promise<string> => {
+    const done = await change(
+      client.post(`${path}/debit`, { amount: toAmount(draft.values.debit), reason: 'Dashboard debit' }),
+      'Budget debited.',
     );
     draft.reset();
     return done;
@@ -94,6 +102,26 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
             placeholder="5.00"
             required
             testId="budget-topup-amount"
+          />
+        </ActionForm>
+      ) : null}
+      {can('POST', `${endUserRoute}/budget/debit`) ? (
+        <ActionForm
+          action={action}
+          onSubmit={debit}
+          className="form-grid form-grid-2"
+          testId="budget-debit-form"
+          actions={<SubmitButton pending={action.pending} label="Debit budget" tone="default" testId="budget-debit-submit" />}
+        >
+          <TextField
+            label="Debit by (USD)"
+            hint="Takes spend made outside the gateway off what remains (refused if less remains)."
+            {...draft.bind('debit')}
+            prefix="$"
+            numeric="decimal"
+            placeholder="1.00"
+            required
+            testId="budget-debit-amount"
           />
         </ActionForm>
       ) : null}

@@ -2,12 +2,14 @@
 import type { EndUser } from '../api';
 import { formatDateTime } from '../format/format-date-time';
 import { EndUserRateLimitsCard } from '../rate-limits';
+import { navigate } from '../router/navigate';
 import { endUserRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
 import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
+import { ConfirmButton } from '../ui/confirm-button';
 import { IdWithCopy } from '../ui/id-with-copy';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
@@ -31,6 +33,14 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
     });
   };
 
+  const remove = (current: EndUser): void => {
+    void action.run(async () => {
+      await client.delete(`${basePath}/end-users/${current.id}`);
+      navigate('/end-users');
+      return null;
+    });
+  };
+
   return (
     <>
       <p className="breadcrumb">
@@ -50,17 +60,28 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
                 </span>
               }
               actions={
-                can('PATCH', endUserRoute) ? (
-                  <button
-                    type="button"
-                    className={data.is_active ? 'button button-danger-ghost' : 'button button-primary'}
-                    disabled={action.pending}
-                    onClick={() => toggleActive(data)}
-                    data-testid="end-user-toggle-active"
-                  >
-                    {data.is_active ? 'Deactivate' : 'Reactivate'}
-                  </button>
-                ) : null
+                <span className="row-actions">
+                  {can('PATCH', endUserRoute) ? (
+                    <button
+                      type="button"
+                      className={data.is_active ? 'button button-danger-ghost' : 'button button-primary'}
+                      disabled={action.pending}
+                      onClick={() => toggleActive(data)}
+                      data-testid="end-user-toggle-active"
+                    >
+                      {data.is_active ? 'Deactivate' : 'Reactivate'}
+                    </button>
+                  ) : null}
+                  {can('DELETE', endUserRoute) ? (
+                    <ConfirmButton
+                      label="Delete"
+                      confirmLabel="Confirm delete (keys revoked)"
+                      onConfirm={() => remove(data)}
+                      disabled={action.pending}
+                      testId="end-user-delete"
+                    />
+                  ) : null}
+                </span>
               }
             />
             <ActionFeedback action={action} testId="end-user-status" />

@@ -8,6 +8,7 @@ import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { Badge } from '../ui/badge';
 import { Card } from '../ui/card';
+import { ConfirmButton } from '../ui/confirm-button';
 import { PageHeader } from '../ui/page-header';
 import { PagedView } from '../ui/paged-view';
 import { RawKeyBox } from '../ui/raw-key-box';
@@ -30,6 +31,7 @@ export function MembersPage() {
   const { session } = useSession();
   const reaches = (target: MemberRole) => !session.member || roleAtLeast(session.member.role, target);
   const grantable = roleOptions.filter((option) => reaches(option.value));
+  const mayRemove = can('DELETE', `${platformRoute}/members/:memberId`);
   const [page, setPage] = useState(1);
   const [inviteUrl, setInviteUrl] = useState<string | null>(null);
   const [role, setRole] = useState<MemberRole>('viewer');
@@ -53,6 +55,14 @@ export function MembersPage() {
       await client.patch(`${basePath}/members/${member.id}`, body);
       members.reload();
       return `Updated ${member.email}.`;
+    });
+  };
+
+  const remove = (member: Member): void => {
+    void change.run(async () => {
+      await client.delete(`${basePath}/members/${member.id}`);
+      members.reload();
+      return `Removed ${member.email}: their sessions have ended.`;
     });
   };
 
@@ -119,14 +129,25 @@ export function MembersPage() {
                       {manage ? (
                         <td>
                           {reaches(m.role) ? (
-                            <button
-                              type="button"
-                              className="button button-small"
-                              onClick={() => update(m, { is_active: !m.is_active })}
-                              data-testid={`member-toggle-${m.email}`}
-                            >
-                              {m.is_active ? 'Deactivate' : 'Reactivate'}
-                            </button>
+                            <span className="row-actions">
+                              <button
+                                type="button"
+                                className="button button-small"
+                                onClick={() => update(m, { is_active: !m.is_active })}
+                                data-testid={`member-toggle-${m.email}`}
+                              >
+                                {m.is_active ? 'Deactivate' : 'Reactivate'}
+                              </button>
+                              {mayRemove ? (
+                                <ConfirmButton
+                                  label="Remove"
+                                  confirmLabel="Confirm remove"
+                                  onConfirm={() => remove(m)}
+                                  disabled={change.pending}
+                                  testId={`member-remove-${m.email}`}
+                                />
+                              ) : null}
+                            </span>
                           ) : null}
                         </td>
                       ) : null}
