@@ -60,6 +60,7 @@ const pages: PageSpec[] = [
     controls: (ids) => ({
       'end-user-toggle-active': 'developer',
       'end-user-delete': 'developer',
+      'end-user-rename-form': 'developer',
       'end-user-issue-key': 'developer',
       [`revoke-key-${ids.endUserKeyId}`]: 'developer',
       'rate-limit-override-form': 'developer',
@@ -425,7 +426,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('a team runs the platform from the dashboard: billing debits a budget, a developer deletes an end user, an admin removes a member', async () => {
+  it('a team runs the platform from the dashboard: billing debits a budget, a developer renames and deletes an end user, an admin removes a member', async () => {
     const base = `/v1/platforms/${ids.platformId}`;
     const user = await api().post(`${base}/end-users`, { external_id: 'team-user' });
     const userId = user.body.data.id;
@@ -443,6 +444,11 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
 
     await signInAs('developer');
     await page.goto(`${gw.url}/dashboard/#/end-users/${userId}`);
+    await page.getByTestId('end-user-rename-name').fill('Team user');
+    await page.getByTestId('end-user-rename-submit').click();
+    await page.getByTestId('end-user-rename-success').waitFor();
+    expect((await api().get(`${base}/end-users/${userId}`)).body.data.display_name).toBe('Team user');
+    expect(await page.locator('h1').textContent()).toBe('Team user');
     await page.getByTestId('end-user-delete').click();
     await page.getByTestId('end-user-delete-confirm').click();
     await page.getByTestId('end-users-table').waitFor();

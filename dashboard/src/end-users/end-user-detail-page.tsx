@@ -18,6 +18,7 @@ import { useResource } from '../ui/use-resource';
 import { BudgetCard } from './budget-card';
 import { EndUserKeysCard } from './end-user-keys-card';
 import { EndUserLogsCard } from './end-user-logs-card';
+import { EndUserNameForm } from './end-user-name-form';
 
 export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
   const { client, basePath } = usePlatform();
@@ -107,6 +108,7 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
                         )}
                       </dd>
                     </dl>
+                    {can('PATCH', endUserRoute) ? <EndUserNameForm user={data} onSaved={user.reload} /> : null}
                   </Card>
                   <EndUserRateLimitsCard endUserId={data.id} />
                 </div>
