@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { worstCaseMicros } from '../../../src/billing/money.js';
-import { estimatePromptTokens, promptTokenBound, reservePromptTokens } from '../../../src/inference/core/tokens.js';
+import { estimatePromptTokens, promptTokenBound, reservePromptTokens, tokenizerLoaded } from '../../../src/inference/core/tokens.js';
 import type { ChatRequest } from '../../../src/inference/providers/types.js';
 import { client } from '../../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
@@ -28,11 +28,40 @@ const held = (promptTokens: number) =>
     outputMicrosPerMtok: 10_000_000,
   });
 
+// First in this file (vitest gives each file its own module graph): nothing here has counted tokens yet.
+describe('the tokenizer is loaded only when a count is needed', () => {
+  let f: InferenceFixture;
+  beforeAll(async () => {
+    f = await startInferenceFixture({ dialect: 'sqlite', walletUsd: 20 });
+    await f.addRoute('reports-usage', 'openai', 'gpt-4o', { max_output_tokens: 1000 });
+    await f.addRoute('no-usage', 'openai', 'gpt-4o-no-usage', { max_output_tokens: 1000 });
+  });
+  afterAll(() => f?.close());
+
+  it('calls whose provider reports usage never load it; one that reports none does, and is billed from the count', async () => {
+    const user = await f.newEndUser('lazy');
+    expect((await client(f.gw.url, user.key).post('/v1/chat/completions', body('reports-usage'))).status).toBe(200);
+    const streamed = await fetch(`${f.gw.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body('reports-usage'), stream: true }),
+    });
+    expect(await streamed.text()).toContain('data: [DONE]');
+    expect(tokenizerLoaded()).toBe(false);
+    const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('no-usage'));
+    expect(res.status).toBe(200);
+    expect(tokenizerLoaded()).toBe(true);
+    expect(res.body.usage.prompt_tokens).toBe(counted());
+  });
+});
+
+/** The tokenizer's count of the prompt (a function: this file must not count before the first test). */
+const counted = () => estimatePromptTokens(body('m') as ChatRequest);
+
 describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => {
   let f: InferenceFixture;
   const base = () => `/v1/platforms/${f.platformId}`;
   const bound = promptTokenBound(body('m') as ChatRequest);
-  const counted = estimatePromptTokens(body('m') as ChatRequest);
 
   beforeAll(async () => {
     f = await startInferenceFixture({ dialect, walletUsd: 20 });
@@ -42,9 +71,9 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
   afterAll(() => f?.close());
 
   it('the bound is several times the count here, so the tests below tell the two apart', () => {
-    expect(counted).toBeGreaterThan(900);
-    expect(bound).toBeGreaterThan(4 * counted);
-    expect(held(bound)).toBeGreaterThan(held(counted) + 10_000);
+    expect(counted()).toBeGreaterThan(900);
+    expect(bound).toBeGreaterThan(4 * counted());
+    expect(held(bound)).toBeGreaterThan(held(counted()) + 10_000);
   });
 
   it('a call in flight holds the bound on SQLite, the count on PostgreSQL', async () => {
@@ -56,14 +85,14 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
       await new Promise((r) => setTimeout(r, 5));
       wallet = (await platform.get(`${base()}/wallet`)).body.data;
     }
-    expect(Math.round(wallet.reserved * 1e6)).toBe(dialect === 'sqlite' ? held(bound) : held(counted));
+    expect(Math.round(wallet.reserved * 1e6)).toBe(dialect === 'sqlite' ? held(bound) : held(counted()));
     expect((await call).status).toBe(200);
   });
 
   it('a budget that fits the counted prompt but not its bound serves the call: no refusal, no budget.exhausted', async () => {
     const platform = client(f.gw.url, f.platformKey);
     const user = await f.newEndUser('tight');
-    const maxMicros = held(counted) + 1_000;
+    const maxMicros = held(counted()) + 1_000;
     expect(maxMicros).toBeLessThan(held(bound));
     await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6 });
     const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
@@ -75,7 +104,7 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
   it('an auto-replenishing budget that fits the counted prompt is not replenished because of the bound', async () => {
     const platform = client(f.gw.url, f.platformKey);
     const user = await f.newEndUser('replenish');
-    const maxMicros = held(counted) + 1_000;
+    const maxMicros = held(counted()) + 1_000;
     await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6, auto_replenish: true, replenish_amount: 1 });
     const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
     expect(res.status).toBe(200);
@@ -92,12 +121,12 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
   it('a budget that fits neither is refused by the counted prompt: the 402 names what the count needs', async () => {
     const platform = client(f.gw.url, f.platformKey);
     const user = await f.newEndUser('short');
-    const maxMicros = held(counted) - 1;
+    const maxMicros = held(counted()) - 1;
     await platform.post(`${base()}/end-users/${user.id}/budget`, { max_usd: maxMicros / 1e6 });
     const res = await client(f.gw.url, user.key).post('/v1/chat/completions', body('quick-model'));
     expect(res.status).toBe(402);
     expect(res.body.error.code).toBe('budget_exhausted');
-    expect(res.body.error.message).toContain(`(${reservePromptTokens(counted)} prompt tokens + ${MAX_TOKENS} output tokens)`);
+    expect(res.body.error.message).toContain(`(${reservePromptTokens(counted())} prompt tokens + ${MAX_TOKENS} output tokens)`);
     await f.gw.ctx.requestLogs.flush();
     expect((await verifyLedger(f.gw.ctx.store)).differences).toEqual([]);
   });
