@@ -35,8 +35,8 @@ export type StreamCall = {
   beforeEnd?: () => Promise<void>;
 };
 
-/** Resolves true when the answer ended as a settled success (the client saw the success ending). */
-export async function streamToClient(req: FastifyRequest, reply: FastifyReply, call: StreamCall): Promise<boolean> {
+/** Relays the stream, settles it, and ends it: a success ending only once settled, else an error frame (or nothing, if the client left). */
+export async function streamToClient(req: FastifyRequest, reply: FastifyReply, call: StreamCall): Promise<void> {
   reply.hijack();
   const res = reply.raw;
   const sse = new SseWriter(res);
@@ -48,13 +48,13 @@ export async function streamToClient(req: FastifyRequest, reply: FastifyReply, c
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
     });
-    return await relay(req, sse, call);
+    await relay(req, sse, call);
   } finally {
     sse.end();
   }
 }
 
-async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Promise<boolean> {
+async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Promise<void> {
   const { admission, candidate, fallbackFrom, renderer, upstream, clientGone } = call;
   const startedAtMs = admission.base.startedAtMs;
   let usage: Usage | null = null;
@@ -112,18 +112,17 @@ async function relay(req: FastifyRequest, sse: SseWriter, call: StreamCall): Pro
     // Released (and logged) before the stream ends, so the client never sees an end with money still held.
     await admission.close(err);
     if (!cancelled) await sse.frames(renderer.fail(errors.internal(), req.id));
-    return false;
+    return;
   }
 
-  if (cancelled) return false;
+  if (cancelled) return;
   if (failure) {
     await sse.frames(renderer.fail(failure, req.id));
-    return false;
+    return;
   }
   const closing = renderer.finish(finalUsage, wireUsage);
   await call.beforeEnd?.();
   await sse.frames(closing);
-  return true;
 }
 
 /** The text a chunk delivered (content and tool-call fragments), for estimating usage no provider reported. */
