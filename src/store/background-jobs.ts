@@ -104,20 +104,22 @@ export class BackgroundJobs {
     const s = this.entry(name);
     const started = Date.now();
     let ran = false;
+    let result: T | null;
     try {
-      const result = await withDeploymentLock(this.opts.store, lockKey, () => {
+      result = await withDeploymentLock(this.opts.store, lockKey, () => {
         ran = true;
         return fn();
       });
-      if (ran) this.ran(s, started);
-      return result;
     } catch (err) {
-      if (ran) this.failed(s);
-      throw err;
-    } finally {
+      // The job threw, or the lock could not be asked for (database unreachable).
       s.leader = ran;
-      if (!ran) s.skipped++;
+      this.failed(s);
+      throw err;
     }
+    s.leader = ran;
+    if (ran) this.ran(s, started);
+    else s.skipped++;
+    return result;
   }
 
   snapshot(): Array<[BackgroundJobName, BackgroundJobStats]> {
