@@ -14,7 +14,7 @@ import type { BudgetsTable, BudgetTransactionsTable, Database } from '../store/s
 import { type BudgetBalance, budgetBalance, type MemoryHolds } from './balances.js';
 import { dueReset, openBudget, periodStartOf } from './budgets.js';
 import type { InTransaction } from './in-transaction.js';
-import { enqueueBudgetEvent } from './movement-events.js';
+import { enqueueBudgetEvent, enqueueBudgetLowBalance } from './movement-events.js';
 
 type Trx = Transaction<Database>;
 type ResetStart = { start: string | null };
@@ -221,6 +221,8 @@ export async function moveBudget(
       nowIso: now,
     });
     await enqueueBudgetEvent(trx, move.type === 'top_up' ? 'budget.topped_up' : 'budget.debited', transaction);
+    if (move.type === 'debit')
+      await enqueueBudgetLowBalance(trx, transaction, budget.max_micros - budget.used_micros, updated.low_balance_threshold_micros);
     await alsoInTransaction?.(trx, { before: budget, after: updated });
     return { ok: true as const, transaction, budget: updated };
   });

@@ -19,6 +19,8 @@ export type OutboxEvent = {
   /** ISO-8601 UTC, from the caller's clock (the movement's own time). */
   createdAt: string;
   data: Record<string, unknown>;
+  /** Appended to the event id, when one transaction raises several events of a type (a low balance per threshold: `:<p>%`). */
+  idSuffix?: string;
   /** Send to this endpoint only, whatever it subscribes to (the `ping` of `POST …/test`). */
   endpointId?: string;
 };
@@ -27,7 +29,7 @@ export type Enqueued = { eventId: string; enqueued: boolean; deliveryIds: string
 
 /** Adds the event and its pending deliveries using `trx`; call it inside the movement's transaction, then wake the worker after the commit. */
 export async function enqueueWebhookEvent(trx: Kysely<Database>, event: OutboxEvent): Promise<Enqueued> {
-  const eventId = webhookEventId(event.transactionId, event.eventType);
+  const eventId = webhookEventId(event.transactionId, event.eventType) + (event.idSuffix ?? '');
   const envelope: WebhookEnvelope = {
     event_type: event.eventType,
     event_id: eventId,
