@@ -49,6 +49,14 @@ describe('billing boundaries', () => {
     expect(matches(outside('billing'), ledgerWrite)).toEqual([]);
   });
 
+  it('outside billing and store, money tables are only read: no wallet is opened or deleted, no table list names a ledger', () => {
+    const walletRowWrite = /(insertInto|deleteFrom)\('wallets'\)/;
+    expect(matches(outside('billing', 'store'), walletRowWrite)).toEqual([]);
+    // A bare name (e.g. in a list of tables to purge) is a write the pattern above cannot see.
+    const bareName = /^\s*'(budget_transactions|wallet_transactions|reservations|budgets|wallets)',?\s*$/;
+    expect(matches(outside('billing', 'store'), bareName)).toEqual([]);
+  });
+
   it("nobody outside billing reads the engine's in-memory holds", () => {
     expect(matches(outside('billing'), /heldFor/)).toEqual([]);
   });

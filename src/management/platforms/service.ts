@@ -1,6 +1,7 @@
 /** Platforms: creation with their wallet and first key in one transaction; deletion of all their data. */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { openWallet, purgePlatformMoney } from '../../billing/platform-money.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
 import { conflictOnUnique, errors } from '../../http/errors.js';
@@ -43,19 +44,7 @@ export async function createPlatform(
         updated_at: now,
       };
       await trx.insertInto('platforms').values(platform).execute();
-      await trx
-        .insertInto('wallets')
-        .values({
-          id: uuidv7(),
-          platform_id: platform.id,
-          balance_micros: 0,
-          reserved_micros: 0,
-          low_balance_threshold_micros: null,
-          is_active: 1,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
+      await openWallet(trx, platform.id, now);
       const key = await issueKey(trx, { kind: 'platform', platformId: platform.id, name: 'Default key', nowIso: now });
       await onCreated?.(trx, { platform, key });
       return { platform, key };
@@ -76,11 +65,6 @@ export async function deletePlatform(
       'api_keys',
       'llm_configs',
       'end_users',
-      'wallet_transactions',
-      'wallets',
-      'budget_transactions',
-      'budgets',
-      'reservations',
       'request_logs',
       'rate_limits',
       'webhook_deliveries',
@@ -93,6 +77,7 @@ export async function deletePlatform(
     ] as const) {
       await trx.deleteFrom(table).where('platform_id', '=', platformId).execute();
     }
+    await purgePlatformMoney(trx, platformId);
     await trx.deleteFrom('idempotency_keys').where('scope', '=', `platform:${platformId}`).execute();
     await trx.deleteFrom('platforms').where('id', '=', platformId).execute();
     await onDeleted?.(trx);
