@@ -1,7 +1,7 @@
 // Member sign-in with email and password (POST /v1/auth/sessions sets an HttpOnly cookie); the primary way in.
 import { useState } from 'react';
-import { ApiClient, ApiError, type Platform } from '../api';
-import type { MemberRole, Session } from '../session/session';
+import { ApiClient, ApiError, type Schemas } from '../api';
+import type { Session } from '../session/session';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
 import { SubmitButton } from '../ui/submit-button';
@@ -9,12 +9,8 @@ import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
-interface SignedIn {
-  member: { email: string };
-  platform: Platform | null;
-  role: MemberRole;
-  csrf_token: string;
-}
+/** `POST /v1/auth/sessions`: the member, its platform (null for an operator), role and CSRF token. */
+type SignedIn = Schemas['Session'];
 
 export function EmailSignInForm({ onSignedIn }: { onSignedIn: (session: Session) => void }) {
   const action = useAction();
