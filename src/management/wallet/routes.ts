@@ -114,7 +114,9 @@ export function registerWalletRoutes(scope: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req) => {
-      let q = db.selectFrom('wallet_transactions').where('platform_id', '=', platformIdOf(req));
+      // By wallet, not platform: (wallet_id, id) is the ledger's index; there is none on platform_id.
+      const wallet = await walletOr404(platformIdOf(req));
+      let q = db.selectFrom('wallet_transactions').where('wallet_id', '=', wallet.id);
       if (req.query.type) q = q.where('type', '=', req.query.type);
       return listPage(q, req.query, (q) => q.selectAll().orderBy('id', 'desc'), walletTransactionView);
     },
