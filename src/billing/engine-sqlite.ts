@@ -27,6 +27,8 @@ export type EngineOptions = {
   /** Bound on the operations committed in one group-commit transaction. */
   maxBatch: number;
   now: () => number;
+  /** After a commit that enqueued webhook events (SQLite): the delivery worker sends them now, not at its next poll. */
+  onEventsCommitted?: () => void;
 };
 
 /** What one group-commit transaction applies: a settlement, or the log row of a call that moved no money. */
@@ -53,6 +55,8 @@ export class SqliteBillingEngine {
   private readonly holds = new Holds();
   /** Settlements claimed and not yet committed: a second settle of the same request waits for the first. */
   private readonly settling = new Map<string, Promise<Settled>>();
+  /** Whether the open transaction enqueued a webhook event. */
+  private eventsInTx = false;
   /** Holds dropped inside the open group-commit transaction, restored if it rolls back. */
   private droppedInTx: Hold[] = [];
   private readonly owner: SqliteOwnerLock | null;
@@ -67,7 +71,14 @@ export class SqliteBillingEngine {
     private readonly opts: EngineOptions,
   ) {
     this.st = sqliteStatements(db);
-    this.events = sqliteEvents(db);
+    const events = sqliteEvents(db);
+    this.events = {
+      ...events,
+      enqueue: (...args) => {
+        this.eventsInTx = true;
+        events.enqueue(...args);
+      },
+    };
     this.notifyExhausted = db.transaction((req, budgetId, needMicros, nowIso) => this.writeExhausted(req, budgetId, needMicros, nowIso));
     this.owner = db.memory ? null : new SqliteOwnerLock(db.name);
     this.commits = new GroupCommit<MoneyOp, Settled>(db, (op, nowMs) => this.apply(op, nowMs), {
@@ -75,10 +86,12 @@ export class SqliteBillingEngine {
       now: opts.now,
       onCommit: () => {
         this.droppedInTx = [];
+        this.eventsCommitted();
       },
       onRollback: () => {
         for (const hold of this.droppedInTx) this.holds.restore(hold);
         this.droppedInTx = [];
+        this.eventsInTx = false;
       },
     });
     this.periodMoves = db.transaction((budget, req, plan, nowIso) => this.writePeriodMoves(budget, req, plan, nowIso));
@@ -202,8 +215,15 @@ export class SqliteBillingEngine {
     if (budget && (plan.reset || plan.replenishMicros > 0)) this.periodMoves.immediate(budget, req, plan, new Date(nowMs).toISOString());
     if (plan.refusal) {
       // First refusal since the budget was last re-armed: budget.exhausted (a small transaction, only if subscribed).
-      if (plan.refusal.code === 'budget_exhausted' && budget && this.events.subscribers(req.platformId, 'budget.exhausted').length > 0)
-        this.notifyExhausted.immediate(req, budget.id, budgetNeed, new Date(nowMs).toISOString());
+      if (plan.refusal.code === 'budget_exhausted' && budget && this.events.subscribers(req.platformId, 'budget.exhausted').length > 0) {
+        try {
+          this.notifyExhausted.immediate(req, budget.id, budgetNeed, new Date(nowMs).toISOString());
+        } catch (err) {
+          this.eventsInTx = false;
+          throw err;
+        }
+        this.eventsCommitted();
+      }
       return plan.refusal;
     }
     const hold: Hold = {
@@ -216,6 +236,12 @@ export class SqliteBillingEngine {
     };
     this.holds.add(hold);
     return { ok: true, reservation: { ...hold, markupPercentage: markup } };
+  }
+
+  private eventsCommitted(): void {
+    if (!this.eventsInTx) return;
+    this.eventsInTx = false;
+    this.opts.onEventsCommitted?.();
   }
 
   /** The lazy period reset (also before a refusal) and the auto-replenish, each with its ledger row. */

@@ -9,6 +9,7 @@ import type { Clock } from '../context.js';
 import type { BackgroundJobs } from '../store/background-jobs.js';
 import type { Store } from '../store/database.js';
 import type { RequestLogsTable } from '../store/schema.js';
+import { wakeWebhookWorker } from '../webhooks/index.js';
 import { type BillingAccounts, createAccounts } from './accounts.js';
 import type { MemoryHolds } from './balances.js';
 import { PostgresBillingEngine } from './engine-postgres.js';
@@ -75,6 +76,7 @@ export function createBillingEngine(
     reservationTtlMs: options.reservationTtlMs ?? DEFAULT_RESERVATION_TTL_MS,
     maxBatch: options.maxBatch ?? 1000,
     now: () => deps.clock.now(),
+    onEventsCommitted: deps.events ? () => deps.events && wakeWebhookWorker({ events: deps.events }) : undefined,
   };
   const sqlite = deps.store.sqlite ? new SqliteBillingEngine(deps.store.sqlite, markups, engineOpts) : null;
   const impl = sqlite ?? new PostgresBillingEngine(deps.store.db, markups, engineOpts);

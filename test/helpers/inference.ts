@@ -3,6 +3,7 @@
  * with a funded platform, provider keys for openai/anthropic/google and one end user.
  */
 
+import type { WebhookWorkerOptions } from '../../src/webhooks/index.js';
 import type { MockProvider } from '../mocks/index.js';
 import { startMockAnthropic, startMockGoogle, startMockOpenAI } from '../mocks/index.js';
 import { client, createPlatform } from './http.js';
@@ -28,9 +29,14 @@ export type InferenceFixture = {
 };
 
 export async function startInferenceFixture(
-  opts: { dialect?: 'sqlite' | 'postgres'; walletUsd?: number; env?: Record<string, string> } = {},
+  opts: {
+    dialect?: 'sqlite' | 'postgres';
+    walletUsd?: number;
+    env?: Record<string, string>;
+    webhooks?: Partial<WebhookWorkerOptions>;
+  } = {},
 ): Promise<InferenceFixture> {
-  const gw = await startTestGateway({ dialect: opts.dialect, env: opts.env });
+  const gw = await startTestGateway({ dialect: opts.dialect, env: opts.env, webhooks: opts.webhooks });
   const mocks = { openai: await startMockOpenAI(), anthropic: await startMockAnthropic(), google: await startMockGoogle() };
   const admin = client(gw.url, gw.adminKey);
   const providers = (await admin.get('/v1/admin/providers')).body.data as Array<{ id: string; slug: string }>;

@@ -65,7 +65,7 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
 
   beforeAll(async () => {
     f = await startInferenceFixture({ dialect, walletUsd: 20 });
-    await f.addRoute('slow-model', 'openai', 'gpt-slow-headers-400', { max_output_tokens: 1000 });
+    await f.addRoute('slow-model', 'openai', 'gpt-slow-headers-1500', { max_output_tokens: 1000 });
     await f.addRoute('quick-model', 'openai', 'gpt-4o', { max_output_tokens: 1000 });
   });
   afterAll(() => f?.close());
