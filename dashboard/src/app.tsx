@@ -1,11 +1,11 @@
 // Root: holds the session, picks the page for the hash route, and guards operator/platform pages.
 import { useEffect, useMemo, useState } from 'react';
-import { ApiClient } from './api';
+import { ApiClient, TypedApi } from './api';
 import { AppShell } from './layout/app-shell';
 import { PageForRoute } from './page-for-route';
 import { navigate } from './router/navigate';
 import { useRoute } from './router/use-route';
-import type { MemberRole, Session } from './session/session';
+import type { Session } from './session/session';
 import { SessionContext, type SessionValue } from './session/session-context';
 import { clearSession, loadSession, saveSession } from './session/session-storage';
 import { SignInPage } from './sign-in';
@@ -28,22 +28,24 @@ export function App() {
       setEndedReason(reason);
       navigate('/sign-in');
     };
+    const client = new ApiClient(
+      session.key,
+      () =>
+        end(
+          session.member
+            ? 'Your session has ended (expired, or your membership changed). Sign in again.'
+            : 'The gateway no longer accepts this key (revoked or expired). Sign in with an active key.',
+        ),
+      session.member?.csrf,
+    );
     return {
       session,
-      client: new ApiClient(
-        session.key,
-        () =>
-          end(
-            session.member
-              ? 'Your session has ended (expired, or your membership changed). Sign in again.'
-              : 'The gateway no longer accepts this key (revoked or expired). Sign in with an active key.',
-          ),
-        session.member?.csrf,
-      ),
+      client,
+      api: new TypedApi(client),
       signOut: () => {
         // A member session ends on the server too (the cookie is HttpOnly: only the gateway can clear it).
         if (session.member)
-          void new ApiClient('', undefined, session.member.csrf).delete('/v1/auth/sessions/current').catch(() => undefined);
+          void new TypedApi(new ApiClient('', undefined, session.member.csrf)).delete('/v1/auth/sessions/current').catch(() => undefined);
         end(null);
       },
     };
@@ -55,8 +57,8 @@ export function App() {
   useEffect(() => {
     if (!value || !memberEmail) return;
     let current = true;
-    void value.client
-      .get<{ role: MemberRole }>('/v1/auth/me')
+    void value.api
+      .get('/v1/auth/me')
       .then(({ role }) => {
         if (!current) return;
         setSession((prev) => {

@@ -17,7 +17,7 @@ export type { Query } from './query';
 export type { EndUserRateLimits, Limits, PlatformRateLimits, RateLimitResolution } from './rate-limits';
 export type { RequestLog, RequestLogStatus, RequestType } from './request-log';
 export type { Schemas } from './schemas';
-export { type DataOf, type ItemOf, PlatformApi, type ResponseOf, TypedApi } from './typed-api';
+export { type BodyOf, type DataOf, type ItemOf, PlatformApi, type QueryOf, type ResponseOf, TypedApi } from './typed-api';
 export type { UsageGroupBy, UsageRow } from './usage-row';
 export type { Wallet, WalletTopUpResult, WalletWithRecent } from './wallet';
 export type { WalletTransaction, WalletTransactionType } from './wallet-transaction';

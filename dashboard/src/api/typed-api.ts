@@ -25,8 +25,10 @@ export type DataOf<P extends keyof paths, M extends Method> = ResponseOf<P, M> e
 export type ItemOf<P extends keyof paths> = ResponseOf<P, 'get'> extends { data: Array<infer I>; total: number } ? I : never;
 
 type PathParams<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { path: infer X } } ? X : undefined;
-type QueryOf<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : undefined;
-type BodyOf<P extends keyof paths, M extends Method> =
+/** A route's query parameters. */
+export type QueryOf<P extends keyof paths, M extends Method> = Operation<P, M> extends { parameters: { query?: infer Q } } ? Q : undefined;
+/** A route's JSON request body. */
+export type BodyOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : undefined) : undefined;
 
 type QueryAndBody<P extends keyof paths, M extends Method> = { query?: QueryOf<P, M> & Query } & (BodyOf<P, M> extends undefined
@@ -74,29 +76,29 @@ export class TypedApi {
     this.#client = client;
   }
 
-  get<P extends PathWith<'get'>>(path: P, request: RequestOf<P, 'get'>): Promise<DataOf<P, 'get'>> {
-    return this.#client.get<DataOf<P, 'get'>>(expandPath(path, request.path), request.query);
+  get<P extends PathWith<'get'>>(path: P, ...[request]: Args<RequestOf<P, 'get'>>): Promise<DataOf<P, 'get'>> {
+    return this.#client.get<DataOf<P, 'get'>>(expandPath(path, request?.path), request?.query);
   }
 
   /** A list route's page, keeping `total`, `page` and `limit`. */
-  list<P extends PathWith<'get'>>(path: P, request: RequestOf<P, 'get'>): Promise<Page<ItemOf<P>>> {
-    return this.#client.list<ItemOf<P>>(expandPath(path, request.path), request.query);
+  list<P extends PathWith<'get'>>(path: P, ...[request]: Args<RequestOf<P, 'get'>>): Promise<Page<ItemOf<P>>> {
+    return this.#client.list<ItemOf<P>>(expandPath(path, request?.path), request?.query);
   }
 
-  post<P extends PathWith<'post'>>(path: P, request: RequestOf<P, 'post'>): Promise<DataOf<P, 'post'>> {
-    return this.#client.post<DataOf<P, 'post'>>(expandPath(path, request.path), request.body ?? {});
+  post<P extends PathWith<'post'>>(path: P, ...[request]: Args<RequestOf<P, 'post'>>): Promise<DataOf<P, 'post'>> {
+    return this.#client.post<DataOf<P, 'post'>>(expandPath(path, request?.path), request?.body ?? {});
   }
 
-  patch<P extends PathWith<'patch'>>(path: P, request: RequestOf<P, 'patch'>): Promise<DataOf<P, 'patch'>> {
-    return this.#client.patch<DataOf<P, 'patch'>>(expandPath(path, request.path), request.body);
+  patch<P extends PathWith<'patch'>>(path: P, ...[request]: Args<RequestOf<P, 'patch'>>): Promise<DataOf<P, 'patch'>> {
+    return this.#client.patch<DataOf<P, 'patch'>>(expandPath(path, request?.path), request?.body);
   }
 
-  put<P extends PathWith<'put'>>(path: P, request: RequestOf<P, 'put'>): Promise<DataOf<P, 'put'>> {
-    return this.#client.put<DataOf<P, 'put'>>(expandPath(path, request.path), request.body);
+  put<P extends PathWith<'put'>>(path: P, ...[request]: Args<RequestOf<P, 'put'>>): Promise<DataOf<P, 'put'>> {
+    return this.#client.put<DataOf<P, 'put'>>(expandPath(path, request?.path), request?.body);
   }
 
-  delete<P extends PathWith<'delete'>>(path: P, request: RequestOf<P, 'delete'>): Promise<void> {
-    return this.#client.delete(expandPath(path, request.path));
+  delete<P extends PathWith<'delete'>>(path: P, ...[request]: Args<RequestOf<P, 'delete'>>): Promise<void> {
+    return this.#client.delete(expandPath(path, request?.path));
   }
 }
 
@@ -125,5 +127,27 @@ export class PlatformApi {
   /** A list route's page, keeping `total`, `page` and `limit`. */
   list<S extends PlatformPathWith<'get'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'get'>>): Promise<Page<ItemOf<Full<S>>>> {
     return this.#client.list<ItemOf<Full<S>>>(this.#url(path, request), request?.query);
+  }
+
+  post<S extends PlatformPathWith<'post'>>(
+    path: S,
+    ...[request]: Args<PlatformRequestOf<Full<S>, 'post'>>
+  ): Promise<DataOf<Full<S>, 'post'>> {
+    return this.#client.post<DataOf<Full<S>, 'post'>>(this.#url(path, request), request?.body ?? {});
+  }
+
+  patch<S extends PlatformPathWith<'patch'>>(
+    path: S,
+    ...[request]: Args<PlatformRequestOf<Full<S>, 'patch'>>
+  ): Promise<DataOf<Full<S>, 'patch'>> {
+    return this.#client.patch<DataOf<Full<S>, 'patch'>>(this.#url(path, request), request?.body);
+  }
+
+  put<S extends PlatformPathWith<'put'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'put'>>): Promise<DataOf<Full<S>, 'put'>> {
+    return this.#client.put<DataOf<Full<S>, 'put'>>(this.#url(path, request), request?.body);
+  }
+
+  delete<S extends PlatformPathWith<'delete'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'delete'>>): Promise<void> {
+    return this.#client.delete(this.#url(path, request));
   }
 }

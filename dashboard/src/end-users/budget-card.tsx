@@ -11,15 +11,15 @@ import { BudgetCreateForm } from './budget-create-form';
 import { BudgetDetails } from './budget-details';
 
 export function BudgetCard({ endUserId }: { endUserId: string }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const can = useCan();
   const budget = useResource<Budget | null>(
     () =>
-      client.get<Budget>(`${basePath}/end-users/${endUserId}/budget`).catch((error: unknown) => {
+      api.get('/end-users/{endUserId}/budget', { path: { endUserId } }).catch((error: unknown) => {
         if (error instanceof ApiError && error.status === 404) return null;
         throw error;
       }),
-    [client, basePath, endUserId],
+    [api, endUserId],
   );
   return (
     <Card title="Budget" description="Caps what this user can spend; the platform wallet pays the provider." testId="end-user-budget">

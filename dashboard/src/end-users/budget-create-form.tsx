@@ -1,5 +1,5 @@
 // Creates a budget for an end user who has none (unlimited, bounded by the wallet, until then).
-import type { Budget, BudgetPeriod } from '../api';
+import type { BudgetPeriod } from '../api';
 import { toAmount, toOptionalAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
@@ -12,15 +12,18 @@ import { useDraft } from '../ui/use-draft';
 import { budgetPeriodOptions } from './budget-periods';
 
 export function BudgetCreateForm({ endUserId, onCreated }: { endUserId: string; onCreated: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft<{ maxUsd: string; period: BudgetPeriod; threshold: string }>({ maxUsd: '', period: 'monthly', threshold: '' });
 
   const create = async (): Promise<string> => {
-    await client.post<Budget>(`${basePath}/end-users/${endUserId}/budget`, {
-      max_usd: toAmount(draft.values.maxUsd),
-      period: draft.values.period,
-      low_balance_threshold: toOptionalAmount(draft.values.threshold),
+    await api.post('/end-users/{endUserId}/budget', {
+      path: { endUserId },
+      body: {
+        max_usd: toAmount(draft.values.maxUsd),
+        period: draft.values.period,
+        low_balance_threshold: toOptionalAmount(draft.values.threshold),
+      },
     });
     onCreated();
     return 'Budget created.';

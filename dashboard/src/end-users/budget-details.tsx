@@ -20,8 +20,8 @@ import { useDraft } from '../ui/use-draft';
 import { budgetPeriodLabel, budgetPeriodOptions } from './budget-periods';
 
 export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged: () => void }) {
-  const { client, basePath } = usePlatform();
-  const path = `${basePath}/end-users/${budget.end_user_id}/budget`;
+  const { api } = usePlatform();
+  const path = { endUserId: budget.end_user_id };
   const action = useAction();
   const can = useCan();
   const mayEdit = can('PATCH', `${endUserRoute}/budget`);
@@ -38,7 +38,10 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
   };
   const topUp = async (): Promise<string> => {
     const done = await change(
-      client.post(`${path}/topup`, { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' }),
+      api.post('/end-users/{endUserId}/budget/topup', {
+        path,
+        body: { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' },
+      }),
       'Budget topped up.',
     );
     draft.reset();
@@ -46,7 +49,10 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
   };
   const debit = async (): Promise<string> => {
     const done = await change(
-      client.post(`${path}/debit`, { amount: toAmount(draft.values.debit), reason: 'Dashboard debit' }),
+      api.post('/end-users/{endUserId}/budget/debit', {
+        path,
+        body: { amount: toAmount(draft.values.debit), reason: 'Dashboard debit' },
+      }),
       'Budget debited.',
     );
     draft.reset();
@@ -131,7 +137,7 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
           key={`${budget.max_usd}|${budget.period}|${budget.low_balance_threshold}`}
           budget={budget}
           action={action}
-          onSave={(body) => change(client.patch(path, body), 'Budget updated.')}
+          onSave={(body) => change(api.patch('/end-users/{endUserId}/budget', { path, body }), 'Budget updated.')}
         />
       ) : null}
       {mayEdit || mayDelete ? (
@@ -143,7 +149,7 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
               disabled={action.pending}
               onClick={() =>
                 run(
-                  () => client.patch(path, { is_suspended: !budget.is_suspended }),
+                  () => api.patch('/end-users/{endUserId}/budget', { path, body: { is_suspended: !budget.is_suspended } }),
                   budget.is_suspended ? 'Budget resumed.' : 'Budget suspended: the user gets 402 budget_suspended.',
                 )
               }
@@ -156,7 +162,12 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
             <ConfirmButton
               label="Remove budget"
               confirmLabel="Confirm remove"
-              onConfirm={() => run(() => client.delete(path), 'Budget removed: the user is now bounded only by the wallet.')}
+              onConfirm={() =>
+                run(
+                  () => api.delete('/end-users/{endUserId}/budget', { path }),
+                  'Budget removed: the user is now bounded only by the wallet.',
+                )
+              }
               disabled={action.pending}
               testId="budget-delete"
             />

@@ -1,6 +1,6 @@
 // Creates an end user (or re-issues a key for an existing external ID) and shows the raw key once.
 import { useState } from 'react';
-import type { CreatedEndUser, EndUser } from '../api';
+import type { CreatedEndUser } from '../api';
 import { usePlatform } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -12,7 +12,7 @@ import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
 export function EndUserCreateForm({ onCreated }: { onCreated: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft({ externalId: '', displayName: '' });
   const [created, setCreated] = useState<CreatedEndUser | null>(null);
@@ -22,10 +22,9 @@ export function EndUserCreateForm({ onCreated }: { onCreated: () => void }) {
     const externalId = draft.values.externalId.trim();
     const displayName = draft.values.displayName.trim();
     // The API answers 200 instead of 201 for an existing external ID; the client only sees the body.
-    const existing = await client.list<EndUser>(`${basePath}/end-users`, { external_id: externalId, limit: 1 });
-    const user = await client.post<CreatedEndUser>(`${basePath}/end-users`, {
-      external_id: externalId,
-      ...(displayName ? { display_name: displayName } : {}),
+    const existing = await api.list('/end-users', { query: { external_id: externalId, limit: 1 } });
+    const user = await api.post('/end-users', {
+      body: { external_id: externalId, ...(displayName ? { display_name: displayName } : {}) },
     });
     setCreated(user);
     draft.reset();

@@ -21,14 +21,14 @@ import { EndUserLogsCard } from './end-user-logs-card';
 import { EndUserNameForm } from './end-user-name-form';
 
 export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
-  const { client, basePath } = usePlatform();
-  const user = useResource(() => client.get<EndUser>(`${basePath}/end-users/${endUserId}`), [client, basePath, endUserId]);
+  const { api } = usePlatform();
+  const user = useResource(() => api.get('/end-users/{endUserId}', { path: { endUserId } }), [api, endUserId]);
   const action = useAction();
   const can = useCan();
 
   const toggleActive = (current: EndUser): void => {
     void action.run(async () => {
-      await client.patch<EndUser>(`${basePath}/end-users/${current.id}`, { is_active: !current.is_active });
+      await api.patch('/end-users/{endUserId}', { path: { endUserId: current.id }, body: { is_active: !current.is_active } });
       user.reload();
       return current.is_active ? 'End user deactivated: their keys are refused until reactivated.' : 'End user reactivated.';
     });
@@ -36,7 +36,7 @@ export function EndUserDetailPage({ endUserId }: { endUserId: string }) {
 
   const remove = (current: EndUser): void => {
     void action.run(async () => {
-      await client.delete(`${basePath}/end-users/${current.id}`);
+      await api.delete('/end-users/{endUserId}', { path: { endUserId: current.id } });
       navigate('/end-users');
       return null;
     });

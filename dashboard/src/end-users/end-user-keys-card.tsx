@@ -1,6 +1,6 @@
 // One end user's API keys: issue a new one (raw key shown once) and revoke.
 import { useState } from 'react';
-import type { ApiKey, CreatedApiKey } from '../api';
+import type { ApiKey } from '../api';
 import { endUserRoute, platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
 import { useCan } from '../session/use-can';
@@ -14,15 +14,15 @@ import { useResource } from '../ui/use-resource';
 import { loadEndUserKeys } from './load-end-user-keys';
 
 export function EndUserKeysCard({ endUserId }: { endUserId: string }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const [rawKey, setRawKey] = useState<string | null>(null);
   const action = useAction();
   const can = useCan();
-  const keys = useResource(() => loadEndUserKeys(client, basePath, endUserId), [client, basePath, endUserId]);
+  const keys = useResource(() => loadEndUserKeys(api, endUserId), [api, endUserId]);
 
   const issue = (): void => {
     void action.run(async () => {
-      const created = await client.post<CreatedApiKey>(`${basePath}/end-users/${endUserId}/api-keys`, {});
+      const created = await api.post('/end-users/{endUserId}/api-keys', { path: { endUserId }, body: {} });
       setRawKey(created.raw_key);
       keys.reload();
       return `Key ${created.key_prefix}… issued.`;
@@ -31,7 +31,7 @@ export function EndUserKeysCard({ endUserId }: { endUserId: string }) {
 
   const revoke = (key: ApiKey): void => {
     void action.run(async () => {
-      await client.delete(`${basePath}/api-keys/${key.id}`);
+      await api.delete('/api-keys/{keyId}', { path: { keyId: key.id } });
       keys.reload();
       return `Key ${key.key_prefix}… revoked.`;
     });

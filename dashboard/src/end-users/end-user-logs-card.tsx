@@ -1,5 +1,4 @@
 // The end user's most recent inference calls.
-import type { RequestLog } from '../api';
 import { LogsTable } from '../logs';
 import { usePlatform } from '../session/session-context';
 import { Card } from '../ui/card';
@@ -10,11 +9,8 @@ import { useResource } from '../ui/use-resource';
 const recentCount = 10;
 
 export function EndUserLogsCard({ endUserId }: { endUserId: string }) {
-  const { client, basePath } = usePlatform();
-  const logs = useResource(
-    () => client.list<RequestLog>(`${basePath}/logs`, { end_user_id: endUserId, limit: recentCount }),
-    [client, basePath, endUserId],
-  );
+  const { api } = usePlatform();
+  const logs = useResource(() => api.list('/logs', { query: { end_user_id: endUserId, limit: recentCount } }), [api, endUserId]);
   return (
     <Card title="Recent calls" description={`The ${recentCount} most recent; see Logs for the full history.`} flush testId="end-user-logs">
       <ResourceView resource={logs}>

@@ -9,13 +9,13 @@ import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
 export function EndUserNameForm({ user, onSaved }: { user: EndUser; onSaved: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft({ name: user.display_name ?? '' });
 
   const save = async (): Promise<string> => {
     const name = draft.values.name.trim();
-    await client.patch<EndUser>(`${basePath}/end-users/${user.id}`, { display_name: name === '' ? null : name });
+    await api.patch('/end-users/{endUserId}', { path: { endUserId: user.id }, body: { display_name: name === '' ? null : name } });
     onSaved();
     return name === '' ? 'Display name cleared.' : `Renamed to ${name}.`;
   };

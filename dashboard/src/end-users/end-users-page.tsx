@@ -1,6 +1,5 @@
 // End users: search by external_id, create (raw key shown once), paginated list.
 import { type FormEvent, useState } from 'react';
-import type { EndUser } from '../api';
 import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
 import { useCan } from '../session/use-can';
@@ -15,14 +14,14 @@ import { EndUsersTable } from './end-users-table';
 const pageSize = 20;
 
 export function EndUsersPage() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const can = useCan();
   const [page, setPage] = useState(1);
   const [search, setSearch] = useState('');
   const [externalId, setExternalId] = useState('');
   const users = useResource(
-    () => client.list<EndUser>(`${basePath}/end-users`, { page, limit: pageSize, external_id: externalId }),
-    [client, basePath, page, externalId],
+    () => api.list('/end-users', { query: { page, limit: pageSize, external_id: externalId } }),
+    [api, page, externalId],
   );
 
   const onSearch = (event: FormEvent): void => {

@@ -15,13 +15,10 @@ import { toLogQuery } from './to-log-query';
 const pageSize = 25;
 
 export function LogsPage() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const [filter, setFilter] = useState<LogFilter>(emptyLogFilter);
   const [page, setPage] = useState(1);
-  const logs = useResource(
-    async () => loadLogs(client, basePath, { ...(await toLogQuery(client, basePath, filter)), page, limit: pageSize }),
-    [client, basePath, filter, page],
-  );
+  const logs = useResource(async () => loadLogs(api, { ...(await toLogQuery(api, filter)), page, limit: pageSize }), [api, filter, page]);
   const filtered = Object.values(filter).some((value) => value !== '');
 
   return (

@@ -1,5 +1,5 @@
 // Loads the three 30-day usage breakdowns of the overview, plus the names of the top end users.
-import { type ApiClient, loadEndUserNames, PlatformApi, type UsageGroupBy, type UsageRow } from '../api';
+import { loadEndUserNames, type PlatformApi, type UsageGroupBy, type UsageRow } from '../api';
 import { lastDays } from './usage-window';
 
 /** Usage of the last 30 days; `endUserNames` maps end-user IDs to external IDs. */
@@ -14,9 +14,8 @@ export interface UsageOverview {
 // Only the top rows are named; each name is one GET.
 const namedEndUsers = 5;
 
-export async function loadUsage(client: ApiClient, basePath: string, now: Date): Promise<UsageOverview> {
+export async function loadUsage(api: PlatformApi, now: Date): Promise<UsageOverview> {
   const range = lastDays(now);
-  const api = new PlatformApi(client, basePath);
   // `GET /usage` answers `{ data, from, to, group_by }`; the client unwraps `data`.
   const usage = (groupBy: UsageGroupBy): Promise<UsageRow[]> =>
     api.get('/usage', { query: { group_by: groupBy, from: range.from, to: range.to } });
@@ -25,6 +24,6 @@ export async function loadUsage(client: ApiClient, basePath: string, now: Date):
     .map((row) => row.key)
     .filter((key): key is string => Boolean(key))
     .slice(0, namedEndUsers);
-  const endUserNames = await loadEndUserNames(client, basePath, topIds);
+  const endUserNames = await loadEndUserNames(api, topIds);
   return { byDay, byModel, byEndUser, endUserNames, days: range.days };
 }

@@ -1,5 +1,4 @@
 // Overview: wallet balance, 30-day spend and requests, top models and top end users.
-import type { Wallet } from '../api';
 import { usePlatform } from '../session/session-context';
 import { BalanceSummary } from '../ui/balance-summary';
 import { Card } from '../ui/card';
@@ -10,9 +9,9 @@ import { loadUsage } from './load-usage';
 import { UsageSection } from './usage-section';
 
 export function OverviewPage() {
-  const { client, basePath } = usePlatform();
-  const wallet = useResource(() => client.get<Wallet>(`${basePath}/wallet`), [client, basePath]);
-  const usage = useResource(() => loadUsage(client, basePath, new Date()), [client, basePath]);
+  const { api } = usePlatform();
+  const wallet = useResource(() => api.get('/wallet'), [api]);
+  const usage = useResource(() => loadUsage(api, new Date()), [api]);
 
   return (
     <>

@@ -1,12 +1,14 @@
 // Gives pages the API client of the signed-in key and its session.
-import { createContext, useContext } from 'react';
-import type { ApiClient } from '../api';
+import { createContext, useContext, useMemo } from 'react';
+import { type ApiClient, PlatformApi, type TypedApi } from '../api';
 import type { Session } from './session';
 
 /** What every signed-in page can read. */
 export interface SessionValue {
   session: Session;
   client: ApiClient;
+  /** The client typed by OpenAPI path template (operator and auth routes). */
+  api: TypedApi;
   signOut: () => void;
 }
 
@@ -19,9 +21,14 @@ export function useSession(): SessionValue {
   return value;
 }
 
-/** The signed-in platform's client and API path prefix (`/v1/platforms/{id}`). */
-export function usePlatform(): { client: ApiClient; basePath: string } {
+/**
+ * The signed-in platform's API (routes after `/v1/platforms/{id}`, typed by path), its client and path prefix.
+ * `api` is stable while the session is, so it can be an effect dependency.
+ */
+export function usePlatform(): { api: PlatformApi; client: ApiClient; basePath: string } {
   const { session, client } = useSession();
   if (session.kind !== 'platform') throw new Error('usePlatform used in an operator session');
-  return { client, basePath: `/v1/platforms/${encodeURIComponent(session.platformId)}` };
+  const basePath = `/v1/platforms/${encodeURIComponent(session.platformId)}`;
+  const api = useMemo(() => new PlatformApi(client, basePath), [client, basePath]);
+  return { api, client, basePath };
 }

@@ -13,12 +13,12 @@ import { useDraft } from '../ui/use-draft';
 
 /** `editable` false (a role that cannot change the wallet): the threshold is shown, not a form. */
 export function LowBalanceForm({ wallet, onSaved, editable }: { wallet: Wallet; onSaved: () => void; editable: boolean }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft({ threshold: wallet.low_balance_threshold === null ? '' : String(wallet.low_balance_threshold) });
 
   const save = async (): Promise<string> => {
-    await client.patch<Wallet>(`${basePath}/wallet`, { low_balance_threshold: toOptionalAmount(draft.values.threshold) });
+    await api.patch('/wallet', { body: { low_balance_threshold: toOptionalAmount(draft.values.threshold) } });
     onSaved();
     return 'Low-balance alert saved.';
   };

@@ -1,5 +1,4 @@
 // Adds funds to the wallet; the API validates the amount (> 0, at most 6 decimals) and its error is shown here.
-import type { WalletTopUpResult } from '../api';
 import { formatUsd } from '../format/format-usd';
 import { toAmount } from '../format/to-amount';
 import { usePlatform } from '../session/session-context';
@@ -11,15 +10,14 @@ import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
 export function TopUpForm({ onToppedUp }: { onToppedUp: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft({ amount: '', description: '' });
 
   const topUp = async (): Promise<string> => {
     const description = draft.values.description.trim();
-    const result = await client.post<WalletTopUpResult>(`${basePath}/wallet/topup`, {
-      amount: toAmount(draft.values.amount),
-      ...(description ? { description } : {}),
+    const result = await api.post('/wallet/topup', {
+      body: { amount: toAmount(draft.values.amount), ...(description ? { description } : {}) },
     });
     draft.reset();
     onToppedUp();

@@ -1,6 +1,6 @@
 // The wallet ledger, newest first, with signed amounts and running balance; filter by type.
 import { useState } from 'react';
-import type { WalletTransaction, WalletTransactionType } from '../api';
+import type { WalletTransactionType } from '../api';
 import { usePlatform } from '../session/session-context';
 import { Card } from '../ui/card';
 import { PagedView } from '../ui/paged-view';
@@ -19,12 +19,12 @@ const typeOptions: ReadonlyArray<SelectOption<WalletTransactionType | ''>> = [
 ];
 
 export function TransactionsCard({ version }: { version: number }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const [page, setPage] = useState(1);
   const [type, setType] = useState<WalletTransactionType | ''>('');
   const transactions = useResource(
-    () => client.list<WalletTransaction>(`${basePath}/wallet/transactions`, { page, limit: pageSize, type }),
-    [client, basePath, page, type, version],
+    () => api.list('/wallet/transactions', { query: { page, limit: pageSize, type: type || undefined } }),
+    [api, page, type, version],
   );
   return (
     <Card

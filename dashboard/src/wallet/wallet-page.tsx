@@ -1,6 +1,5 @@
 // Wallet: balance, top-up (the page's primary action), and the signed transaction ledger.
 import { useState } from 'react';
-import type { Wallet } from '../api';
 import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
 import { useCan } from '../session/use-can';
@@ -14,9 +13,9 @@ import { TopUpForm } from './top-up-form';
 import { TransactionsCard } from './transactions-card';
 
 export function WalletPage() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const can = useCan();
-  const wallet = useResource(() => client.get<Wallet>(`${basePath}/wallet`), [client, basePath]);
+  const wallet = useResource(() => api.get('/wallet'), [api]);
   const [ledgerVersion, setLedgerVersion] = useState(0);
 
   return (
