@@ -1,5 +1,5 @@
 // The filters of the audit page, as typed by the user, and the `GET /audit-log` query they become.
-import type { Query } from '../api';
+import type { QueryOf } from '../api';
 
 /** Empty strings mean "any". Dates are `YYYY-MM-DD` (UTC days, inclusive). */
 export interface AuditFilter {
@@ -11,7 +11,10 @@ export interface AuditFilter {
 
 export const emptyAuditFilter: AuditFilter = { action: '', actor: '', fromDay: '', toDay: '' };
 
-export function toAuditQuery(filter: AuditFilter): Query {
+/** The query of `GET /audit-log`. */
+export type AuditQuery = NonNullable<QueryOf<'/v1/platforms/{platformId}/audit-log', 'get'>>;
+
+export function toAuditQuery(filter: AuditFilter): AuditQuery {
   return {
     action: filter.action.trim(),
     actor: filter.actor.trim(),

@@ -1,5 +1,5 @@
 // Adds a provider key: provider, secret key, optional name, default flag.
-import type { LlmConfig, Provider } from '../api';
+import type { Provider } from '../api';
 import { usePlatform } from '../session/session-context';
 import { ActionForm } from '../ui/action-form';
 import { SelectField } from '../ui/select-field';
@@ -15,18 +15,15 @@ interface LlmConfigFormProps {
 }
 
 export function LlmConfigForm({ providers, action, onAdded }: LlmConfigFormProps) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const active = providers.filter((provider) => provider.is_active);
   const draft = useDraft({ providerId: active[0]?.id ?? '', apiKey: '', name: '', isDefault: true });
   const { providerId, apiKey, name, isDefault } = draft.values;
 
   const add = async (): Promise<string> => {
     const provider = providers.find((candidate) => candidate.id === providerId);
-    const config = await client.post<LlmConfig>(`${basePath}/llm-configs`, {
-      provider_id: providerId,
-      api_key: apiKey,
-      is_default: isDefault,
-      ...(name.trim() ? { name: name.trim() } : {}),
+    const config = await api.post('/llm-configs', {
+      body: { provider_id: providerId, api_key: apiKey, is_default: isDefault, ...(name.trim() ? { name: name.trim() } : {}) },
     });
     draft.set({ apiKey: '', name: '' });
     onAdded();

@@ -15,18 +15,18 @@ import { LlmConfigTable } from './llm-config-table';
 const pageSize = 20;
 
 export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const [page, setPage] = useState(1);
   const add = useAction();
   const can = useCan();
   const configRoute = `${platformRoute}/llm-configs/:configId`;
   const change = useAction();
-  const configs = useResource(() => client.list<LlmConfig>(`${basePath}/llm-configs`, { page, limit: pageSize }), [client, basePath, page]);
+  const configs = useResource(() => api.list('/llm-configs', { query: { page, limit: pageSize } }), [api, page]);
 
   const update = (config: LlmConfig, body: Partial<Pick<LlmConfig, 'is_default' | 'is_active'>>, done: string): void => {
     add.reset();
     void change.run(async () => {
-      await client.patch<LlmConfig>(`${basePath}/llm-configs/${config.id}`, body);
+      await api.patch('/llm-configs/{configId}', { path: { configId: config.id }, body });
       configs.reload();
       return done;
     });
@@ -35,7 +35,7 @@ export function LlmConfigsCard({ providers }: { providers: Provider[] }) {
   const remove = (config: LlmConfig): void => {
     add.reset();
     void change.run(async () => {
-      await client.delete(`${basePath}/llm-configs/${config.id}`);
+      await api.delete('/llm-configs/{configId}', { path: { configId: config.id } });
       configs.reload();
       return `Key …${config.key_hint ?? ''} deleted.`;
     });

@@ -1,6 +1,6 @@
 // Providers: the platform's provider keys (llm-configs) and the operator's provider catalogue with IDs.
 import type { Page, Provider } from '../api';
-import { usePlatform } from '../session/session-context';
+import { useSession } from '../session/session-context';
 import { Card } from '../ui/card';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
@@ -9,8 +9,8 @@ import { LlmConfigsCard } from './llm-configs-card';
 import { ProviderCatalogue } from './provider-catalogue';
 
 export function ProvidersPage() {
-  const { client } = usePlatform();
-  const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { limit: 100 }), [client]);
+  const { api } = useSession();
+  const providers = useResource(() => api.list('/v1/admin/providers', { query: { limit: 100 } }), [api]);
   return (
     <>
       <PageHeader

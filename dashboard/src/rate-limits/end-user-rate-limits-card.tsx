@@ -23,11 +23,10 @@ const resolutions: Record<RateLimitResolution, { badge: string; tone: BadgeTone;
 };
 
 export function EndUserRateLimitsCard({ endUserId }: { endUserId: string }) {
-  const { client, basePath } = usePlatform();
-  const path = `${basePath}/end-users/${endUserId}/rate-limits`;
+  const { api } = usePlatform();
   const action = useAction();
   const can = useCan();
-  const limits = useResource(() => client.get<EndUserRateLimits>(path), [client, path]);
+  const limits = useResource(() => api.get('/end-users/{endUserId}/rate-limits', { path: { endUserId } }), [api, endUserId]);
   const resolution = limits.data?.resolution;
   return (
     <Card
@@ -51,7 +50,7 @@ export function EndUserRateLimitsCard({ endUserId }: { endUserId: string }) {
             {can('PUT', `${endUserRoute}/rate-limits`) ? (
               <OverrideForm
                 key={JSON.stringify(data)}
-                path={path}
+                endUserId={endUserId}
                 limits={data}
                 action={action}
                 onChanged={limits.reload}
@@ -67,25 +66,25 @@ export function EndUserRateLimitsCard({ endUserId }: { endUserId: string }) {
 }
 
 interface OverrideFormProps {
-  path: string;
+  endUserId: string;
   limits: EndUserRateLimits;
   action: Action;
   onChanged: () => void;
   mayDelete: boolean;
 }
 
-function OverrideForm({ path, limits, action, onChanged, mayDelete }: OverrideFormProps) {
-  const { client } = usePlatform();
+function OverrideForm({ endUserId, limits, action, onChanged, mayDelete }: OverrideFormProps) {
+  const { api } = usePlatform();
   const draft = useDraft(toLimitsDraft(limits));
 
   const save = async (): Promise<string> => {
-    await client.put<EndUserRateLimits>(path, toLimitsBody(draft.values));
+    await api.put('/end-users/{endUserId}/rate-limits', { path: { endUserId }, body: toLimitsBody(draft.values) });
     onChanged();
     return 'Override saved. It applies from the next call.';
   };
   const fallBack = (): void => {
     void action.run(async () => {
-      await client.delete(path);
+      await api.delete('/end-users/{endUserId}/rate-limits', { path: { endUserId } });
       onChanged();
       return 'Override removed: the platform defaults apply again.';
     });

@@ -1,5 +1,5 @@
 // The three limit dimensions as shown on screen, and the form text ⇄ request body mapping.
-import type { Limits } from '../api';
+import type { BodyOf, Limits } from '../api';
 import { toOptionalAmount } from '../format/to-amount';
 
 /** A limit's wire name: `rpm_limit`, `tpm_limit` or `rpd_limit`. */
@@ -27,11 +27,18 @@ export function toLimitsDraft(limits: Limits | undefined): LimitsDraft {
   return { rpm_limit: text(limits?.rpm_limit), tpm_limit: text(limits?.tpm_limit), rpd_limit: text(limits?.rpd_limit) };
 }
 
-/** The PUT body: all three dimensions, empty as null; other text goes as typed so the API names the bad field. */
-export function toLimitsBody(draft: LimitsDraft): Record<LimitKey, number | string | null> {
-  return {
+/** The PUT body of `/rate-limits` (platform defaults and end-user overrides take the same one). */
+export type LimitsBody = BodyOf<'/v1/platforms/{platformId}/rate-limits', 'put'>;
+
+/**
+ * The PUT body: all three dimensions, empty as null. Text that is not a number goes as typed (hence the cast)
+ * so the API names the bad field in its error instead of the form guessing.
+ */
+export function toLimitsBody(draft: LimitsDraft): LimitsBody {
+  const body: Record<LimitKey, number | string | null> = {
     rpm_limit: toOptionalAmount(draft.rpm_limit),
     tpm_limit: toOptionalAmount(draft.tpm_limit),
     rpd_limit: toOptionalAmount(draft.rpd_limit),
   };
+  return body as LimitsBody;
 }

@@ -17,10 +17,10 @@ import { LimitFields } from './limit-fields';
 import { LimitFigures } from './limit-figures';
 
 export function RateLimitDefaultsCard() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const editable = useCan()('PUT', `${platformRoute}/rate-limits`);
-  const defaults = useResource(() => client.get<PlatformRateLimits>(`${basePath}/rate-limits`), [client, basePath]);
+  const defaults = useResource(() => api.get('/rate-limits'), [api]);
   return (
     <Card
       title="Rate limits"
@@ -42,11 +42,11 @@ export function RateLimitDefaultsCard() {
 }
 
 function DefaultsForm({ defaults, action, onSaved }: { defaults: PlatformRateLimits; action: Action; onSaved: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const draft = useDraft(toLimitsDraft(defaults));
 
   const save = async (): Promise<string> => {
-    await client.put<PlatformRateLimits>(`${basePath}/rate-limits`, toLimitsBody(draft.values));
+    await api.put('/rate-limits', { body: toLimitsBody(draft.values) });
     onSaved();
     return 'Default limits saved. They apply from the next call.';
   };

@@ -1,6 +1,6 @@
 // Platform API keys: create (raw key shown once), list with pagination, revoke.
 import { useState } from 'react';
-import type { ApiKey, CreatedApiKey } from '../api';
+import type { ApiKey } from '../api';
 import { platformRoute } from '../session/session';
 import { usePlatform, useSession } from '../session/session-context';
 import { useCan } from '../session/use-can';
@@ -18,7 +18,7 @@ import { useResource } from '../ui/use-resource';
 const pageSize = 10;
 
 export function PlatformKeysCard() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const { session, signOut } = useSession();
   const [page, setPage] = useState(1);
   const [name, setName] = useState('');
@@ -28,16 +28,13 @@ export function PlatformKeysCard() {
   const can = useCan();
   const mayCreate = can('POST', `${platformRoute}/api-keys`);
   const mayRevoke = can('DELETE', `${platformRoute}/api-keys/:keyId`);
-  const keys = useResource(
-    () => client.list<ApiKey>(`${basePath}/api-keys`, { type: 'platform', page, limit: pageSize }),
-    [client, basePath, page],
-  );
+  const keys = useResource(() => api.list('/api-keys', { query: { type: 'platform', page, limit: pageSize } }), [api, page]);
   // A member session uses no key: no row is "this session".
   const ownPrefix = session.key ? session.key.slice(0, 12) : undefined;
 
   const onCreate = async (): Promise<string> => {
     revoke.reset();
-    const created = await client.post<CreatedApiKey>(`${basePath}/api-keys`, name.trim() ? { name: name.trim() } : {});
+    const created = await api.post('/api-keys', { body: name.trim() ? { name: name.trim() } : {} });
     setRawKey(created.raw_key);
     setName('');
     keys.reload();
@@ -47,7 +44,7 @@ export function PlatformKeysCard() {
   const onRevoke = (key: ApiKey): void => {
     create.reset();
     void revoke.run(async () => {
-      await client.delete(`${basePath}/api-keys/${key.id}`);
+      await api.delete('/api-keys/{keyId}', { path: { keyId: key.id } });
       if (key.key_prefix === ownPrefix) {
         signOut();
         return null;

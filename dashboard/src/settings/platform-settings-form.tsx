@@ -26,7 +26,7 @@ function thresholdsOf(text: string): Array<number | string> | null {
 }
 
 export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform; onSaved: () => void }) {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const action = useAction();
   const draft = useDraft({
     name: platform.name,
@@ -36,12 +36,14 @@ export function PlatformSettingsForm({ platform, onSaved }: { platform: Platform
   });
 
   const save = async (): Promise<string> => {
-    await client.patch<Platform>(basePath, {
-      name: draft.values.name.trim(),
-      settings: {
-        markup_percentage: toOptionalAmount(draft.values.markup),
-        default_budget_usd: toOptionalAmount(draft.values.defaultBudget),
-        low_balance_thresholds: thresholdsOf(draft.values.thresholds),
+    await api.patch('', {
+      body: {
+        name: draft.values.name.trim(),
+        settings: {
+          markup_percentage: toOptionalAmount(draft.values.markup),
+          default_budget_usd: toOptionalAmount(draft.values.defaultBudget),
+          low_balance_thresholds: thresholdsOf(draft.values.thresholds),
+        },
       },
     });
     onSaved();

@@ -1,5 +1,4 @@
 // Settings: platform info (ID to copy), editable settings, default rate limits and platform API keys.
-import type { Platform } from '../api';
 import { RateLimitDefaultsCard } from '../rate-limits';
 import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
@@ -12,9 +11,9 @@ import { PlatformKeysCard } from './platform-keys-card';
 import { PlatformSettingsForm, PlatformSettingsSummary } from './platform-settings-form';
 
 export function SettingsPage() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const can = useCan();
-  const platform = useResource(() => client.get<Platform>(basePath), [client, basePath]);
+  const platform = useResource(() => api.get(''), [api]);
   return (
     <>
       <PageHeader title="Settings" description="Your platform's identity, billing settings, default rate limits and API keys." />
