@@ -23,7 +23,7 @@ import { type Member, roleOptions } from './member';
 const statusTone = { active: 'green', invited: 'blue', inactive: 'grey' } as const;
 
 export function MembersPage() {
-  const { client, basePath } = usePlatform();
+  const { api } = usePlatform();
   const can = useCan();
   const mayInvite = can('POST', `${platformRoute}/members`);
   const manage = can('PATCH', `${platformRoute}/members/:memberId`);
@@ -38,13 +38,10 @@ export function MembersPage() {
   const draft = useDraft({ email: '' });
   const invite = useAction();
   const change = useAction();
-  const members = useResource(() => client.list<Member>(`${basePath}/members`, { page, limit: 20 }), [client, basePath, page]);
+  const members = useResource(() => api.list('/members', { query: { page, limit: 20 } }), [api, page]);
 
   const onInvite = async (): Promise<string> => {
-    const created = await client.post<{ member: Member; invite_url: string }>(`${basePath}/members`, {
-      email: draft.values.email.trim(),
-      role,
-    });
+    const created = await api.post('/members', { body: { email: draft.values.email.trim(), role } });
     setInviteUrl(created.invite_url);
     draft.reset();
     members.reload();
@@ -52,7 +49,7 @@ export function MembersPage() {
   };
   const update = (member: Member, body: { role?: MemberRole; is_active?: boolean }): void => {
     void change.run(async () => {
-      await client.patch(`${basePath}/members/${member.id}`, body);
+      await api.patch('/members/{memberId}', { path: { memberId: member.id }, body });
       members.reload();
       return `Updated ${member.email}.`;
     });
@@ -60,7 +57,7 @@ export function MembersPage() {
 
   const remove = (member: Member): void => {
     void change.run(async () => {
-      await client.delete(`${basePath}/members/${member.id}`);
+      await api.delete('/members/{memberId}', { path: { memberId: member.id } });
       members.reload();
       return `Removed ${member.email}: their sessions have ended.`;
     });

@@ -32,11 +32,13 @@ interface DeliveriesCardProps {
 
 export function DeliveriesCard({ endpointId, version }: DeliveriesCardProps) {
   const manage = useCan()('POST', `${platformRoute}/webhooks/:webhookId/deliveries/:deliveryId/redeliver`);
-  const { client, base } = useWebhooksApi();
+  const { api } = useWebhooksApi();
   const [page, setPage] = useState(1);
   const redeliver = useAction();
-  const path = `${base}/${endpointId}/deliveries`;
-  const deliveries = useResource(() => client.list<WebhookDelivery>(path, { page, limit: 10 }), [client, path, page, version]);
+  const deliveries = useResource(
+    () => api.list('/webhooks/{webhookId}/deliveries', { path: { webhookId: endpointId }, query: { page, limit: 10 } }),
+    [api, endpointId, page, version],
+  );
   // Only attempts due soon: one in flight shows its lease (10 s timeout + 5 s) as next_retry_at; one scheduled
   // an hour ahead by the backoff is not worth polling for.
   const pending = deliveries.data?.data.some((d) => d.status === 'pending' && dueSoon(d.next_retry_at)) ?? false;
@@ -51,7 +53,9 @@ export function DeliveriesCard({ endpointId, version }: DeliveriesCardProps) {
 
   const onRedeliver = (delivery: WebhookDelivery): void => {
     void redeliver.run(async () => {
-      const next = await client.post<WebhookDelivery>(`${path}/${delivery.id}/redeliver`);
+      const next = await api.post('/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver', {
+        path: { webhookId: endpointId, deliveryId: delivery.id },
+      });
       setPage(1);
       reload();
       return `Attempt ${next.attempt} of ${delivery.event_type} is on its way.`;

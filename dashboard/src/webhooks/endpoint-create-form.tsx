@@ -14,12 +14,12 @@ interface EndpointCreateFormProps {
 }
 
 export function EndpointCreateForm({ onCreated }: EndpointCreateFormProps) {
-  const { client, base } = useWebhooksApi();
+  const { api } = useWebhooksApi();
   const action = useAction();
   const draft = useDraft<EndpointDraft>({ url: '', events: [allEvents], description: '' });
 
   const create = async (): Promise<string> => {
-    const created = await client.post<WebhookEndpointWithSecret>(base, endpointBody(draft.values));
+    const created = await api.post('/webhooks', { body: endpointBody(draft.values) });
     draft.reset();
     onCreated(created);
     return `Added ${created.url}.`;

@@ -8,7 +8,7 @@ import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 import { type EndpointDraft, EndpointFields, endpointBody } from './endpoint-fields';
 import { useWebhooksApi } from './use-webhooks-api';
-import type { WebhookEndpoint } from './webhook-endpoint';
+import type { WebhookEndpoint, WebhookEvent } from './webhook-endpoint';
 
 interface EndpointEditFormProps {
   endpoint: WebhookEndpoint;
@@ -17,15 +17,20 @@ interface EndpointEditFormProps {
 }
 
 export function EndpointEditForm({ endpoint, onSaved, onCancel }: EndpointEditFormProps) {
-  const { client, base } = useWebhooksApi();
+  const { api } = useWebhooksApi();
   const action = useAction();
-  const draft = useDraft<EndpointDraft>({ url: endpoint.url, events: endpoint.events, description: endpoint.description ?? '' });
+  const draft = useDraft<EndpointDraft>({
+    url: endpoint.url,
+    // The answer's schema types events as plain strings; they are the names the endpoint was saved with.
+    events: endpoint.events as WebhookEvent[],
+    description: endpoint.description ?? '',
+  });
   const [active, setActive] = useState(endpoint.is_active);
 
   const save = async (): Promise<string> => {
-    const saved = await client.patch<WebhookEndpoint>(`${base}/${endpoint.id}`, {
-      ...endpointBody(draft.values),
-      is_active: active,
+    const saved = await api.patch('/webhooks/{webhookId}', {
+      path: { webhookId: endpoint.id },
+      body: { ...endpointBody(draft.values), is_active: active },
     });
     onSaved(saved);
     return 'Saved.';

@@ -2,12 +2,12 @@
 import { fieldError } from '../ui/field-error';
 import { TextField } from '../ui/text-field';
 import type { Draft } from '../ui/use-draft';
-import { eventOptions } from './webhook-endpoint';
+import { eventOptions, type WebhookEvent } from './webhook-endpoint';
 
 /** The form's values; `events` holds the ticked event names (or `*`). */
 export interface EndpointDraft {
   url: string;
-  events: string[];
+  events: WebhookEvent[];
   description: string;
 }
 
@@ -21,7 +21,7 @@ interface EndpointFieldsProps {
 
 export function EndpointFields({ draft, error, testId }: EndpointFieldsProps) {
   const { events } = draft.values;
-  const toggle = (value: string, on: boolean): void => {
+  const toggle = (value: WebhookEvent, on: boolean): void => {
     draft.set({ events: on ? [...events, value] : events.filter((e) => e !== value) });
   };
   const eventsError = fieldError(error, 'events');
@@ -68,6 +68,6 @@ export function EndpointFields({ draft, error, testId }: EndpointFieldsProps) {
 }
 
 /** The request body for create and patch; an empty description is null. */
-export function endpointBody(values: EndpointDraft): { url: string; events: string[]; description: string | null } {
+export function endpointBody(values: EndpointDraft): { url: string; events: WebhookEvent[]; description: string | null } {
   return { url: values.url.trim(), events: values.events, description: values.description.trim() || null };
 }

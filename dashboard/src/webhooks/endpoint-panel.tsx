@@ -13,7 +13,7 @@ import { useAction } from '../ui/use-action';
 import { DeliveriesCard } from './deliveries-card';
 import { EndpointEditForm } from './endpoint-edit-form';
 import { useWebhooksApi } from './use-webhooks-api';
-import type { WebhookDelivery, WebhookEndpoint, WebhookEndpointWithSecret } from './webhook-endpoint';
+import type { WebhookEndpoint } from './webhook-endpoint';
 
 interface EndpointPanelProps {
   endpoint: WebhookEndpoint;
@@ -25,16 +25,16 @@ const endpointRoute = `${platformRoute}/webhooks/:webhookId`;
 
 export function EndpointPanel({ endpoint, onChanged }: EndpointPanelProps) {
   const can = useCan();
-  const { client, base } = useWebhooksApi();
+  const { api } = useWebhooksApi();
   const [editing, setEditing] = useState(false);
   const [secret, setSecret] = useState<string | null>(null);
   const [deliveriesVersion, setDeliveriesVersion] = useState(0);
   const action = useAction();
-  const path = `${base}/${endpoint.id}`;
+  const path = { webhookId: endpoint.id };
 
   const rotate = (): void => {
     void action.run(async () => {
-      const rotated = await client.post<WebhookEndpointWithSecret>(`${path}/rotate-secret`);
+      const rotated = await api.post('/webhooks/{webhookId}/rotate-secret', { path, body: {} });
       setSecret(rotated.secret);
       const { secret: _shown, ...rest } = rotated;
       onChanged(rest);
@@ -43,14 +43,14 @@ export function EndpointPanel({ endpoint, onChanged }: EndpointPanelProps) {
   };
   const sendTest = (): void => {
     void action.run(async () => {
-      const delivery = await client.post<WebhookDelivery>(`${path}/test`);
+      const delivery = await api.post('/webhooks/{webhookId}/test', { path });
       setDeliveriesVersion((v) => v + 1);
       return `Ping sent (event ${delivery.event_id}); its delivery appears below.`;
     });
   };
   const remove = (): void => {
     void action.run(async () => {
-      await client.delete(path);
+      await api.delete('/webhooks/{webhookId}', { path });
       onChanged(null);
       return null;
     });

@@ -1,7 +1,8 @@
-// The API client and the platform's `/webhooks` path, for the Webhooks page's parts.
+// The platform's API for the Webhooks page's parts (routes under `/webhooks`, typed by path).
+import type { PlatformApi } from '../api';
 import { usePlatform } from '../session/session-context';
 
-export function useWebhooksApi(): { client: ReturnType<typeof usePlatform>['client']; base: string } {
-  const { client, basePath } = usePlatform();
-  return { client, base: `${basePath}/webhooks` };
+export function useWebhooksApi(): { api: PlatformApi } {
+  const { api } = usePlatform();
+  return { api };
 }

@@ -16,14 +16,14 @@ import { useWebhooksApi } from './use-webhooks-api';
 import type { WebhookEndpoint, WebhookEndpointWithSecret } from './webhook-endpoint';
 
 export function WebhooksPage() {
-  const { client, base } = useWebhooksApi();
+  const { api } = useWebhooksApi();
   const can = useCan();
   const mayCreate = can('POST', `${platformRoute}/webhooks`);
   const manage = can('PATCH', `${platformRoute}/webhooks/:webhookId`);
   const [page, setPage] = useState(1);
   const [created, setCreated] = useState<WebhookEndpointWithSecret | null>(null);
   const [open, setOpen] = useState<WebhookEndpoint | null>(null);
-  const endpoints = useResource(() => client.list<WebhookEndpoint>(base, { page, limit: 20 }), [client, base, page]);
+  const endpoints = useResource(() => api.list('/webhooks', { query: { page, limit: 20 } }), [api, page]);
 
   const onCreated = (endpoint: WebhookEndpointWithSecret): void => {
     setCreated(endpoint);
