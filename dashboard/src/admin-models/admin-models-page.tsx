@@ -1,6 +1,6 @@
 // Operator: model routes and their per-million-token prices — list, create, edit prices, delete.
 import { useState } from 'react';
-import type { ModelRoute, Provider } from '../api';
+import type { BodyOf, ModelRoute } from '../api';
 import { useSession } from '../session/session-context';
 import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
@@ -15,37 +15,39 @@ import { ModelRoutesTable } from './model-routes-table';
 
 const pageSize = 50;
 
+type ModelRouteUpdate = BodyOf<'/v1/admin/models/{modelId}', 'patch'>;
+
 export function AdminModelsPage() {
-  const { client } = useSession();
+  const { api } = useSession();
   const [page, setPage] = useState(1);
   const [providerId, setProviderId] = useState('');
   const change = useAction();
   const can = useCan();
-  const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { limit: 100 }), [client]);
+  const providers = useResource(() => api.list('/v1/admin/providers', { query: { limit: 100 } }), [api]);
   const routes = useResource(
-    () => client.list<ModelRoute>('/v1/admin/models', { page, limit: pageSize, provider_id: providerId }),
-    [client, page, providerId],
+    () => api.list('/v1/admin/models', { query: { page, limit: pageSize, provider_id: providerId } }),
+    [api, page, providerId],
   );
   const providerList = providers.data?.data ?? [];
 
-  const update = (route: ModelRoute, body: object, done: string): Promise<boolean> =>
+  const update = (route: ModelRoute, body: ModelRouteUpdate, done: string): Promise<boolean> =>
     change.run(async () => {
-      await client.patch<ModelRoute>(`/v1/admin/models/${route.id}`, body);
+      await api.patch('/v1/admin/models/{modelId}', { path: { modelId: route.id }, body });
       routes.reload();
       return done;
     });
 
   // The editor shows its own errors by field; only the success goes to the card's banner.
-  const savePrices = async (route: ModelRoute, body: Record<string, unknown>): Promise<void> => {
+  const savePrices = async (route: ModelRoute, body: ModelRouteUpdate): Promise<void> => {
     change.reset();
-    await client.patch<ModelRoute>(`/v1/admin/models/${route.id}`, body);
+    await api.patch('/v1/admin/models/{modelId}', { path: { modelId: route.id }, body });
     routes.reload();
     void change.run(async () => `Prices of ${route.slug} saved.`);
   };
 
   const remove = (route: ModelRoute): void => {
     void change.run(async () => {
-      await client.delete(`/v1/admin/models/${route.id}`);
+      await api.delete('/v1/admin/models/{modelId}', { path: { modelId: route.id } });
       routes.reload();
       return `Route ${route.slug} deleted.`;
     });

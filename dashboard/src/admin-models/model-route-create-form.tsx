@@ -1,7 +1,7 @@
 // Adds a model route: slug, provider, upstream model ID, prices per million tokens, limits, priority.
 // Long-context tiers are added with the route's price editor.
-import type { ModelRoute, Provider } from '../api';
-import { toAmount } from '../format/to-amount';
+import type { Provider } from '../api';
+import { toAmount, toNumberField } from '../format/to-amount';
 import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -45,7 +45,7 @@ function optional(name: string, value: string): Record<string, number | string> 
 }
 
 export function ModelRouteCreateForm({ providers, onCreated }: { providers: Provider[]; onCreated: () => void }) {
-  const { client } = useSession();
+  const { api } = useSession();
   const action = useAction();
   const draft = useDraft(emptyDraft);
   const { values } = draft;
@@ -53,18 +53,20 @@ export function ModelRouteCreateForm({ providers, onCreated }: { providers: Prov
   const errorOf = (param: string) => fieldError(action.error, param);
 
   const create = async (): Promise<string> => {
-    const route = await client.post<ModelRoute>('/v1/admin/models', {
-      slug: values.slug.trim(),
-      provider_id: providerId,
-      ...(values.providerModelId.trim() ? { provider_model_id: values.providerModelId.trim() } : {}),
-      input_usd_per_mtok: toAmount(values.input),
-      output_usd_per_mtok: toAmount(values.output),
-      max_output_tokens: toAmount(values.maxOutputTokens),
-      ...optional('cached_input_usd_per_mtok', values.cached),
-      ...optional('cache_write_usd_per_mtok', values.cacheWrite),
-      ...optional('cache_write_1h_usd_per_mtok', values.cacheWrite1h),
-      ...optional('context_window', values.contextWindow),
-      ...optional('priority', values.priority),
+    const route = await api.post('/v1/admin/models', {
+      body: {
+        slug: values.slug.trim(),
+        provider_id: providerId,
+        ...(values.providerModelId.trim() ? { provider_model_id: values.providerModelId.trim() } : {}),
+        input_usd_per_mtok: toNumberField(values.input),
+        output_usd_per_mtok: toNumberField(values.output),
+        max_output_tokens: toNumberField(values.maxOutputTokens),
+        ...optional('cached_input_usd_per_mtok', values.cached),
+        ...optional('cache_write_usd_per_mtok', values.cacheWrite),
+        ...optional('cache_write_1h_usd_per_mtok', values.cacheWrite1h),
+        ...optional('context_window', values.contextWindow),
+        ...optional('priority', values.priority),
+      },
     });
     draft.reset();
     onCreated();

@@ -15,15 +15,15 @@ import { PlatformsTable } from './platforms-table';
 const pageSize = 20;
 
 export function AdminPlatformsPage() {
-  const { client } = useSession();
+  const { api } = useSession();
   const [page, setPage] = useState(1);
   const toggle = useAction();
   const can = useCan();
-  const platforms = useResource(() => client.list<Platform>('/v1/admin/platforms', { page, limit: pageSize }), [client, page]);
+  const platforms = useResource(() => api.list('/v1/admin/platforms', { query: { page, limit: pageSize } }), [api, page]);
 
   const onToggle = (platform: Platform): void => {
     void toggle.run(async () => {
-      await client.patch<Platform>(`/v1/admin/platforms/${platform.id}`, { is_active: !platform.is_active });
+      await api.patch('/v1/admin/platforms/{platformId}', { path: { platformId: platform.id }, body: { is_active: !platform.is_active } });
       platforms.reload();
       return platform.is_active
         ? `${platform.name} suspended: all its keys now get 403 platform_suspended.`

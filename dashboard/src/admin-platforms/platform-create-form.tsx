@@ -13,7 +13,7 @@ import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
 
 export function PlatformCreateForm({ onCreated }: { onCreated: () => void }) {
-  const { client } = useSession();
+  const { api } = useSession();
   const action = useAction();
   const draft = useDraft({ name: '', slug: '' });
   const [created, setCreated] = useState<CreatedPlatform | null>(null);
@@ -21,10 +21,7 @@ export function PlatformCreateForm({ onCreated }: { onCreated: () => void }) {
   const create = async (): Promise<string> => {
     setCreated(null);
     const slug = draft.values.slug.trim();
-    const platform = await client.post<CreatedPlatform>('/v1/admin/platforms', {
-      name: draft.values.name.trim(),
-      ...(slug ? { slug } : {}),
-    });
+    const platform = await api.post('/v1/admin/platforms', { body: { name: draft.values.name.trim(), ...(slug ? { slug } : {}) } });
     setCreated(platform);
     draft.reset();
     onCreated();

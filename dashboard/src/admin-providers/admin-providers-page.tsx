@@ -15,15 +15,15 @@ import { ProvidersTable } from './providers-table';
 const pageSize = 50;
 
 export function AdminProvidersPage() {
-  const { client } = useSession();
+  const { api } = useSession();
   const [page, setPage] = useState(1);
   const change = useAction();
   const can = useCan();
-  const providers = useResource(() => client.list<Provider>('/v1/admin/providers', { page, limit: pageSize }), [client, page]);
+  const providers = useResource(() => api.list('/v1/admin/providers', { query: { page, limit: pageSize } }), [api, page]);
 
   const update = (provider: Provider, body: Partial<Pick<Provider, 'base_url' | 'is_active'>>, done: string): Promise<boolean> =>
     change.run(async () => {
-      await client.patch<Provider>(`/v1/admin/providers/${provider.id}`, body);
+      await api.patch('/v1/admin/providers/{providerId}', { path: { providerId: provider.id }, body });
       providers.reload();
       return done;
     });

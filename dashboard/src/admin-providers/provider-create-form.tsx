@@ -1,5 +1,5 @@
 // Adds a provider to the catalogue (slug, name, wire format, base URL).
-import type { Provider, ProviderKind } from '../api';
+import type { ProviderKind } from '../api';
 import { providerKindLabels } from '../format/provider-kind-label';
 import { useSession } from '../session/session-context';
 import { ActionFeedback } from '../ui/action-feedback';
@@ -14,7 +14,7 @@ import { useDraft } from '../ui/use-draft';
 const kindOptions = (Object.keys(providerKindLabels) as ProviderKind[]).map((kind) => ({ value: kind, label: providerKindLabels[kind] }));
 
 export function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
-  const { client } = useSession();
+  const { api } = useSession();
   const action = useAction();
   const draft = useDraft<{ slug: string; name: string; kind: ProviderKind; baseUrl: string }>({
     slug: '',
@@ -25,11 +25,8 @@ export function ProviderCreateForm({ onCreated }: { onCreated: () => void }) {
 
   const create = async (): Promise<string> => {
     const { slug, name, kind, baseUrl } = draft.values;
-    const provider = await client.post<Provider>('/v1/admin/providers', {
-      slug: slug.trim(),
-      name: name.trim(),
-      kind,
-      base_url: baseUrl.trim(),
+    const provider = await api.post('/v1/admin/providers', {
+      body: { slug: slug.trim(), name: name.trim(), kind, base_url: baseUrl.trim() },
     });
     draft.set({ slug: '', name: '', baseUrl: '' });
     onCreated();

@@ -7,6 +7,14 @@ export function toAmount(text: string): number | string {
   return trimmed !== '' && Number.isFinite(amount) ? amount : trimmed;
 }
 
+/**
+ * `toAmount` for a field the API types as a number. Non-numeric text still goes as typed so the API names the
+ * field in its error; the cast only hides that case from the request type.
+ */
+export function toNumberField(text: string): number {
+  return toAmount(text) as number;
+}
+
 /** Like `toAmount`, but an empty input means "not set": null (unlimited, no alert, no default…). */
 export function toOptionalAmount(text: string): number | string | null {
   return text.trim() === '' ? null : toAmount(text);

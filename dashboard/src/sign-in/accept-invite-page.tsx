@@ -1,6 +1,6 @@
 // The invite link's page (`#/invite/<token>`): set a password (at least 12 characters), then sign in.
 import { useState } from 'react';
-import { ApiClient, type Schemas } from '../api';
+import { ApiClient, TypedApi } from '../api';
 import { navigate } from '../router/navigate';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -17,9 +17,9 @@ export function AcceptInvitePage({ token }: { token: string }) {
 
   const accept = async (): Promise<null> => {
     const name = draft.values.displayName.trim();
-    const result = await new ApiClient('').post<Schemas['AcceptedInvite']>(`/v1/auth/invites/${encodeURIComponent(token)}`, {
-      password: draft.values.password,
-      ...(name ? { display_name: name } : {}),
+    const result = await new TypedApi(new ApiClient('')).post('/v1/auth/invites/{token}', {
+      path: { token },
+      body: { password: draft.values.password, ...(name ? { display_name: name } : {}) },
     });
     setDone(result.member.email);
     return null;

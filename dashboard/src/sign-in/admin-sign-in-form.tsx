@@ -1,5 +1,5 @@
 // Operator sign-in with the admin key (validated by listing platforms).
-import { ApiClient, type Platform } from '../api';
+import { ApiClient, TypedApi } from '../api';
 import type { Session } from '../session/session';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -18,7 +18,7 @@ export function AdminSignInForm({ onSignedIn }: AdminSignInFormProps) {
 
   const signIn = async (): Promise<null> => {
     const key = draft.values.key.trim();
-    await new ApiClient(key).list<Platform>('/v1/admin/platforms', { limit: 1 });
+    await new TypedApi(new ApiClient(key)).list('/v1/admin/platforms', { query: { limit: 1 } });
     onSignedIn({ kind: 'admin', key });
     return null;
   };

@@ -1,6 +1,6 @@
 // Member sign-in with email and password (POST /v1/auth/sessions sets an HttpOnly cookie); the primary way in.
 import { useState } from 'react';
-import { ApiClient, ApiError, type Schemas } from '../api';
+import { ApiClient, ApiError, type Schemas, TypedApi } from '../api';
 import type { Session } from '../session/session';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -22,10 +22,12 @@ export function EmailSignInForm({ onSignedIn }: { onSignedIn: (session: Session)
     const platformId = draft.values.platformId.trim();
     let data: SignedIn;
     try {
-      data = await new ApiClient('').post<SignedIn>('/v1/auth/sessions', {
-        email: draft.values.email.trim(),
-        password: draft.values.password,
-        ...(askPlatform ? { platform_id: platformId || null } : {}),
+      data = await new TypedApi(new ApiClient('')).post('/v1/auth/sessions', {
+        body: {
+          email: draft.values.email.trim(),
+          password: draft.values.password,
+          ...(askPlatform ? { platform_id: platformId || null } : {}),
+        },
       });
     } catch (err) {
       if (err instanceof ApiError && err.param === 'platform_id') setAskPlatform(true);

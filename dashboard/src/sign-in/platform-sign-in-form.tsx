@@ -1,5 +1,5 @@
 // Platform sign-in with a key alone (its platform is found with GET /v1/auth/key-info) or a key and Platform ID.
-import { ApiClient, type Platform } from '../api';
+import { ApiClient, TypedApi } from '../api';
 import type { Session } from '../session/session';
 import { ActionFeedback } from '../ui/action-feedback';
 import { ActionForm } from '../ui/action-form';
@@ -20,9 +20,10 @@ export function PlatformSignInForm({ onSignedIn }: PlatformSignInFormProps) {
     const key = draft.values.key.trim();
     if (key.startsWith('sk-admin_')) throw new Error('That is an operator admin key: use the Operator tab.');
     const givenId = draft.values.platformId.trim();
+    const api = new TypedApi(new ApiClient(key));
     const platform = givenId
-      ? await new ApiClient(key).get<Platform>(`/v1/platforms/${encodeURIComponent(givenId)}`)
-      : (await new ApiClient(key).get<{ platform: Platform | null }>('/v1/auth/key-info')).platform;
+      ? await api.get('/v1/platforms/{platformId}', { path: { platformId: givenId } })
+      : (await api.get('/v1/auth/key-info')).platform;
     if (!platform) throw new Error('That is an operator admin key: use the Operator tab.');
     onSignedIn({ kind: 'platform', key, platformId: platform.id, platformName: platform.name });
     return null;
