@@ -1,10 +1,11 @@
-// Minimal typed client for the public `/v1` API: bearer auth, envelope unwrapping, typed errors.
+// The transport of the public `/v1` API: auth, envelope unwrapping, typed errors. Answers are `unknown` here;
+// pages call through TypedApi / PlatformApi (typed-api.ts), which type path, query, body and answer by route.
 import { ApiError } from './api-error';
 import type { Page } from './page';
 import { parseErrorBody } from './parse-error-body';
 import { type Query, toQueryString } from './query';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 async function readJson(response: Response): Promise<unknown> {
   const text = await response.text();
@@ -36,18 +37,22 @@ export class ApiClient {
     this.#csrf = csrf;
   }
 
-  /** GET one resource (or a non-paginated `{ data: [...] }` list). */
-  get<T>(path: string, query?: Query): Promise<T> {
-    return this.#request<T>('GET', path, query, undefined);
+  /**
+   * One call; the answer is unwrapped from `{ data }` (`null` for 204) and left untyped: there is deliberately no
+   * `get<T>(path)` that would let a caller claim any type for any path.
+   */
+  async request(method: HttpMethod, path: string, query?: Query, body?: unknown): Promise<unknown> {
+    const json = await this.#send(method, path, query, body);
+    return isRecord(json) && 'data' in json ? json.data : json;
   }
 
-  /** GET a paginated list, keeping `total`, `page` and `limit`. */
-  async list<T>(path: string, query?: Query): Promise<Page<T>> {
+  /** GET a paginated list, keeping `total`, `page` and `limit`; the items are untyped, as in `request`. */
+  async list(path: string, query?: Query): Promise<Page<unknown>> {
     const body = await this.#send('GET', path, query, undefined);
     if (!isRecord(body) || !Array.isArray(body.data)) {
       throw new ApiError(0, { message: 'Unexpected list response from the API.', type: null, code: null, param: null, requestId: null });
     }
-    const data = body.data as T[];
+    const data: unknown[] = body.data;
     return {
       data,
       total: typeof body.total === 'number' ? body.total : data.length,
@@ -56,29 +61,7 @@ export class ApiClient {
     };
   }
 
-  post<T>(path: string, body: unknown = {}): Promise<T> {
-    return this.#request<T>('POST', path, undefined, body);
-  }
-
-  patch<T>(path: string, body: unknown): Promise<T> {
-    return this.#request<T>('PATCH', path, undefined, body);
-  }
-
-  put<T>(path: string, body: unknown): Promise<T> {
-    return this.#request<T>('PUT', path, undefined, body);
-  }
-
-  /** DELETE; the API answers 204 with no body. */
-  async delete(path: string): Promise<void> {
-    await this.#send('DELETE', path, undefined, undefined);
-  }
-
-  async #request<T>(method: Method, path: string, query: Query | undefined, body: unknown): Promise<T> {
-    const json = await this.#send(method, path, query, body);
-    return (isRecord(json) && 'data' in json ? json.data : json) as T;
-  }
-
-  async #send(method: Method, path: string, query: Query | undefined, body: unknown): Promise<unknown> {
+  async #send(method: HttpMethod, path: string, query: Query | undefined, body: unknown): Promise<unknown> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (this.#key) headers.Authorization = `Bearer ${this.#key}`;
     if (this.#csrf && method !== 'GET') headers['x-csrf-token'] = this.#csrf;

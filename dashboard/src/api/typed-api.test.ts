@@ -72,4 +72,46 @@ describe('TypedApi', () => {
     };
     expect(typeof never).toBe('function');
   });
+
+  it('types every kind of call the pages make: wrong paths, parameters, queries, bodies and answers do not compile', () => {
+    const client = new ApiClient('k');
+    const platform = new PlatformApi(client, '/v1/platforms/p1');
+    const operator = new TypedApi(client);
+    const never = async () => {
+      // @ts-expect-error a budget top-up has `amount`, not `amount_usd`
+      await platform.post('/end-users/{endUserId}/budget/topup', { path: { endUserId: 'u1' }, body: { amount_usd: 5 } });
+      // @ts-expect-error the end user's id is a path parameter the budget route needs
+      await platform.post('/end-users/{endUserId}/budget', { body: { max_usd: 5, period: 'monthly' } });
+      // @ts-expect-error is_active is a boolean
+      await platform.patch('/end-users/{endUserId}', { path: { endUserId: 'u1' }, body: { is_active: 'yes' } });
+      // @ts-expect-error rate limits are numbers (or null), not text
+      await platform.put('/rate-limits', { body: { rpm_limit: '10' } });
+      // @ts-expect-error keys are deleted by keyId, not id
+      await platform.delete('/api-keys/{keyId}', { path: { id: 'k1' } });
+      // @ts-expect-error no DELETE on the wallet
+      await platform.delete('/wallet');
+      // @ts-expect-error a wallet transaction's type is one of the ledger's kinds
+      await platform.list('/wallet/transactions', { query: { type: 'gift' } });
+      // @ts-expect-error webhook events are the spec's names
+      await platform.post('/webhooks', { body: { url: 'https://x.test', events: ['wallet.emptied'] } });
+      // @ts-expect-error a member's role is one of five
+      await platform.patch('/members/{memberId}', { path: { memberId: 'm1' }, body: { role: 'superuser' } });
+      // @ts-expect-error the audit log is filtered by actor, not user
+      await platform.list('/audit-log', { query: { user: 'a@b.test' } });
+      // @ts-expect-error an operator suspends a platform with is_active, a boolean
+      await operator.patch('/v1/admin/platforms/{platformId}', { path: { platformId: 'p1' }, body: { is_active: 1 } });
+      // @ts-expect-error a model route's input price is a number
+      await operator.patch('/v1/admin/models/{modelId}', { path: { modelId: 'r1' }, body: { input_usd_per_mtok: [] } });
+      // @ts-expect-error password sign-in needs the password
+      await operator.post('/v1/auth/sessions', { body: { email: 'a@b.test' } });
+      // @ts-expect-error the wallet answer has no `amount`
+      void (await platform.get('/wallet')).amount;
+      const topUp = await platform.post('/wallet/topup', { body: { amount: 5 } });
+      // @ts-expect-error the top-up answers `{ wallet, transaction }`: its balance is on the wallet
+      void topUp.balance;
+      // @ts-expect-error the transport has no untyped `get<T>(path)`: calls go through TypedApi / PlatformApi
+      await client.get<{ balance: number }>('/v1/platforms/p1/wallet');
+    };
+    expect(typeof never).toBe('function');
+  });
 });

@@ -31,7 +31,7 @@ export type QueryOf<P extends keyof paths, M extends Method> = Operation<P, M> e
 export type BodyOf<P extends keyof paths, M extends Method> =
   Operation<P, M> extends { requestBody?: infer B } ? (B extends { content: { 'application/json': infer J } } ? J : undefined) : undefined;
 
-type QueryAndBody<P extends keyof paths, M extends Method> = { query?: QueryOf<P, M> & Query } & (BodyOf<P, M> extends undefined
+type QueryAndBody<P extends keyof paths, M extends Method> = { query?: QueryOf<P, M> } & (BodyOf<P, M> extends undefined
   ? { body?: undefined }
   : { body: BodyOf<P, M> });
 
@@ -59,6 +59,12 @@ export type PlatformRequestOf<P extends keyof paths, M extends Method> = (keyof 
 /** The arguments of a scoped call: the request may be left out when nothing in it is required. */
 type Args<R> = object extends R ? [request?: R] : [request: R];
 
+// A route's query is an object of strings, numbers and booleans (the generated types); TS cannot see that through
+// the generic, so the one cast is here. Unknown parameters are refused where the call is written.
+function queryOf(request: { query?: unknown } | undefined): Query | undefined {
+  return request?.query as Query | undefined;
+}
+
 /** `/v1/platforms/{platformId}/wallet` + `{ platformId: 'p1' }` → `/v1/platforms/p1/wallet` (each value URL-encoded). */
 export function expandPath(template: string, params: Record<string, string> | undefined): string {
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
@@ -68,7 +74,7 @@ export function expandPath(template: string, params: Record<string, string> | un
   });
 }
 
-/** The existing client, typed by path: `api.get('/v1/platforms/{platformId}/wallet', { path: { platformId } })`. */
+/** The client typed by path: `api.get('/v1/platforms/{platformId}/wallet', { path: { platformId } })`. */
 export class TypedApi {
   readonly #client: ApiClient;
 
@@ -76,29 +82,31 @@ export class TypedApi {
     this.#client = client;
   }
 
+  // The casts below are the one place an answer gets its type: the route's, from the generated document.
   get<P extends PathWith<'get'>>(path: P, ...[request]: Args<RequestOf<P, 'get'>>): Promise<DataOf<P, 'get'>> {
-    return this.#client.get<DataOf<P, 'get'>>(expandPath(path, request?.path), request?.query);
+    return this.#client.request('GET', expandPath(path, request?.path), queryOf(request)) as Promise<DataOf<P, 'get'>>;
   }
 
   /** A list route's page, keeping `total`, `page` and `limit`. */
   list<P extends PathWith<'get'>>(path: P, ...[request]: Args<RequestOf<P, 'get'>>): Promise<Page<ItemOf<P>>> {
-    return this.#client.list<ItemOf<P>>(expandPath(path, request?.path), request?.query);
+    return this.#client.list(expandPath(path, request?.path), queryOf(request)) as Promise<Page<ItemOf<P>>>;
   }
 
   post<P extends PathWith<'post'>>(path: P, ...[request]: Args<RequestOf<P, 'post'>>): Promise<DataOf<P, 'post'>> {
-    return this.#client.post<DataOf<P, 'post'>>(expandPath(path, request?.path), request?.body ?? {});
+    return this.#client.request('POST', expandPath(path, request?.path), undefined, request?.body ?? {}) as Promise<DataOf<P, 'post'>>;
   }
 
   patch<P extends PathWith<'patch'>>(path: P, ...[request]: Args<RequestOf<P, 'patch'>>): Promise<DataOf<P, 'patch'>> {
-    return this.#client.patch<DataOf<P, 'patch'>>(expandPath(path, request?.path), request?.body);
+    return this.#client.request('PATCH', expandPath(path, request?.path), undefined, request?.body) as Promise<DataOf<P, 'patch'>>;
   }
 
   put<P extends PathWith<'put'>>(path: P, ...[request]: Args<RequestOf<P, 'put'>>): Promise<DataOf<P, 'put'>> {
-    return this.#client.put<DataOf<P, 'put'>>(expandPath(path, request?.path), request?.body);
+    return this.#client.request('PUT', expandPath(path, request?.path), undefined, request?.body) as Promise<DataOf<P, 'put'>>;
   }
 
-  delete<P extends PathWith<'delete'>>(path: P, ...[request]: Args<RequestOf<P, 'delete'>>): Promise<void> {
-    return this.#client.delete(expandPath(path, request?.path));
+  /** DELETE; the API answers 204 with no body. */
+  async delete<P extends PathWith<'delete'>>(path: P, ...[request]: Args<RequestOf<P, 'delete'>>): Promise<void> {
+    await this.#client.request('DELETE', expandPath(path, request?.path));
   }
 }
 
@@ -121,33 +129,34 @@ export class PlatformApi {
   }
 
   get<S extends PlatformPathWith<'get'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'get'>>): Promise<DataOf<Full<S>, 'get'>> {
-    return this.#client.get<DataOf<Full<S>, 'get'>>(this.#url(path, request), request?.query);
+    return this.#client.request('GET', this.#url(path, request), queryOf(request)) as Promise<DataOf<Full<S>, 'get'>>;
   }
 
   /** A list route's page, keeping `total`, `page` and `limit`. */
   list<S extends PlatformPathWith<'get'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'get'>>): Promise<Page<ItemOf<Full<S>>>> {
-    return this.#client.list<ItemOf<Full<S>>>(this.#url(path, request), request?.query);
+    return this.#client.list(this.#url(path, request), queryOf(request)) as Promise<Page<ItemOf<Full<S>>>>;
   }
 
   post<S extends PlatformPathWith<'post'>>(
     path: S,
     ...[request]: Args<PlatformRequestOf<Full<S>, 'post'>>
   ): Promise<DataOf<Full<S>, 'post'>> {
-    return this.#client.post<DataOf<Full<S>, 'post'>>(this.#url(path, request), request?.body ?? {});
+    return this.#client.request('POST', this.#url(path, request), undefined, request?.body ?? {}) as Promise<DataOf<Full<S>, 'post'>>;
   }
 
   patch<S extends PlatformPathWith<'patch'>>(
     path: S,
     ...[request]: Args<PlatformRequestOf<Full<S>, 'patch'>>
   ): Promise<DataOf<Full<S>, 'patch'>> {
-    return this.#client.patch<DataOf<Full<S>, 'patch'>>(this.#url(path, request), request?.body);
+    return this.#client.request('PATCH', this.#url(path, request), undefined, request?.body) as Promise<DataOf<Full<S>, 'patch'>>;
   }
 
   put<S extends PlatformPathWith<'put'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'put'>>): Promise<DataOf<Full<S>, 'put'>> {
-    return this.#client.put<DataOf<Full<S>, 'put'>>(this.#url(path, request), request?.body);
+    return this.#client.request('PUT', this.#url(path, request), undefined, request?.body) as Promise<DataOf<Full<S>, 'put'>>;
   }
 
-  delete<S extends PlatformPathWith<'delete'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'delete'>>): Promise<void> {
-    return this.#client.delete(this.#url(path, request));
+  /** DELETE; the API answers 204 with no body. */
+  async delete<S extends PlatformPathWith<'delete'>>(path: S, ...[request]: Args<PlatformRequestOf<Full<S>, 'delete'>>): Promise<void> {
+    await this.#client.request('DELETE', this.#url(path, request));
   }
 }

@@ -6,8 +6,9 @@ import type { Session } from './session';
 /** What every signed-in page can read. */
 export interface SessionValue {
   session: Session;
+  /** The transport (its answers are untyped): pages use `api`, or `usePlatform().api`. */
   client: ApiClient;
-  /** The client typed by OpenAPI path template (operator and auth routes). */
+  /** The API typed by OpenAPI path template (operator and auth routes). */
   api: TypedApi;
   signOut: () => void;
 }
@@ -22,13 +23,13 @@ export function useSession(): SessionValue {
 }
 
 /**
- * The signed-in platform's API (routes after `/v1/platforms/{id}`, typed by path), its client and path prefix.
- * `api` is stable while the session is, so it can be an effect dependency.
+ * The signed-in platform's API: routes after `/v1/platforms/{id}`, typed by path. `api` is stable while the
+ * session is, so it can be an effect dependency.
  */
-export function usePlatform(): { api: PlatformApi; client: ApiClient; basePath: string } {
+export function usePlatform(): { api: PlatformApi } {
   const { session, client } = useSession();
   if (session.kind !== 'platform') throw new Error('usePlatform used in an operator session');
   const basePath = `/v1/platforms/${encodeURIComponent(session.platformId)}`;
   const api = useMemo(() => new PlatformApi(client, basePath), [client, basePath]);
-  return { api, client, basePath };
+  return { api };
 }
