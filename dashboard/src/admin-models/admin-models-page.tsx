@@ -1,6 +1,6 @@
 // Operator: model routes and their per-million-token prices — list, create, edit prices, delete.
 import { useState } from 'react';
-import type { BodyOf, ModelRoute } from '../api';
+import type { ModelRoute } from '../api';
 import { useSession } from '../session/session-context';
 import { useCan } from '../session/use-can';
 import { ActionFeedback } from '../ui/action-feedback';
@@ -12,10 +12,9 @@ import { useAction } from '../ui/use-action';
 import { useResource } from '../ui/use-resource';
 import { ModelRouteCreateForm } from './model-route-create-form';
 import { ModelRoutesTable } from './model-routes-table';
+import type { ModelRouteUpdate } from './route-prices';
 
 const pageSize = 50;
-
-type ModelRouteUpdate = BodyOf<'/v1/admin/models/{modelId}', 'patch'>;
 
 export function AdminModelsPage() {
   const { api } = useSession();

@@ -7,6 +7,7 @@ import { useCan } from '../session/use-can';
 import { Badge } from '../ui/badge';
 import { ConfirmButton } from '../ui/confirm-button';
 import { RoutePriceEditor } from './route-price-editor';
+import type { ModelRouteUpdate } from './route-prices';
 
 /** Columns of the routes table, for the editor row's colSpan. */
 export const routeColumns = 10;
@@ -15,7 +16,7 @@ interface ModelRouteRowProps {
   route: ModelRoute;
   providerName: string;
   busy: boolean;
-  onSavePrices: (route: ModelRoute, body: Record<string, unknown>) => Promise<void>;
+  onSavePrices: (route: ModelRoute, body: ModelRouteUpdate) => Promise<void>;
   onToggle: (route: ModelRoute) => void;
   onDelete: (route: ModelRoute) => void;
 }

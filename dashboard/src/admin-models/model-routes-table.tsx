@@ -2,12 +2,13 @@
 import type { ModelRoute, Provider } from '../api';
 import { EmptyState } from '../ui/empty-state';
 import { ModelRouteRow } from './model-route-row';
+import type { ModelRouteUpdate } from './route-prices';
 
 interface ModelRoutesTableProps {
   routes: ModelRoute[];
   providers: Provider[];
   busy: boolean;
-  onSavePrices: (route: ModelRoute, body: Record<string, unknown>) => Promise<void>;
+  onSavePrices: (route: ModelRoute, body: ModelRouteUpdate) => Promise<void>;
   onToggle: (route: ModelRoute) => void;
   onDelete: (route: ModelRoute) => void;
 }

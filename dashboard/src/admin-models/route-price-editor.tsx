@@ -7,13 +7,22 @@ import { SubmitButton } from '../ui/submit-button';
 import { TextField } from '../ui/text-field';
 import { useAction } from '../ui/use-action';
 import { useDraft } from '../ui/use-draft';
-import { bucketFields, bucketLabels, editorParams, type PricesDraft, requiredBuckets, toPricesBody, toPricesDraft } from './route-prices';
+import {
+  bucketFields,
+  bucketLabels,
+  editorParams,
+  type ModelRouteUpdate,
+  type PricesDraft,
+  requiredBuckets,
+  toPricesBody,
+  toPricesDraft,
+} from './route-prices';
 import { bucketTestIds, TiersEditor } from './tiers-editor';
 
 interface RoutePriceEditorProps {
   route: ModelRoute;
   /** PATCHes the route; throws the API's error. */
-  onSave: (route: ModelRoute, body: Record<string, unknown>) => Promise<void>;
+  onSave: (route: ModelRoute, body: ModelRouteUpdate) => Promise<void>;
   onClose: () => void;
   /** Shown at the far end of the buttons, away from Save. */
   deleteButton?: ReactNode;

@@ -1,7 +1,7 @@
 // The editable prices of a model route (spec §2 "Prices"): the form's text and the PATCH body built from it.
-import type { ModelRoute, PriceTier } from '../api';
+import type { BodyOf, ModelRoute, PriceTier } from '../api';
 import { decimalText } from '../format/decimal-text';
-import { toAmount } from '../format/to-amount';
+import { toAmount, toNumberField } from '../format/to-amount';
 
 /** The price fields of a route or a tier, as the API names them. */
 export const bucketFields = [
@@ -30,6 +30,9 @@ export type TierDraft = Record<BucketField, string> & { key: number; above_input
 /** The whole editor as typed: decimal text, never numbers, so nothing is rounded while editing. */
 export type PricesDraft = Record<BucketField, string> & { max_output_tokens: string; tiers: TierDraft[] };
 
+/** The PATCH body of a model route (prices, tiers, limits, the enabled switch). */
+export type ModelRouteUpdate = BodyOf<'/v1/admin/models/{modelId}', 'patch'>;
+
 let nextKey = 1;
 
 function bucketsOf(source: Record<BucketField, number | string | null>): Record<BucketField, string> {
@@ -52,26 +55,30 @@ export function toPricesDraft(route: ModelRoute): PricesDraft {
   };
 }
 
+type RequiredBucket = 'input_usd_per_mtok' | 'output_usd_per_mtok';
+type BucketsBody = Record<RequiredBucket, number> & Record<Exclude<BucketField, RequiredBucket>, number | null>;
+
 /**
  * The typed text of each bucket as the JSON value the API reads: a number parsed from the text (the same
  * parse the API applies to a JSON number, no arithmetic), else the text itself so the API names the field.
  * An empty optional bucket is null (no separate price); an empty required one is sent as "" to be reported.
+ * The text cases are why the result is cast to the request's number type.
  */
-function bucketsBody(draft: Record<BucketField, string>): Record<BucketField, number | string | null> {
+function bucketsBody(draft: Record<BucketField, string>): BucketsBody {
   return Object.fromEntries(
     bucketFields.map((field) => {
       const text = draft[field].trim();
       return [field, text === '' && !requiredBuckets.includes(field) ? null : toAmount(text)];
     }),
-  ) as Record<BucketField, number | string | null>;
+  ) as BucketsBody;
 }
 
 /** The PATCH body: every price, the tiers in the order typed (the API checks they ascend), max output tokens. */
-export function toPricesBody(draft: PricesDraft): Record<string, unknown> {
+export function toPricesBody(draft: PricesDraft): ModelRouteUpdate {
   return {
     ...bucketsBody(draft),
-    tiers: draft.tiers.map((tier) => ({ above_input_tokens: toAmount(tier.above_input_tokens), ...bucketsBody(tier) })),
-    max_output_tokens: toAmount(draft.max_output_tokens),
+    tiers: draft.tiers.map((tier) => ({ above_input_tokens: toNumberField(tier.above_input_tokens), ...bucketsBody(tier) })),
+    max_output_tokens: toNumberField(draft.max_output_tokens),
   };
 }
 
