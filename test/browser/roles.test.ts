@@ -461,7 +461,8 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     await page.getByTestId('member-remove-leaver@roles.example').click();
     await page.getByTestId('member-remove-leaver@roles.example-confirm').click();
     await page.getByTestId('member-change-success').waitFor();
-    expect(await page.getByTestId('member-row-leaver@roles.example').count()).toBe(0);
+    // The list reloads after the success notice: wait for the row to go rather than reading it once.
+    await expect.poll(() => page.getByTestId('member-row-leaver@roles.example').count()).toBe(0);
     expect((await api().get(`${base}/members/${leaver.body.data.member.id}`)).status).toBe(404);
     expect(await newestAudit('member.remove')).toMatchObject({ actor: { label: 'admin@roles.example' } });
     await signOut();

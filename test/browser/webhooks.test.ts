@@ -244,5 +244,6 @@ describe.skipIf(!browserEnabled).each(dialects)('Webhooks page in Chromium (%s)'
     } finally {
       await strict.close();
     }
-  });
+    // A second gateway (a fresh PostgreSQL database, migrations, catalogue) started and stopped inside the test.
+  }, 90_000);
 });
