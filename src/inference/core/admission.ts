@@ -5,8 +5,8 @@
  *   - fail():   nothing billable happened (every candidate failed, or nothing reached the provider);
  *   - close():  called by the ingress in a `finally`: resolves whatever is still open (an exception in our
  *               own code, a rejected promise, a settlement that threw) by releasing the hold and the slot.
- * Each path writes the request's one log row, in the same transaction as the money it moves. The ingress formats (chat today; responses and messages
- * next) share this object unchanged.
+ * Each path writes the request's one log row, in the same transaction as the money it moves. The three ingress
+ * formats (chat, responses, messages) share this object unchanged.
  */
 import type { Reservation, ReserveTerms, Settled } from '../../billing/engine-types.js';
 import { costMicros, reservePrices } from '../../billing/money.js';
@@ -52,7 +52,7 @@ export async function admit(
       requestId: base.requestId,
       platformId: base.platformId,
       endUserId: base.endUserId,
-      // Read only when the end user has a tpm or tpd limit: only then is the prompt tokenized here.
+      // Read only when the end user has a tpm limit: only then is the prompt tokenized here.
       estimatedTokens: () => reservePromptTokens(request.prompt.estimate) + request.maxOutputTokens,
     });
     if (!limited.ok) {
