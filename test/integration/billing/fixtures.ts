@@ -2,6 +2,7 @@
 import type { CompiledQuery } from 'kysely';
 import type { ReserveRequest, Settled } from '../../../src/billing/engine-types.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
+import type { RequestLogsTable } from '../../../src/store/schema.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import type { TestGateway } from '../../helpers/server.js';
 
@@ -75,6 +76,38 @@ export function reserveRequest(platformId: string, endUserId: string | null, ove
 }
 
 /** Writes the log row the pipeline would, with the amounts the engine actually charged. */
+/** A chat.completion log row of 100 prompt and 10 output tokens, not billed (the engine fills the billing fields when it settles one). */
+export function plainLogRow(requestId: string, platformId: string, endUserId: string | null, createdAt: string): RequestLogsTable {
+  return {
+    id: uuidv7(),
+    request_id: requestId,
+    platform_id: platformId,
+    end_user_id: endUserId,
+    request_type: 'chat.completion',
+    provider_id: null,
+    model: 'gpt-4o',
+    provider_model_id: 'gpt-4o',
+    stream: 0,
+    prompt_tokens: 100,
+    completion_tokens: 10,
+    cached_tokens: 0,
+    cache_write_tokens: 0,
+    reasoning_tokens: 0,
+    latency_ms: 1,
+    ttft_ms: null,
+    cost_micros: 0,
+    end_user_cost_micros: 0,
+    status: 'success',
+    error_code: null,
+    error_message: null,
+    token_count_method: 'reported',
+    billing_status: 'not_billed',
+    fallback_from: null,
+    metadata: '{}',
+    created_at: createdAt,
+  };
+}
+
 export async function writeLog(
   gw: TestGateway,
   r: { requestId: string; platformId: string; endUserId: string | null },
@@ -84,32 +117,13 @@ export async function writeLog(
   await gw.ctx.store.db
     .insertInto('request_logs')
     .values({
-      id: uuidv7(),
-      request_id: r.requestId,
-      platform_id: r.platformId,
-      end_user_id: r.endUserId,
-      request_type: 'chat.completion',
-      provider_id: null,
-      model: 'gpt-4o',
-      provider_model_id: 'gpt-4o',
-      stream: 0,
+      ...plainLogRow(r.requestId, r.platformId, r.endUserId, new Date(gw.ctx.clock.now()).toISOString()),
       prompt_tokens: 0,
       completion_tokens: 0,
-      cached_tokens: 0,
-      cache_write_tokens: 0,
-      reasoning_tokens: 0,
-      latency_ms: 1,
-      ttft_ms: null,
       cost_micros: billed ? settled.walletMicros : 0,
       end_user_cost_micros: billed ? settled.endUserMicros : 0,
       status: billed ? 'success' : 'error',
-      error_code: null,
-      error_message: null,
-      token_count_method: 'reported',
       billing_status: billed ? 'billed' : 'not_billed',
-      fallback_from: null,
-      metadata: '{}',
-      created_at: new Date(gw.ctx.clock.now()).toISOString(),
     })
     .execute();
 }

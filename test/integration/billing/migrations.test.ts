@@ -24,10 +24,10 @@ import { createGateway } from '../../../src/gateway.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { migrateToLatest, migrationsWith } from '../../../src/store/migrations.js';
 import { storeReadiness } from '../../../src/store/readiness.js';
-import type { Database, RequestLogsTable } from '../../../src/store/schema.js';
+import type { Database } from '../../../src/store/schema.js';
 import { client } from '../../helpers/http.js';
 import { dialects, postgresUrl } from '../../helpers/suites.js';
-import { manualClock, reserveRequest } from './fixtures.js';
+import { manualClock, plainLogRow, reserveRequest } from './fixtures.js';
 
 /** What the previous version applied, in its order (frozen: a database in the field has exactly these rows). */
 const PREVIOUS_IDS = [
@@ -46,37 +46,6 @@ const bodyOf = (createFunction: string) => createFunction.split('$fn$')[1];
 async function functionBody(db: Kysely<Database>, name: string): Promise<string | undefined> {
   const { rows } = await sql<{ src: string }>`SELECT prosrc AS src FROM pg_proc WHERE proname = ${name}`.execute(db);
   return rows[0]?.src;
-}
-
-function logRow(requestId: string, platformId: string, endUserId: string, createdAt: string): RequestLogsTable {
-  return {
-    id: uuidv7(),
-    request_id: requestId,
-    platform_id: platformId,
-    end_user_id: endUserId,
-    request_type: 'chat.completion',
-    provider_id: null,
-    model: 'gpt-4o',
-    provider_model_id: 'gpt-4o',
-    stream: 0,
-    prompt_tokens: 100,
-    completion_tokens: 10,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    latency_ms: 1,
-    ttft_ms: null,
-    cost_micros: 0,
-    end_user_cost_micros: 0,
-    status: 'success',
-    error_code: null,
-    error_message: null,
-    token_count_method: 'reported',
-    billing_status: 'not_billed',
-    fallback_from: null,
-    metadata: '{}',
-    created_at: createdAt,
-  };
 }
 
 describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
@@ -211,7 +180,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
         { k: 'r', id: janRequest, eu: endUserId, w: 1_000_000, b: 1_000_000, exp: '2026-01-20T13:00:00.000Z', t1: uuidv7(), t2: uuidv7() },
       ]);
       expect(reserved.rows).toEqual([{ o_status: 'ok' }]);
-      const l = logRow(janRequest, platformId, endUserId, jan);
+      const l = plainLogRow(janRequest, platformId, endUserId, jan);
       const settled = await call([{ k: 's', id: janRequest, c: 400_000, ec: 400_000, d: 'January call', t1: uuidv7(), t2: uuidv7(), l }]);
       expect(settled.rows).toEqual([{ o_status: 'settled' }]);
     } else {
@@ -221,7 +190,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
       await engine.settle(r.reservation, {
         costMicros: 400_000,
         description: 'January call',
-        logRow: logRow(janRequest, platformId, endUserId, jan),
+        logRow: plainLogRow(janRequest, platformId, endUserId, jan),
       });
       await engine.close();
     }
@@ -256,7 +225,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
     await gw.ctx.billing.settle(r.reservation, {
       costMicros: 250_000,
       description: 'February call',
-      logRow: logRow(febRequest, platformId, endUserId, new Date(clock.now()).toISOString()),
+      logRow: plainLogRow(febRequest, platformId, endUserId, new Date(clock.now()).toISOString()),
     });
     const { wallet, budget } = await gw.ctx.billing.balances({ platformId, endUserId });
     expect(wallet).toMatchObject({ balance_micros: 10_000_000 - 400_000 - 250_000, heldMicros: 0 });

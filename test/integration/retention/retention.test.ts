@@ -9,44 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { uuidv7 } from '../../../src/crypto/ids.js';
 import { LOGS_PRUNED_THROUGH, pruneOnce } from '../../../src/retention/index.js';
-import type { RequestLogsTable } from '../../../src/store/schema.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
-import { endUser, fundedPlatform, manualClock, reserveRequest } from '../billing/fixtures.js';
+import { endUser, fundedPlatform, manualClock, plainLogRow, reserveRequest } from '../billing/fixtures.js';
 
 const DAY = 86_400_000;
 const START = '2026-01-01T00:00:00.000Z';
-
-function logRow(requestId: string, platformId: string, endUserId: string | null, createdAtMs: number): RequestLogsTable {
-  return {
-    id: uuidv7(),
-    request_id: requestId,
-    platform_id: platformId,
-    end_user_id: endUserId,
-    request_type: 'chat.completion',
-    provider_id: null,
-    model: 'gpt-4o',
-    provider_model_id: 'gpt-4o',
-    stream: 0,
-    prompt_tokens: 100,
-    completion_tokens: 10,
-    cached_tokens: 0,
-    cache_write_tokens: 0,
-    reasoning_tokens: 0,
-    latency_ms: 5,
-    ttft_ms: null,
-    cost_micros: 0,
-    end_user_cost_micros: 0,
-    status: 'success',
-    error_code: null,
-    error_message: null,
-    token_count_method: 'reported',
-    billing_status: 'not_billed',
-    fallback_from: null,
-    metadata: '{}',
-    created_at: new Date(createdAtMs).toISOString(),
-  };
-}
 
 /** Every money record, to compare before and after a retention run. */
 async function moneyRecords(gw: TestGateway) {
@@ -97,7 +65,7 @@ describe.each(dialects)('retention (%s)', (dialect) => {
       await target.ctx.billing.settle(res.reservation, {
         costMicros: 1_000 + i,
         description: 'chat.completion gpt-4o',
-        logRow: logRow(req.requestId, p.platformId, userId, startedMs),
+        logRow: plainLogRow(req.requestId, p.platformId, userId, new Date(startedMs).toISOString()),
       });
       clock.advance(-settleAfterMs);
       ids.push(req.requestId);
@@ -114,7 +82,7 @@ describe.each(dialects)('retention (%s)', (dialect) => {
     clock.set(START);
     const old = await billedCalls(gw, p, u.endUserId, 6);
     const straddling = await billedCalls(gw, p, u.endUserId, 1, 2 * DAY);
-    const oldError = logRow(uuidv7(), p.platformId, u.endUserId, clock.now());
+    const oldError = plainLogRow(uuidv7(), p.platformId, u.endUserId, new Date(clock.now()).toISOString());
     await db
       .insertInto('request_logs')
       .values({ ...oldError, status: 'error', error_code: 'upstream_error' })
