@@ -36,28 +36,22 @@ export function BudgetDetails({ budget, onChanged }: { budget: Budget; onChanged
     onChanged();
     return done;
   };
-  const topUp = async (): Promise<string> => {
-    const done = await change(
-      api.post('/end-users/{endUserId}/budget/topup', {
-        path,
-        body: { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' },
-      }),
+  /** A top-up or debit form's submit: the amount fields start empty again once it is done. */
+  const move = async (task: Promise<unknown>, done: string): Promise<string> => {
+    const message = await change(task, done);
+    draft.reset();
+    return message;
+  };
+  const topUp = () =>
+    move(
+      api.post('/end-users/{endUserId}/budget/topup', { path, body: { amount: toAmount(draft.values.topUp), reason: 'Dashboard top-up' } }),
       'Budget topped up.',
     );
-    draft.reset();
-    return done;
-  };
-  const debit = async (): Promise<string> => {
-    const done = await change(
-      api.post('/end-users/{endUserId}/budget/debit', {
-        path,
-        body: { amount: toAmount(draft.values.debit), reason: 'Dashboard debit' },
-      }),
+  const debit = () =>
+    move(
+      api.post('/end-users/{endUserId}/budget/debit', { path, body: { amount: toAmount(draft.values.debit), reason: 'Dashboard debit' } }),
       'Budget debited.',
     );
-    draft.reset();
-    return done;
-  };
   const run = (task: () => Promise<unknown>, done: string): void => {
     void action.run(() => change(task(), done));
   };
