@@ -10,6 +10,8 @@ export const baseSecurityHeaders: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'DENY',
   'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  // Answers carry keys, balances and logs: no browser or proxy may keep a copy (the dashboard's assets set their own).
+  'cache-control': 'no-store',
 };
 
 /** The dashboard loads its own hashed bundle and calls the API on the same origin; nothing inline, nothing third-party. */

@@ -448,7 +448,8 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     await page.getByTestId('end-user-rename-submit').click();
     await page.getByTestId('end-user-rename-success').waitFor();
     expect((await api().get(`${base}/end-users/${userId}`)).body.data.display_name).toBe('Team user');
-    expect(await page.locator('h1').textContent()).toBe('Team user');
+    // The page reloads the user after the success notice shows: wait for the heading to follow.
+    await page.getByRole('heading', { level: 1, name: 'Team user', exact: true }).waitFor();
     await page.getByTestId('end-user-delete').click();
     await page.getByTestId('end-user-delete-confirm').click();
     await page.getByTestId('end-users-table').waitFor();

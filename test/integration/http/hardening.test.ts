@@ -206,6 +206,7 @@ describe.each(dialects)('HTTP hardening (%s)', (dialect) => {
       expect(res.headers.get('x-frame-options')).toBe('DENY');
       expect(res.headers.get('referrer-policy')).toBe('no-referrer');
       expect(res.headers.get('content-security-policy')).toBe("default-src 'none'; frame-ancestors 'none'");
+      expect(res.headers.get('cache-control')).toBe('no-store');
     }
     const dashboard = await fetch(`${gw.url}/dashboard/`);
     const csp = dashboard.headers.get('content-security-policy') ?? '';
