@@ -388,7 +388,9 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     expect(await page.getByTestId('account-member').textContent()).toBe('promoted@roles.example · billing');
     expect(await page.getByTestId('low-balance-readonly').count()).toBe(0);
 
-    // Removed: the next load ends the dashboard session.
+    // Removed: the next load ends the dashboard session. The role change refetches /v1/auth/me: a 401 to that
+    // refetch would end the session in this document (clearing it) before the reload could show why.
+    await page.waitForLoadState('networkidle');
     expect((await api().delete(memberPath)).status).toBe(204);
     await page.reload();
     await page.getByTestId('session-ended').waitFor();
