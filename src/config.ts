@@ -22,6 +22,11 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  // Sessions that must stay on one server connection (job locks, LISTEN): set when DATABASE_URL goes through PgBouncer in transaction mode.
+  DATABASE_DIRECT_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -92,6 +97,8 @@ export type Config = {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  /** For the background jobs' lock session and the webhook LISTEN session: DATABASE_DIRECT_URL, else DATABASE_URL. */
+  databaseDirectUrl: string | undefined;
   redisUrl: string | undefined;
   adminKey: string | undefined;
   encryptionKey: string | undefined;
@@ -150,6 +157,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'ASSISTIV_ADMIN_KEY is required with DATABASE_URL (every instance must accept the same operator key; generate one with: echo sk-admin_$(openssl rand -hex 32))',
     );
   }
+  if (e.DATABASE_DIRECT_URL && !e.DATABASE_URL) {
+    throw new ConfigError('DATABASE_DIRECT_URL needs DATABASE_URL (it is a second way to reach the same PostgreSQL database)');
+  }
   if (e.ASSISTIV_HTTP_HEADERS_TIMEOUT_MS > e.ASSISTIV_HTTP_REQUEST_TIMEOUT_MS) {
     throw new ConfigError('ASSISTIV_HTTP_HEADERS_TIMEOUT_MS must not be larger than ASSISTIV_HTTP_REQUEST_TIMEOUT_MS');
   }
@@ -158,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: e.HOST,
     dataDir: e.ASSISTIV_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
+    databaseDirectUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
     adminKey: e.ASSISTIV_ADMIN_KEY,
     encryptionKey: e.ASSISTIV_ENCRYPTION_KEY,

@@ -87,7 +87,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
   });
   const jobs = new BackgroundJobs({
     store,
-    databaseUrl: config.databaseUrl,
+    databaseUrl: config.databaseDirectUrl,
     onError: (job, err) => process.stderr.write(`assistiv: background job ${job} failed: ${String(err)}\n`),
   });
   return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter, jobs };

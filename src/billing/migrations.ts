@@ -34,4 +34,6 @@ export const billingMigrations: Record<string, Migration> = {
       await onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS, PG_BILLING_FUNCTIONS_V4).up(db);
     },
   },
+  // assistiv_enqueue_webhook notifies the instances' delivery workers (NOTIFY assistiv_webhooks) at commit.
+  '0015_webhook_wake': onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS),
 };

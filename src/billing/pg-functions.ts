@@ -79,6 +79,7 @@ CREATE OR REPLACE FUNCTION assistiv_usd(p_micros bigint) RETURNS numeric LANGUAG
 $fn$;
 
 -- The event with its §6 envelope and one pending delivery per subscribed active endpoint; nothing without one.
+-- (The notification is part of the function since 0015.)
 CREATE OR REPLACE FUNCTION assistiv_enqueue_webhook(p_platform text, p_type text, p_event_id text, p_now text, p_data jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -102,6 +103,8 @@ BEGIN
   SELECT assistiv_uuidv7(), p_platform, p_event_id, p_type, t, 1, 'pending', p_now,
          to_char((p_now::timestamptz + interval '24 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), p_now
     FROM unnest(v_targets) AS t;
+  -- Delivered at commit to every instance listening (webhooks/index.ts): one sends now, not at its next poll.
+  PERFORM pg_notify('assistiv_webhooks', '');
 END
 $fn$;
 

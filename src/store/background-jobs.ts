@@ -11,7 +11,9 @@
  * next tick of another instance then takes it over. The holder checks its session with one round trip before
  * each run, so it stops running the job as soon as it lost the lock. Every job is idempotent (a release, a
  * delete), so the one overlap left — a holder cut off from the database that has not noticed yet — is harmless.
- * The webhook delivery worker locks per tick instead (see webhooks/worker-lock.ts) and reports here too.
+ * The webhook delivery worker locks per tick instead (see webhooks/worker-lock.ts), on the same session, and
+ * reports here too. Everything session-scoped goes through this one direct connection (DATABASE_DIRECT_URL when
+ * set), so the pool may sit behind a transaction pooler.
  *
  * SQLite: one process serves the database (the billing owner lock), so it runs every job.
  */
@@ -105,11 +107,13 @@ export class BackgroundJobs {
     const started = Date.now();
     let ran = false;
     let result: T | null;
+    const run = () => {
+      ran = true;
+      return fn();
+    };
     try {
-      result = await withDeploymentLock(this.opts.store, lockKey, () => {
-        ran = true;
-        return fn();
-      });
+      // On PostgreSQL through the lock session (a direct connection), so a transaction pooler in front of the pool cannot split it.
+      result = this.locks ? await this.locks.forOneRun(lockKey, run) : await withDeploymentLock(this.opts.store, lockKey, run);
     } catch (err) {
       // The job threw, or the lock could not be asked for (database unreachable).
       s.leader = ran;
@@ -189,13 +193,7 @@ class LockSession {
 
   /** True when this session holds `key` now, taking it if it is free; false when another instance holds it. */
   async hold(key: number): Promise<boolean> {
-    if (!this.client && !this.opening) {
-      this.opening = this.open().finally(() => {
-        this.opening = null;
-      });
-    }
-    const client = this.client ?? (await this.opening);
-    if (!client) throw new Error('the lock session closed while opening');
+    const client = await this.session();
     try {
       if (this.held.has(key)) {
         // Still ours only while the session lives: one round trip proves it.
@@ -211,6 +209,26 @@ class LockSession {
     }
   }
 
+  /** Runs `fn` holding `key` for this run only (unlocked after it); null, without running it, when another instance holds it. */
+  async forOneRun<T>(key: number, fn: () => Promise<T>): Promise<T | null> {
+    const client = await this.session();
+    let locked: boolean;
+    try {
+      const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [key]);
+      locked = rows[0]?.locked === true;
+    } catch (err) {
+      this.lose(client);
+      throw err;
+    }
+    if (!locked) return null;
+    try {
+      return await fn();
+    } finally {
+      // A failed unlock means a lost session: the server dropped the lock with it.
+      await client.query('select pg_advisory_unlock($1)', [key]).catch(() => this.lose(client));
+    }
+  }
+
   /** Unlocks what it holds (so another instance's next tick takes over without waiting) and closes. */
   async close(): Promise<void> {
     const client = this.client ?? (await this.opening?.catch(() => null)) ?? null;
@@ -223,6 +241,18 @@ class LockSession {
     }
     this.held.clear();
     await client.end().catch(() => undefined);
+  }
+
+  /** The open session, opening it on first use and again after it was lost. */
+  private async session(): Promise<pg.Client> {
+    if (!this.client && !this.opening) {
+      this.opening = this.open().finally(() => {
+        this.opening = null;
+      });
+    }
+    const client = this.client ?? (await this.opening);
+    if (!client) throw new Error('the lock session closed while opening');
+    return client;
   }
 
   private async open(): Promise<pg.Client> {

@@ -1,5 +1,6 @@
 /** Webhooks (spec §6): the outbox other modules write to, and the delivery worker the gateway runs. */
 import type { AppContext } from '../context.js';
+import { listenForNotifications } from '../store/notifications.js';
 import { WebhookWorker, type WebhookWorkerOptions } from './worker.js';
 
 export {
@@ -15,6 +16,9 @@ export { type Enqueued, enqueueWebhookEvent, type OutboxEvent, RETRY_WINDOW_MS }
 export { newWebhookSecret, openSecret, sealSecret } from './secrets.js';
 export { urlProblem } from './ssrf.js';
 export type { WebhookWorker, WebhookWorkerOptions } from './worker.js';
+
+/** What the money function NOTIFYs after enqueueing (billing/pg-functions.ts). */
+const WEBHOOK_CHANNEL = 'assistiv_webhooks';
 
 /** The one notification the worker listens for on the context's event bus. */
 const ENQUEUED = 'webhooks.enqueued';
@@ -42,11 +46,16 @@ export function startWebhookWorker(
   );
   const wake = () => worker.wake();
   ctx.events.on(ENQUEUED, wake);
+  // PostgreSQL: the money function's events (enqueued on any instance) wake this worker at their commit.
+  const listener = listenForNotifications(ctx.store, ctx.config.databaseDirectUrl, WEBHOOK_CHANNEL, wake, (err) =>
+    process.stderr.write(`assistiv: webhook wake-up session failed: ${String(err)}\n`),
+  );
   worker.start();
   return {
     worker,
     async stop() {
       ctx.events.off(ENQUEUED, wake);
+      await listener?.close();
       await worker.stop();
     },
   };

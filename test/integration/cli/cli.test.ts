@@ -103,6 +103,16 @@ describe.concurrent('configuration errors stop the start with one line', () => {
     ],
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /^assistiv: configuration error: LOG_LEVEL must be one of .* \(got "loud"\)$/],
     ['REDIS_URL=localhost', { REDIS_URL: 'localhost:6379' }, /^assistiv: configuration error: REDIS_URL must be a redis:\/\//],
+    [
+      'DATABASE_DIRECT_URL=mysql://…',
+      { DATABASE_DIRECT_URL: 'mysql://u:secretpw@h/db' },
+      /^assistiv: configuration error: DATABASE_DIRECT_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,
+    ],
+    [
+      'DATABASE_DIRECT_URL without DATABASE_URL',
+      { DATABASE_DIRECT_URL: 'postgres://u:secretpw@127.0.0.1:1/db' },
+      /^assistiv: configuration error: DATABASE_DIRECT_URL needs DATABASE_URL/,
+    ],
   ];
   it.each(cases)('%s', async (_name, extra, expected) => {
     const dataDir = tempDir();
