@@ -67,6 +67,13 @@ const envSchema = z.object({
     .min(24, { message: 'must be a whole number of hours from 24 to 8760' })
     .max(8760, { message: 'must be a whole number of hours from 24 to 8760' })
     .default(24),
+  // Webhook events and delivery attempts: as long as Stripe keeps events (30 days) unless set.
+  ASSISTIV_WEBHOOK_RETENTION_DAYS: z.coerce
+    .number({ message: 'must be a whole number of days from 3 to 36500' })
+    .int({ message: 'must be a whole number of days from 3 to 36500' })
+    .min(3, { message: 'must be a whole number of days from 3 to 36500' })
+    .max(36_500, { message: 'must be a whole number of days from 3 to 36500' })
+    .default(30),
   ASSISTIV_RETENTION_INTERVAL_MS: millis(1_000, 86_400_000).default(600_000),
   ASSISTIV_RETENTION_BATCH_ROWS: z.coerce
     .number({ message: 'must be a whole number of rows from 1 to 10000' })
@@ -89,8 +96,9 @@ export type Config = {
    * The retention job (one instance at a time): request logs older than `requestLogDays` (null: kept forever),
    * idempotency records past their replay window and expired stored responses are deleted every `intervalMs`,
    * at most `batchRows` rows per statement (short transactions, no long locks). Money records are never deleted.
+   * Webhook delivery attempts older than `webhookDays` go too, and their events a retry window later.
    */
-  retention: { requestLogDays: number | null; intervalMs: number; batchRows: number };
+  retention: { requestLogDays: number | null; webhookDays: number; intervalMs: number; batchRows: number };
   /** SIGTERM: how long requests in flight (streams) may run on before they are cut and settled as cancelled. */
   shutdownGraceMs: number;
   port: number;
@@ -188,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceMs: e.ASSISTIV_SHUTDOWN_GRACE_MS,
     retention: {
       requestLogDays: e.ASSISTIV_REQUEST_LOG_RETENTION_DAYS ?? null,
+      webhookDays: e.ASSISTIV_WEBHOOK_RETENTION_DAYS,
       intervalMs: e.ASSISTIV_RETENTION_INTERVAL_MS,
       batchRows: e.ASSISTIV_RETENTION_BATCH_ROWS,
     },

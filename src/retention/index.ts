@@ -1,7 +1,8 @@
 /**
  * Retention (issue 15, docs/scaling.md): a background job, run by one instance of the deployment at a time,
  * that deletes what is past its keep time — request logs older than ASSISTIV_REQUEST_LOG_RETENTION_DAYS (kept
- * forever when unset), idempotency records past their replay window, stored responses past `expires_at`.
+ * forever when unset), idempotency records past their replay window, stored responses past `expires_at`, and
+ * webhook delivery attempts older than ASSISTIV_WEBHOOK_RETENTION_DAYS (30), their events a retry window later.
  *
  * Each DELETE takes at most `batchRows` rows in its own short transaction, found through an index, and the job
  * yields between batches: no long locks, no long transactions, requests keep flowing. A run stops after
@@ -15,6 +16,7 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../context.js';
 import type { Store } from '../store/database.js';
+import { RETRY_WINDOW_MS } from '../webhooks/index.js';
 
 /** An arbitrary constant naming "the retention job" among advisory locks (each background job has its own). */
 const RETENTION_LOCK_KEY = 727_150_915;
@@ -29,6 +31,8 @@ export type RetentionReport = {
   requestLogs: number;
   idempotencyKeys: number;
   responses: number;
+  webhookDeliveries: number;
+  webhookEvents: number;
   /** Rows deleted by each DELETE, in order (each at most the batch size). */
   batches: number[];
 };
@@ -52,7 +56,7 @@ export function startRetention(ctx: AppContext): void {
 /** One retention run; `batchRows` and `maxBatches` default to the configuration and MAX_BATCHES_PER_RUN. */
 export async function pruneOnce(deps: Deps, opts: { batchRows?: number; maxBatches?: number } = {}): Promise<RetentionReport> {
   const limit = opts.batchRows ?? deps.config.retention.batchRows;
-  const report: RetentionReport = { requestLogs: 0, idempotencyKeys: 0, responses: 0, batches: [] };
+  const report: RetentionReport = { requestLogs: 0, idempotencyKeys: 0, responses: 0, webhookDeliveries: 0, webhookEvents: 0, batches: [] };
   let budget = opts.maxBatches ?? MAX_BATCHES_PER_RUN;
   const nowMs = deps.clock.now();
   /** Runs `batch` until it deletes fewer than `limit` rows or the run's batches are spent; returns the rows. */
@@ -100,6 +104,26 @@ export async function pruneOnce(deps: Deps, opts: { batchRows?: number; maxBatch
       report.requestLogs += await drain(() => pruneLogBatch(deps.store, id, cutoff, limit));
     }
   }
+
+  // Webhook delivery attempts, by their UUIDv7 primary key (time-ordered: no other index needed). None of them is
+  // still pending: attempts stop a retry window (24 h) after their event.
+  const webhookCutoffMs = nowMs - deps.config.retention.webhookDays * DAY_MS;
+  const firstIdToKeep = uuidv7Floor(webhookCutoffMs);
+  report.webhookDeliveries = await drain(async () =>
+    deleted(
+      await sql`DELETE FROM webhook_deliveries WHERE id IN (
+        SELECT id FROM webhook_deliveries WHERE id < ${firstIdToKeep} AND status <> 'pending' ORDER BY id LIMIT ${limit})`.execute(db),
+    ),
+  );
+  // Their events (webhook_events_created index) once every attempt of them is past the cutoff: an event's last
+  // attempt is created within the retry window (plus an attempt's lease) after it, so a margin of two windows.
+  const eventCutoff = new Date(webhookCutoffMs - 2 * RETRY_WINDOW_MS).toISOString();
+  report.webhookEvents = await drain(async () =>
+    deleted(
+      await sql`DELETE FROM webhook_events WHERE (platform_id, id) IN (
+        SELECT platform_id, id FROM webhook_events WHERE created_at < ${eventCutoff} ORDER BY created_at LIMIT ${limit})`.execute(db),
+    ),
+  );
   return report;
 }
 
@@ -154,4 +178,10 @@ async function pruneLogBatch(store: Store, platformId: string, cutoff: string, l
 
 function deleted(result: { numAffectedRows?: bigint }): number {
   return Number(result.numAffectedRows ?? 0);
+}
+
+/** The smallest UUIDv7 of millisecond `ms`: every id generated at or after `ms` sorts at or above it (as text). */
+export function uuidv7Floor(ms: number): string {
+  const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }

@@ -439,6 +439,13 @@ const accounts: Migration = {
   },
 };
 
+/** Retention deletes webhook events by age (src/retention): their primary key is not time-ordered, unlike the deliveries'. */
+const webhookEventsByAge: Migration = {
+  async up(db: Db) {
+    await db.schema.createIndex('webhook_events_created').on('webhook_events').column('created_at').execute();
+  },
+};
+
 /** The schema's own steps. Ids contributed by other modules (0003, billing's half of 0006) interleave by name. */
 const migrations: Record<string, Migration> = {
   '0001_initial': initial,
@@ -450,6 +457,7 @@ const migrations: Record<string, Migration> = {
   '0009_webhooks': webhooks,
   '0011_accounts': accounts,
   '0013_audit_log': auditLog,
+  '0017_webhook_events_by_age': webhookEventsByAge,
 };
 
 /** Steps another module runs as part of the migrations, by id; Kysely applies all ids in name order. */

@@ -104,6 +104,26 @@ describe.concurrent('configuration errors stop the start with one line', () => {
     ['LOG_LEVEL=loud', { LOG_LEVEL: 'loud' }, /^assistiv: configuration error: LOG_LEVEL must be one of .* \(got "loud"\)$/],
     ['REDIS_URL=localhost', { REDIS_URL: 'localhost:6379' }, /^assistiv: configuration error: REDIS_URL must be a redis:\/\//],
     [
+      'ASSISTIV_REQUEST_LOG_RETENTION_DAYS=0',
+      { ASSISTIV_REQUEST_LOG_RETENTION_DAYS: '0' },
+      /REQUEST_LOG_RETENTION_DAYS must be a whole number of days from 1 to 36500 \(got "0"\)$/,
+    ],
+    [
+      'ASSISTIV_IDEMPOTENCY_RETENTION_HOURS=12',
+      { ASSISTIV_IDEMPOTENCY_RETENTION_HOURS: '12' },
+      /RETENTION_HOURS must be a whole number of hours from 24 to 8760 \(got "12"\)$/,
+    ],
+    [
+      'ASSISTIV_WEBHOOK_RETENTION_DAYS=2',
+      { ASSISTIV_WEBHOOK_RETENTION_DAYS: '2' },
+      /WEBHOOK_RETENTION_DAYS must be a whole number of days from 3 to 36500 \(got "2"\)$/,
+    ],
+    [
+      'ASSISTIV_RETENTION_BATCH_ROWS=lots',
+      { ASSISTIV_RETENTION_BATCH_ROWS: 'lots' },
+      /BATCH_ROWS must be a whole number of rows from 1 to 10000 \(got "lots"\)$/,
+    ],
+    [
       'DATABASE_DIRECT_URL=mysql://…',
       { DATABASE_DIRECT_URL: 'mysql://u:secretpw@h/db' },
       /^assistiv: configuration error: DATABASE_DIRECT_URL must be a postgres:\/\/ or postgresql:\/\/ URL$/,

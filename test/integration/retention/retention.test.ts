@@ -1,7 +1,8 @@
 /**
  * Retention (issue 15), on both databases: the retention job deletes request logs older than
  * ASSISTIV_REQUEST_LOG_RETENTION_DAYS, idempotency records past their replay window and expired stored
- * responses, in DELETEs of at most the batch size; it never deletes a money record (wallet and budget
+ * responses, and webhook attempts and events past ASSISTIV_WEBHOOK_RETENTION_DAYS, in DELETEs of at most the
+ * batch size; it never deletes a money record (wallet and budget
  * ledgers, wallets, budgets, reservations), and `ledger verify` stays clean after logs of billed calls went
  * (and still names a recent debit whose log row is missing). With no log retention set, logs are kept.
  */
@@ -134,7 +135,8 @@ describe.each(dialects)('retention (%s)', (dialect) => {
     expect(await db.selectFrom('request_logs').select('id').where('created_at', '<', '2026-01-02').execute()).toHaveLength(2);
 
     const rest = await pruneOnce(gw.ctx);
-    expect(rest).toMatchObject({ responses: 0, idempotencyKeys: 0, requestLogs: 2, batches: [0, 0, 2] });
+    // Then the webhook deliveries and events (none here): one empty batch each.
+    expect(rest).toMatchObject({ responses: 0, idempotencyKeys: 0, requestLogs: 2, batches: [0, 0, 2, 0, 0] });
 
     const logs = await db.selectFrom('request_logs').select('request_id').where('platform_id', '=', p.platformId).execute();
     expect(logs.map((l) => l.request_id).sort()).toEqual([...recent].sort());
@@ -157,6 +159,76 @@ describe.each(dialects)('retention (%s)', (dialect) => {
     const broken = await verifyLedger(gw.ctx.store);
     expect(broken.ok).toBe(false);
     expect(broken.differences.join('\n')).toContain(`request ${recent[0]}: llm_usage wallet debit`);
+  });
+
+  it('deletes webhook delivery attempts older than 30 days (never a pending one), and their events a retry window later', async () => {
+    const db = gw.ctx.store.db;
+    const p = await fundedPlatform(gw, { walletUsd: 1 });
+    const runAt = Date.parse('2027-03-01T00:00:00.000Z');
+    const at = (days: number) => runAt - days * DAY;
+    const iso = (days: number) => new Date(at(days)).toISOString();
+    // A UUIDv7 of that instant, as the worker's ids are (the tail tells the rows apart).
+    const idAt = (days: number, tail: string) => {
+      const hex = at(days).toString(16).padStart(12, '0');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7abc-8000-${tail.padStart(12, '0')}`;
+    };
+    const event = (id: string, days: number) => ({
+      id,
+      platform_id: p.platformId,
+      event_type: 'ping',
+      payload: '{}',
+      created_at: iso(days),
+    });
+    await db
+      .insertInto('webhook_events')
+      .values([event('evt_33d', 33), event('evt_31d', 31), event('evt_1d', 1)])
+      .execute();
+    const delivery = (id: string, eventId: string, days: number, status: 'pending' | 'delivered' | 'failed') => ({
+      id,
+      platform_id: p.platformId,
+      event_id: eventId,
+      event_type: 'ping',
+      endpoint_id: 'we_test',
+      attempt: 1,
+      status,
+      next_retry_at: status === 'pending' ? iso(days) : null,
+      retry_until: iso(days - 1),
+      created_at: iso(days),
+    });
+    await db
+      .insertInto('webhook_deliveries')
+      .values([
+        delivery(idAt(33, '1'), 'evt_33d', 33, 'failed'),
+        delivery(idAt(32, '2'), 'evt_33d', 32, 'delivered'),
+        delivery(idAt(31, '3'), 'evt_31d', 31, 'delivered'),
+        delivery(idAt(30.01, '4'), 'evt_31d', 30.01, 'pending'), // cannot happen (24 h window); kept all the same
+        delivery(idAt(29.99, '5'), 'evt_31d', 29.99, 'failed'),
+        delivery(idAt(1, '6'), 'evt_1d', 1, 'pending'),
+      ])
+      .execute();
+
+    // Earlier tests' movements (at 2026 clock times) left events without attempts (no endpoint subscribed): old too.
+    const eventCutoff = new Date(at(32)).toISOString();
+    const othersOld = await db
+      .selectFrom('webhook_events')
+      .select('id')
+      .where('created_at', '<', eventCutoff)
+      .where('id', 'not like', 'evt_%')
+      .execute();
+
+    const report = await pruneOnce({ ...gw.ctx, clock: { now: () => runAt } }, { batchRows: 2 });
+    expect(report).toMatchObject({ webhookDeliveries: 3, webhookEvents: 1 + othersOld.length });
+    // Deliveries in batches of 2 (2, 1) come after the log, idempotency and response batches; then the events.
+    // (A drain ends at its first batch short of the limit: n events take floor(n / 2) + 1 batches.)
+    const eventBatches = Math.floor((1 + othersOld.length) / 2) + 1;
+    expect(report.batches.slice(-2 - eventBatches, -eventBatches)).toEqual([2, 1]);
+    const left = await db.selectFrom('webhook_deliveries').select('id').where('platform_id', '=', p.platformId).orderBy('id').execute();
+    expect(left.map((d) => d.id)).toEqual([idAt(30.01, '4'), idAt(29.99, '5'), idAt(1, '6')]);
+    // evt_31d is younger than 30 days + two retry windows: kept with its last attempts.
+    const events = await db.selectFrom('webhook_events').select('id').where('id', 'like', 'evt_%').orderBy('id').execute();
+    expect(await db.selectFrom('webhook_events').select('id').where('created_at', '<', eventCutoff).execute()).toEqual([]);
+    expect(events.map((e) => e.id)).toEqual(['evt_1d', 'evt_31d']);
+    expect(report.batches.every((n) => n <= 2)).toBe(true);
   });
 
   it('without ASSISTIV_REQUEST_LOG_RETENTION_DAYS logs are kept forever; idempotency records still expire', async () => {
