@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL money function (migrations 0003, 0006, 0008 and 0014, PostgreSQL only). Reserve, settle and release all
+ * The PostgreSQL money function (migrations 0003, 0006, 0008, 0014 and 0016, PostgreSQL only). Reserve, settle and release all
  * go through `assistiv_billing(platform, ops, now, daily_start, monthly_start)`: ONE statement, so one client
  * round trip and one short implicit transaction, for one operation or for the batch one gateway instance
  * queued on one wallet while its previous call ran (group commit: one commit and one hand-over of the
@@ -36,8 +36,9 @@
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
  * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts, V2
  * (migration 0006: each request's log row, with its cache-write and reasoning token counts) in
- * pg-functions-v2.ts. Migration 0008 installs the period-reset rule; V4 (migration 0014) uses it and writes the
- * webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS).
+ * pg-functions-v2.ts. Migration 0008 installs the period-reset rule; V4 (migration 0014, pg-functions-v4.ts) uses
+ * it and writes the webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS); V5 (migration 0016)
+ * is V4 with statements whose plans PostgreSQL keeps for a call of one operation.
  */
 
 /**
@@ -176,10 +177,12 @@ $fn$;
 `;
 
 /**
- * V4 (migration 0014): V2 with the period-reset rule's function, plus the settlement's low-balance events and the refusal's budget.exhausted (settle
- * ops may carry lb, the platform's low_balance_thresholds; install PG_WEBHOOK_EVENT_FUNCTIONS first).
+ * V5 (migration 0016): V4 with plans PostgreSQL can keep. A call of one operation resolves at most one
+ * reservation and locks at most one budget and its own platform's wallet, so it takes those rows by scalar
+ * keys (`= v_ids[1]`), whose generic plans the session caches; V4's `= ANY(array)` statements were planned
+ * afresh at every call. Batches of several operations keep V4's statements. Same locks, same order, same results.
  */
-export const PG_BILLING_FUNCTIONS_V4 = `
+export const PG_BILLING_FUNCTIONS_V5 = `
 CREATE OR REPLACE FUNCTION assistiv_billing(p_platform_id text, p_ops jsonb, p_now text, p_daily_start text, p_monthly_start text)
 RETURNS TABLE (o_status text, o_budget_id text, o_budget_hold bigint, o_available bigint,
                o_wallet_micros bigint, o_end_user_micros bigint, o_capped boolean)
@@ -221,7 +224,15 @@ DECLARE
 BEGIN
   v_ids := ARRAY(SELECT DISTINCT x.id FROM jsonb_to_recordset(p_ops) AS x(k text, id text) WHERE x.k <> 'r');
   v_users := ARRAY(SELECT DISTINCT x.eu FROM jsonb_to_recordset(p_ops) AS x(k text, eu text) WHERE x.k = 'r' AND x.eu IS NOT NULL);
-  IF cardinality(v_ids) > 0 THEN
+  -- V5: a call of one operation (every call at low load) takes its rows by scalar keys, whose plans the session
+  -- caches; "= ANY(array)" is planned afresh at each call. Batches keep the array statements.
+  IF cardinality(v_ids) = 1 THEN
+    WITH gone AS (DELETE FROM reservations WHERE request_id = v_ids[1]
+                  RETURNING request_id, platform_id, end_user_id, budget_id, wallet_micros, budget_micros)
+    SELECT array_agg(request_id), array_agg(platform_id), array_agg(end_user_id), array_agg(budget_id),
+           array_agg(wallet_micros), array_agg(budget_micros)
+      INTO d_ids, d_platforms, d_users, d_budgets, d_hold_w, d_hold_b FROM gone;
+  ELSIF cardinality(v_ids) > 1 THEN
     -- The reservations this call resolves: taken out first (settle and release consume them below).
     WITH gone AS (DELETE FROM reservations WHERE request_id = ANY(v_ids)
                   RETURNING request_id, platform_id, end_user_id, budget_id, wallet_micros, budget_micros)
@@ -229,8 +240,19 @@ BEGIN
            array_agg(wallet_micros), array_agg(budget_micros)
       INTO d_ids, d_platforms, d_users, d_budgets, d_hold_w, d_hold_b FROM gone;
   END IF;
-  PERFORM 1 FROM budgets WHERE end_user_id = ANY(v_users) OR id = ANY(d_budgets) ORDER BY id FOR UPDATE;
-  PERFORM 1 FROM wallets WHERE platform_id = p_platform_id OR platform_id = ANY(d_platforms) ORDER BY id FOR UPDATE;
+  -- The same locks, in the same order; at most one budget and only this platform's wallet take the cached plans.
+  IF cardinality(v_users) + coalesce(cardinality(d_budgets), 0) > 1 THEN
+    PERFORM 1 FROM budgets WHERE end_user_id = ANY(v_users) OR id = ANY(d_budgets) ORDER BY id FOR UPDATE;
+  ELSIF cardinality(v_users) = 1 THEN
+    PERFORM 1 FROM budgets WHERE end_user_id = v_users[1] FOR UPDATE;
+  ELSIF d_budgets[1] IS NOT NULL THEN
+    PERFORM 1 FROM budgets WHERE id = d_budgets[1] FOR UPDATE;
+  END IF;
+  IF d_platforms IS NULL OR d_platforms <@ ARRAY[p_platform_id] THEN
+    PERFORM 1 FROM wallets WHERE platform_id = p_platform_id FOR UPDATE;
+  ELSE
+    PERFORM 1 FROM wallets WHERE platform_id = p_platform_id OR platform_id = ANY(d_platforms) ORDER BY id FOR UPDATE;
+  END IF;
 
   FOR op IN SELECT * FROM jsonb_to_recordset(p_ops)
       AS x(k text, id text, eu text, w bigint, b bigint, exp text, t1 text, t2 text, c bigint, ec bigint, d text, l jsonb, lb jsonb) LOOP
