@@ -181,7 +181,7 @@ function deleted(result: { numAffectedRows?: bigint }): number {
 }
 
 /** The smallest UUIDv7 of millisecond `ms`: every id generated at or after `ms` sorts at or above it (as text). */
-export function uuidv7Floor(ms: number): string {
+function uuidv7Floor(ms: number): string {
   const hex = Math.max(0, Math.floor(ms)).toString(16).padStart(12, '0');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-7000-8000-000000000000`;
 }
