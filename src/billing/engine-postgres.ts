@@ -1,7 +1,7 @@
 /**
  * The billing engine on PostgreSQL: several gateway instances share the rows, so the database decides,
  * never a value read earlier. Reserve, settle and release go through one plpgsql function (pg-functions.ts,
- * migrations 0003, 0006, 0008 and 0014): each call is ONE statement, one client round trip and one short implicit transaction, so
+ * migrations 0003, 0006, 0008, 0014 and 0016): each call is ONE statement, one client round trip and one short implicit transaction, so
  * the hot wallet and budget rows stay locked only while the function runs and commits, never across round trips.
  * On top, per wallet, this process keeps one call in flight and sends whatever queued meanwhile as one
  * batch (pg-batcher.ts): one commit and one lock hand-over for many requests. A refusal comes back as a
