@@ -7,7 +7,7 @@ import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
 import { PG_BILLING_FUNCTIONS_V5, PG_BUDGET_RESET_RULE, PG_WEBHOOK_EVENT_FUNCTIONS } from './pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from './pg-functions-v1.js';
 import { PG_BILLING_FUNCTIONS_V2 } from './pg-functions-v2.js';
-import { PG_BILLING_FUNCTIONS_V4 } from './pg-functions-v4.js';
+import { PG_BILLING_FUNCTIONS_V4, PG_WEBHOOK_EVENT_FUNCTIONS_V1 } from './pg-functions-v4.js';
 
 type Db = Kysely<unknown>;
 
@@ -32,7 +32,7 @@ export const billingMigrations: Record<string, Migration> = {
     async up(db: Db) {
       // budget.exhausted's mark (a UUIDv7, or null): on both databases; the engines read it with their own SQL.
       await db.schema.alterTable('budgets').addColumn('exhausted_notified_id', 'text').execute();
-      await onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS, PG_BILLING_FUNCTIONS_V4).up(db);
+      await onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS_V1, PG_BILLING_FUNCTIONS_V4).up(db);
     },
   },
   // assistiv_enqueue_webhook notifies the instances' delivery workers (NOTIFY assistiv_webhooks) at commit.

@@ -1,5 +1,6 @@
 /**
- * The PostgreSQL money function as migration 0014 shipped it (frozen: a migration's SQL never changes).
+ * The PostgreSQL money function and webhook event functions as migration 0014 shipped them (frozen: a
+ * migration's SQL never changes).
  * pg-functions.ts documents the function and holds its current version.
  */
 
@@ -326,6 +327,113 @@ BEGIN
            fallback_from, metadata, created_at, coalesce(cache_write_tokens, 0), coalesce(reasoning_tokens, 0) FROM cols
     ON CONFLICT DO NOTHING;
   END IF;
+END
+$fn$;
+`;
+
+/** The webhook event functions as migration 0014 installed them (0015 replaced assistiv_enqueue_webhook: it NOTIFYs). */
+export const PG_WEBHOOK_EVENT_FUNCTIONS_V1 = `
+CREATE OR REPLACE FUNCTION assistiv_uuidv7() RETURNS text LANGUAGE sql VOLATILE AS $fn$
+  -- RFC 9562 UUIDv7: 48 bits of Unix milliseconds over a random UUID, version bits set to 7.
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+           PLACING substring(int8send(floor(extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6),
+         52, 1), 53, 1), 'hex')::uuid::text
+$fn$;
+
+CREATE OR REPLACE FUNCTION assistiv_usd(p_micros bigint) RETURNS numeric LANGUAGE sql IMMUTABLE AS $fn$
+  SELECT trim_scale(p_micros::numeric / 1000000)
+$fn$;
+
+-- The event with its §6 envelope and one pending delivery per subscribed active endpoint; nothing without one.
+CREATE OR REPLACE FUNCTION assistiv_enqueue_webhook(p_platform text, p_type text, p_event_id text, p_now text, p_data jsonb)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_targets text[];
+BEGIN
+  v_targets := ARRAY(SELECT id FROM webhook_endpoints WHERE platform_id = p_platform AND is_active = 1
+                       AND (events::jsonb ? p_type OR (events::jsonb ? '*' AND p_type <> 'budget.debited')));
+  IF cardinality(v_targets) = 0 THEN
+    RETURN;
+  END IF;
+  INSERT INTO webhook_events (id, platform_id, event_type, payload, created_at)
+  VALUES (p_event_id, p_platform, p_type,
+          jsonb_build_object('event_type', p_type, 'event_id', p_event_id, 'api_version', '2026-11-01',
+                             'created_at', p_now, 'data', p_data)::text, p_now)
+  ON CONFLICT DO NOTHING;
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  INSERT INTO webhook_deliveries (id, platform_id, event_id, event_type, endpoint_id, attempt, status, next_retry_at,
+                                  retry_until, created_at)
+  SELECT assistiv_uuidv7(), p_platform, p_event_id, p_type, t, 1, 'pending', p_now,
+         to_char((p_now::timestamptz + interval '24 hours') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), p_now
+    FROM unnest(v_targets) AS t;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION assistiv_wallet_low_balance(p_platform text, p_wallet text, p_tx text, p_charge bigint, p_balance bigint,
+                                                       p_threshold bigint, p_reason text, p_now text)
+RETURNS void LANGUAGE sql AS $fn$
+  SELECT assistiv_enqueue_webhook(p_platform, 'wallet.low_balance', p_tx || ':wallet.low_balance', p_now, jsonb_build_object(
+    'platform_id', p_platform, 'wallet_id', p_wallet, 'transaction_id', p_tx, 'type', 'llm_usage',
+    'amount_usd', assistiv_usd(-p_charge), 'balance_after', assistiv_usd(p_balance), 'reason', p_reason,
+    'threshold_usd', assistiv_usd(p_threshold), 'threshold_percentage', NULL))
+$fn$;
+
+-- One budget.low_balance per threshold the usage row took remaining (max - used) below: the budget's own, and
+-- each percentage of max (floored to µUSD); a percentage on the same amount as another threshold is that one.
+CREATE OR REPLACE FUNCTION assistiv_budget_low_balance(p_platform text, p_user text, p_budget text, p_tx text, p_charge bigint,
+                                                       p_max bigint, p_used bigint, p_own bigint, p_pcts jsonb, p_reason text,
+                                                       p_metadata jsonb, p_now text)
+RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_after bigint := p_max - p_used;
+  t record;
+BEGIN
+  FOR t IN
+    SELECT DISTINCT ON (s.micros) s.micros, s.pct FROM (
+      SELECT p_own AS micros, NULL::numeric AS pct, 0 AS ord
+      UNION ALL
+      SELECT floor(p_max * x.p / 100)::bigint, x.p, 1
+        FROM (SELECT (e #>> '{}')::numeric AS p
+                FROM jsonb_array_elements(CASE WHEN jsonb_typeof(p_pcts) = 'array' THEN p_pcts ELSE '[]' END) AS e
+               WHERE jsonb_typeof(e) = 'number') x
+       WHERE x.p > 0 AND x.p < 100 -- validated on write; a settings row older than the rule must not fail a settlement
+    ) s
+    WHERE s.micros > 0 AND v_after < s.micros AND v_after + p_charge >= s.micros
+    ORDER BY s.micros, s.ord
+  LOOP
+    PERFORM assistiv_enqueue_webhook(p_platform, 'budget.low_balance',
+      p_tx || ':budget.low_balance' || CASE WHEN t.pct IS NULL THEN '' ELSE ':' || t.pct || '%' END, p_now, jsonb_build_object(
+      'platform_id', p_platform, 'end_user_id', p_user, 'budget_id', p_budget, 'transaction_id', p_tx, 'type', 'usage',
+      'amount_usd', assistiv_usd(-p_charge), 'max_usd_after', assistiv_usd(p_max), 'used_usd_after', assistiv_usd(p_used),
+      'remaining_usd_after', assistiv_usd(v_after), 'reason', p_reason, 'metadata', p_metadata,
+      'threshold_usd', assistiv_usd(t.micros), 'threshold_percentage', t.pct));
+  END LOOP;
+END
+$fn$;
+
+-- budget.exhausted once per exhaustion: the budget is marked (p_mark, a fresh UUIDv7) unless it already was since
+-- its last top-up, reset, replenish or raise of max_usd; the event id uses the refused request's id (spec §6).
+CREATE OR REPLACE FUNCTION assistiv_budget_exhausted(p_platform text, p_user text, p_budget text, p_request text, p_mark text,
+                                                     p_need bigint, p_max bigint, p_used bigint, p_now text)
+RETURNS void LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM webhook_endpoints WHERE platform_id = p_platform AND is_active = 1
+                   AND (events::jsonb ? 'budget.exhausted' OR events::jsonb ? '*')) THEN
+    RETURN;
+  END IF;
+  UPDATE budgets SET exhausted_notified_id = p_mark
+   WHERE id = p_budget AND (exhausted_notified_id IS NULL OR EXISTS (
+     SELECT 1 FROM budget_transactions t WHERE t.budget_id = p_budget AND t.id > budgets.exhausted_notified_id
+       AND (t.type IN ('top_up', 'reset', 'replenish') OR (t.type = 'adjustment' AND t.amount_micros > 0))));
+  IF NOT FOUND THEN
+    RETURN;
+  END IF;
+  PERFORM assistiv_enqueue_webhook(p_platform, 'budget.exhausted', p_request || ':budget.exhausted', p_now, jsonb_build_object(
+    'platform_id', p_platform, 'end_user_id', p_user, 'budget_id', p_budget, 'transaction_id', p_request, 'type', 'exhausted',
+    'amount_usd', assistiv_usd(p_need), 'max_usd_after', assistiv_usd(p_max), 'used_usd_after', assistiv_usd(p_used),
+    'remaining_usd_after', assistiv_usd(p_max - p_used), 'reason', 'budget_exhausted', 'metadata', '{}'::jsonb));
 END
 $fn$;
 `;

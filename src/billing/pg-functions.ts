@@ -80,7 +80,7 @@ CREATE OR REPLACE FUNCTION assistiv_usd(p_micros bigint) RETURNS numeric LANGUAG
 $fn$;
 
 -- The event with its §6 envelope and one pending delivery per subscribed active endpoint; nothing without one.
--- (The notification is part of the function since 0015.)
+-- (Migration 0015; 0014 installed it without the NOTIFY: pg-functions-v4.ts.)
 CREATE OR REPLACE FUNCTION assistiv_enqueue_webhook(p_platform text, p_type text, p_event_id text, p_now text, p_data jsonb)
 RETURNS void LANGUAGE plpgsql AS $fn$
 DECLARE
