@@ -140,6 +140,9 @@ export type Config = {
   };
 };
 
+/** Every variable the gateway reads (anything else in the environment is ignored: a misspelt name does nothing). */
+export const configVariableNames: readonly string[] = Object.keys(envSchema.shape);
+
 export class ConfigError extends Error {}
 
 /** Parses the environment; throws ConfigError with one line naming the variable and why. */
