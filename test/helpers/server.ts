@@ -40,26 +40,30 @@ async function createPgDatabase(): Promise<{ url: string; drop(): Promise<void> 
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      try {
-        // FORCE cannot end a backend of another role (an autovacuum worker that just started on the new
-        // database): that one finishes within moments, so try again briefly.
-        for (let attempt = 1; ; attempt++) {
-          try {
-            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-            break;
-          } catch (err) {
-            if (attempt >= 20 || !/pg_signal_backend|being accessed by other users/.test(String(err))) throw err;
-            await new Promise((r) => setTimeout(r, 250));
-          }
-        }
-      } finally {
-        await c.end();
-      }
-    },
+    drop: () => dropPgDatabase(name),
   };
+}
+
+/** Drops a test database, ending its sessions (every test database goes through here). */
+export async function dropPgDatabase(name: string): Promise<void> {
+  if (!postgresUrl) throw new Error('ASSISTIV_TEST_DATABASE_URL is not set');
+  const c = new pg.Client({ connectionString: postgresUrl });
+  await c.connect();
+  try {
+    // FORCE cannot end a backend of another role (an autovacuum worker that just started on the new
+    // database): that one finishes within moments, so try again briefly.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        break;
+      } catch (err) {
+        if (attempt >= 20 || !/pg_signal_backend|being accessed by other users/.test(String(err))) throw err;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  } finally {
+    await c.end();
+  }
 }
 
 export async function startTestGateway(

@@ -26,6 +26,7 @@ import { migrateToLatest, migrationsWith } from '../../../src/store/migrations.j
 import { storeReadiness } from '../../../src/store/readiness.js';
 import type { Database } from '../../../src/store/schema.js';
 import { client } from '../../helpers/http.js';
+import { dropPgDatabase } from '../../helpers/server.js';
 import { dialects, postgresUrl } from '../../helpers/suites.js';
 import { manualClock, plainLogRow, reserveRequest } from './fixtures.js';
 
@@ -64,12 +65,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
     await admin.connect();
     await admin.query(`CREATE DATABASE ${name}`);
     await admin.end();
-    cleanups.push(async () => {
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    });
+    cleanups.push(() => dropPgDatabase(name));
     const url = new URL(postgresUrl as string);
     url.pathname = `/${name}`;
     return { dataDir, databaseUrl: url.toString() };

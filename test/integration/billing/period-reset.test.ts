@@ -16,6 +16,7 @@ import { type BudgetPeriod, dueReset } from '../../../src/billing/budgets.js';
 import { billingMigrations } from '../../../src/billing/migrations.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { migrateToLatest } from '../../../src/store/migrations.js';
+import { dropPgDatabase } from '../../helpers/server.js';
 import { postgresUrl } from '../../helpers/suites.js';
 
 type Case = { why: string; period: BudgetPeriod; periodStart: string; now: string; resetTo: string | null };
@@ -236,10 +237,7 @@ describe.runIf(postgresUrl)('period-reset rule: PostgreSQL', () => {
   });
   afterAll(async () => {
     await store?.close();
-    const c = new pg.Client({ connectionString: postgresUrl });
-    await c.connect();
-    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await c.end();
+    await dropPgDatabase(name);
     rmSync(dataDir, { recursive: true, force: true });
   });
 

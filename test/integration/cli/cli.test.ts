@@ -10,6 +10,7 @@ import pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { client } from '../../helpers/http.js';
+import { dropPgDatabase } from '../../helpers/server.js';
 import { type Run, runAssistiv } from '../../helpers/spawn.js';
 import { postgresUrl } from '../../helpers/suites.js';
 
@@ -319,10 +320,7 @@ describe.runIf(postgresUrl)('the CLI on PostgreSQL', () => {
       expect((await client(s.url).get('/readyz')).body).toEqual({ status: 'ready', database: 'postgres' });
       await s.stop();
     } finally {
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropPgDatabase(name);
     }
   });
 });

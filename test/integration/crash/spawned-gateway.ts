@@ -15,6 +15,7 @@ import pg from 'pg';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { openStore, type Store } from '../../../src/store/database.js';
 import { client, createPlatform } from '../../helpers/http.js';
+import { dropPgDatabase } from '../../helpers/server.js';
 import { type Run, runAssistiv } from '../../helpers/spawn.js';
 import { postgresUrl } from '../../helpers/suites.js';
 
@@ -56,10 +57,7 @@ export async function durableDatabase(dialect: 'sqlite' | 'postgres', extraEnv: 
     async drop() {
       rmSync(dir, { recursive: true, force: true });
       if (!dbName) return;
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-      await c.end();
+      await dropPgDatabase(dbName);
     },
   };
 }

@@ -9,7 +9,7 @@ import { loadConfig } from '../../../src/config.js';
 import { generateKey } from '../../../src/crypto/api-keys.js';
 import { createGateway } from '../../../src/gateway.js';
 import { client, createPlatform } from '../../helpers/http.js';
-import { startTestGateway, type TestGateway } from '../../helpers/server.js';
+import { dropPgDatabase, startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects, postgresUrl } from '../../helpers/suites.js';
 
 describe.each(dialects)('server surface (%s)', (dialect) => {
@@ -145,12 +145,7 @@ describe.each(dialects)('migrations on restart (%s)', (dialect) => {
       const url = new URL(postgresUrl);
       url.pathname = `/${name}`;
       databaseUrl = url.toString();
-      dropDatabase = async () => {
-        const c = new pg.Client({ connectionString: postgresUrl });
-        await c.connect();
-        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await c.end();
-      };
+      dropDatabase = () => dropPgDatabase(name);
     }
   });
   afterAll(async () => {
@@ -217,10 +212,7 @@ describe.runIf(postgresUrl)('several instances on one PostgreSQL', () => {
       expect(providers.map((p) => p.slug).sort()).toEqual(['anthropic', 'google', 'openai', 'xai']);
     } finally {
       await Promise.all(twins.map((t) => t.close()));
-      const c = new pg.Client({ connectionString: postgresUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
+      await dropPgDatabase(name);
     }
   });
 });
