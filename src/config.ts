@@ -3,11 +3,12 @@ import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** A whole number of milliseconds within bounds, with one message for every way it can be wrong. */
-const millis = (min: number, max: number) => {
-  const message = `must be a whole number of milliseconds from ${min} to ${max}`;
+/** A whole number of `unit` within bounds, with one message for every way it can be wrong. */
+const wholeNumber = (unit: string, min: number, max: number) => {
+  const message = `must be a whole number of ${unit} from ${min} to ${max}`;
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
+const millis = (min: number, max: number) => wholeNumber('milliseconds', min, max);
 
 const envSchema = z.object({
   PORT: z
@@ -54,33 +55,13 @@ const envSchema = z.object({
   ASSISTIV_HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(120_000),
   ASSISTIV_HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(72_000),
   // Retention (docs/scaling.md): request logs are kept forever unless a number of days is set.
-  ASSISTIV_REQUEST_LOG_RETENTION_DAYS: z.coerce
-    .number({ message: 'must be a whole number of days from 1 to 36500' })
-    .int({ message: 'must be a whole number of days from 1 to 36500' })
-    .min(1, { message: 'must be a whole number of days from 1 to 36500' })
-    .max(36_500, { message: 'must be a whole number of days from 1 to 36500' })
-    .optional(),
+  ASSISTIV_REQUEST_LOG_RETENTION_DAYS: wholeNumber('days', 1, 36_500).optional(),
   // At least the spec's 24 h replay window (spec §0).
-  ASSISTIV_IDEMPOTENCY_RETENTION_HOURS: z.coerce
-    .number({ message: 'must be a whole number of hours from 24 to 8760' })
-    .int({ message: 'must be a whole number of hours from 24 to 8760' })
-    .min(24, { message: 'must be a whole number of hours from 24 to 8760' })
-    .max(8760, { message: 'must be a whole number of hours from 24 to 8760' })
-    .default(24),
+  ASSISTIV_IDEMPOTENCY_RETENTION_HOURS: wholeNumber('hours', 24, 8_760).default(24),
   // Webhook events and delivery attempts: as long as Stripe keeps events (30 days) unless set.
-  ASSISTIV_WEBHOOK_RETENTION_DAYS: z.coerce
-    .number({ message: 'must be a whole number of days from 3 to 36500' })
-    .int({ message: 'must be a whole number of days from 3 to 36500' })
-    .min(3, { message: 'must be a whole number of days from 3 to 36500' })
-    .max(36_500, { message: 'must be a whole number of days from 3 to 36500' })
-    .default(30),
+  ASSISTIV_WEBHOOK_RETENTION_DAYS: wholeNumber('days', 3, 36_500).default(30),
   ASSISTIV_RETENTION_INTERVAL_MS: millis(1_000, 86_400_000).default(600_000),
-  ASSISTIV_RETENTION_BATCH_ROWS: z.coerce
-    .number({ message: 'must be a whole number of rows from 1 to 10000' })
-    .int({ message: 'must be a whole number of rows from 1 to 10000' })
-    .min(1, { message: 'must be a whole number of rows from 1 to 10000' })
-    .max(10_000, { message: 'must be a whole number of rows from 1 to 10000' })
-    .default(5_000),
+  ASSISTIV_RETENTION_BATCH_ROWS: wholeNumber('rows', 1, 10_000).default(5_000),
   ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
