@@ -22,7 +22,7 @@ import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals
 type Op =
   /** reserve: end user, wallet and budget holds (µUSD), expiry, ledger ids for a period reset and a replenish. */
   | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string }
-  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages (absent: not cached). */
+  /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages (absent: the function reads the platform's settings row). */
   | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable; lb?: readonly number[] }
   /** release, with the log row to write not_billed */
   | { k: 'x'; id: string; l?: RequestLogsTable };
@@ -113,6 +113,7 @@ export class PostgresBillingEngine {
             walletMicros: worst,
             budgetMicros: row.o_budget_hold ?? 0,
             markupPercentage: markup,
+            ...(req.lowBalancePcts && { lowBalancePcts: req.lowBalancePcts }),
           },
         };
       case 'budget_suspended':
@@ -133,9 +134,11 @@ export class PostgresBillingEngine {
       throw new RangeError(`settle needs a non-negative integer cost, got ${input.costMicros}`);
     const cost = input.costMicros;
     const endUserCost = withMarkupMicros(cost, reservation.markupPercentage);
-    // Submitted in this turn (no await before it), so settles and releases keep their order in a batch; the
-    // function reads the thresholds itself when this instance has none cached.
-    const cached = this.markups.get(reservation.platformId);
+    // Submitted in this turn (no await before it), so settles and releases keep their order in a batch. The
+    // thresholds come with the reservation (the pipeline's routing cache), else from this engine's cache; the
+    // function reads the platform's settings row itself only when neither has them. [] is sent as it is: no
+    // percentage thresholds (the function reads the row only for an absent lb, never for an empty one).
+    const lb = reservation.lowBalancePcts ?? this.markups.get(reservation.platformId)?.lowBalancePcts;
     const row = await this.batcher.submit(reservation.platformId, {
       k: 's',
       id: reservation.requestId,
@@ -145,7 +148,7 @@ export class PostgresBillingEngine {
       t1: uuidv7(),
       t2: uuidv7(),
       ...(input.logRow && { l: storableRow(input.logRow) }),
-      ...(cached && { lb: cached.lowBalancePcts }),
+      ...(lb !== undefined && { lb }),
     });
     const walletMicros = row.o_wallet_micros ?? 0;
     if (row.o_status === 'expired') return { walletMicros: 0, endUserMicros: 0, status: 'expired' };

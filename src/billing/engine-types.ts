@@ -28,6 +28,12 @@ export type ReserveRequest = ReserveTerms & {
   exact?: () => ReserveTerms;
   /** The platform's settings.markup_percentage, from the pipeline's routing cache (0 when unset). */
   markupPercentage?: number;
+  /**
+   * The platform's settings.low_balance_thresholds (percentages strictly between 0 and 100, [] when unset),
+   * from the pipeline's routing cache. Carried on the reservation to its settlement, so the PostgreSQL money
+   * function need not read the platform's settings row there. Absent: the engine finds them itself.
+   */
+  lowBalancePcts?: readonly number[];
 };
 
 export type BillingRefusal = {
@@ -46,6 +52,11 @@ export type Reservation = {
   budgetMicros: number;
   /** The platform's markup_percentage when the reservation was taken (budgets pay cost × (1 + markup/100)). */
   markupPercentage: number;
+  /**
+   * The platform's low-balance percentages when the reservation was taken ([]: none), as the request gave them;
+   * absent when it gave none. The PostgreSQL engine settles with them; the SQLite engine reads its own cache.
+   */
+  lowBalancePcts?: readonly number[];
 };
 
 export type ReserveResult = { ok: true; reservation: Reservation } | BillingRefusal;

@@ -11,6 +11,7 @@ import { PromptTokens } from './tokens.js';
 function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boolean } = {}) {
   const calls: string[] = [];
   const rows: Array<{ via: string; status: string; error_code: string | null }> = [];
+  const reserved: Array<Record<string, unknown>> = [];
   const reservation = {
     requestId: 'r1',
     platformId: 'p',
@@ -32,8 +33,9 @@ function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boole
       release: () => calls.push('rate.release'),
     },
     billing: {
-      reserve: async () => {
+      reserve: async (req: Record<string, unknown>) => {
         calls.push('billing.reserve');
+        reserved.push(req);
         return opts.refused ? { ok: false, code: 'wallet_insufficient', message: 'no money' } : { ok: true, reservation };
       },
       settle: async (_r: unknown, input: { logRow: { status: string; error_code: string | null } }) => {
@@ -52,7 +54,7 @@ function fakes(opts: { limited?: boolean; refused?: boolean; settleFails?: boole
         rows.push({ via: 'batched', status: row.status, error_code: row.error_code }),
     },
   } as unknown as AppContext;
-  return { ctx, calls, rows };
+  return { ctx, calls, rows, reserved };
 }
 
 const base: LogBase = {
@@ -82,9 +84,10 @@ const request = {
 };
 const usage = plainUsage(10, 5);
 const noop = () => {};
+const platform = { markupPercentage: 0, lowBalancePcts: [] };
 
 async function admitted(f: ReturnType<typeof fakes>) {
-  const outcome = await admit(f.ctx, request, [candidate], 0, noop);
+  const outcome = await admit(f.ctx, request, [candidate], platform, noop);
   if (!outcome.ok) throw new Error('refused');
   return outcome.admission;
 }
@@ -92,15 +95,27 @@ async function admitted(f: ReturnType<typeof fakes>) {
 describe('admit', () => {
   it('a rate-limit refusal holds nothing and logs one rejected row', async () => {
     const f = fakes({ limited: true });
-    const outcome = await admit(f.ctx, request, [candidate], 0, noop);
+    const outcome = await admit(f.ctx, request, [candidate], platform, noop);
     expect(outcome.ok).toBe(false);
     expect(f.calls).toEqual(['rate.admit']);
     expect(f.rows).toEqual([{ via: 'batched', status: 'rejected', error_code: 'rate_limit_exceeded' }]);
   });
 
+  it('the reservation carries the platform’s markup and low-balance percentages (a platform-key call: no markup)', async () => {
+    const f = fakes();
+    const settings = { markupPercentage: 12.5, lowBalancePcts: [50, 20] };
+    expect((await admit(f.ctx, request, [candidate], settings, noop)).ok).toBe(true);
+    const platformKey = { ...request, base: { ...base, endUserId: null } };
+    expect((await admit(f.ctx, platformKey, [candidate], settings, noop)).ok).toBe(true);
+    expect(f.reserved.map((r) => [r.markupPercentage, r.lowBalancePcts])).toEqual([
+      [12.5, [50, 20]],
+      [0, [50, 20]],
+    ]);
+  });
+
   it('a billing refusal returns the slot and answers without x-ratelimit headers', async () => {
     const f = fakes({ refused: true });
-    const outcome = await admit(f.ctx, request, [candidate], 0, noop);
+    const outcome = await admit(f.ctx, request, [candidate], platform, noop);
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) expect(outcome.error.headers).toEqual({});
     expect(f.calls).toEqual(['rate.admit', 'billing.reserve', 'rate.release']);

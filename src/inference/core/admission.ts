@@ -16,7 +16,7 @@ import type { RateTicket } from '../../ratelimit/types.js';
 import type { RequestLogsTable } from '../../store/schema.js';
 import type { Usage } from '../providers/types.js';
 import { type LogBase, logRow } from './log-row.js';
-import type { Candidate } from './route-cache.js';
+import type { Candidate, PlatformRouting } from './route-cache.js';
 import { type PromptTokens, reservePromptTokens } from './tokens.js';
 
 export const elapsedMs = (startedAtMs: number) => Math.max(0, Math.round(performance.now() - startedAtMs));
@@ -40,7 +40,8 @@ export async function admit(
   ctx: AppContext,
   request: AdmissionRequest,
   candidates: Candidate[],
-  markupPercentage: number,
+  /** The platform's billing settings, from the routing cache: they travel with the reservation. */
+  platform: Pick<PlatformRouting, 'markupPercentage' | 'lowBalancePcts'>,
   onError: (err: unknown) => void,
 ): Promise<AdmitOutcome> {
   const { base } = request;
@@ -79,7 +80,9 @@ export async function admit(
       exact: () => reserveTerms(candidates, request.prompt.estimate),
       maxOutputTokens: request.maxOutputTokens,
       // Platform-key calls are billed to no end user, so no end-user markup applies (spec §5).
-      markupPercentage: base.endUserId ? markupPercentage : 0,
+      markupPercentage: base.endUserId ? platform.markupPercentage : 0,
+      // Budgets' low-balance percentages: the settlement then reads no settings row.
+      lowBalancePcts: platform.lowBalancePcts,
     });
   } catch (err) {
     if (ticket) rateLimiter.release(ticket);

@@ -90,7 +90,7 @@ export async function handleInference(
     // Every choice may run to the maximum: the reservation covers all of them (n × max tokens).
     { base, prompt, maxOutputTokens: perChoiceMax * choices },
     candidates,
-    routing.markupPercentage,
+    routing,
     (err) => req.log.error({ err, requestId: req.id }, 'bookkeeping of an admitted request failed'),
   );
   if (!admitted.ok) throw admitted.error;

@@ -3,7 +3,7 @@
  * adapter and the platform's decrypted provider key (decrypted once per load, never logged). Entries live
  * `ttlMs` (other instances' changes) and are dropped at once on local catalogue or config changes.
  */
-import { markupFromSettings } from '../../billing/markup-cache.js';
+import { billingSettingsFrom } from '../../billing/markup-cache.js';
 import type { PriceTier } from '../../billing/money.js';
 import { parseTiers } from '../../billing/price-tiers.js';
 import type { AppContext } from '../../context.js';
@@ -37,6 +37,11 @@ export type Candidate = {
 
 export type PlatformRouting = {
   markupPercentage: number;
+  /**
+   * settings.low_balance_thresholds: percentages strictly between 0 and 100 ([] when unset). They travel with
+   * each reservation to its settlement, which then reads no settings row (PostgreSQL).
+   */
+  lowBalancePcts: readonly number[];
   byModel: Map<string, Candidate[]>;
   loadedAtMs: number;
 };
@@ -166,6 +171,7 @@ export class RouteCache {
       });
       byModel.set(r.slug, list);
     }
-    return { markupPercentage: markupFromSettings(platform?.settings), byModel, loadedAtMs };
+    const settings = billingSettingsFrom(platform?.settings);
+    return { markupPercentage: settings.markup, lowBalancePcts: settings.lowBalancePcts, byModel, loadedAtMs };
   }
 }

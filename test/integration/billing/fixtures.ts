@@ -145,19 +145,26 @@ export async function balances(gw: TestGateway, platformId: string, endUserId?: 
 /** One call of the PostgreSQL money function: the operation kinds it carried (r, s, x), and its error if it failed. */
 export type BillingCall = { kinds: string[]; error?: string };
 
+/** One operation as the engine sent it to the money function (its short keys: k, id, c, ec, lb, …). */
+export type BillingOp = { k: string } & Record<string, unknown>;
+
 /**
  * Records every `assistiv_billing` call this gateway's PostgreSQL engine makes (it runs on the store's
  * executor), so a test can see how operations were batched and that no call failed as a whole (a failed
- * batch is retried one operation at a time, which would otherwise hide a deadlock). Call `stop` when done.
+ * batch is retried one operation at a time, which would otherwise hide a deadlock), and every operation sent,
+ * in order (`ops`). Call `stop` when done.
  */
-export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; stop(): void } {
+export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; ops: BillingOp[]; stop(): void } {
   const executor = gw.ctx.store.db.getExecutor();
   const original = executor.executeQuery.bind(executor);
   const calls: BillingCall[] = [];
+  const ops: BillingOp[] = [];
   // A plain swap, not vi.spyOn: bench/billing-commit.ts imports this file outside vitest.
   const recording = async (query: CompiledQuery) => {
     if (!query.sql.includes('assistiv_billing(')) return original(query);
-    const call: BillingCall = { kinds: (JSON.parse(String(query.parameters[1])) as Array<{ k: string }>).map((op) => op.k) };
+    const sent = JSON.parse(String(query.parameters[1])) as BillingOp[];
+    ops.push(...sent);
+    const call: BillingCall = { kinds: sent.map((op) => op.k) };
     calls.push(call);
     try {
       return await original(query);
@@ -169,6 +176,7 @@ export function recordBillingCalls(gw: TestGateway): { calls: BillingCall[]; sto
   executor.executeQuery = recording as typeof executor.executeQuery;
   return {
     calls,
+    ops,
     stop: () => {
       executor.executeQuery = original;
     },

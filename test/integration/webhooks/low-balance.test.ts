@@ -11,6 +11,7 @@ import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { client } from '../../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
 import { dialects } from '../../helpers/suites.js';
+import { recordBillingCalls, reserveRequest, writeLog } from '../billing/fixtures.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 type Envelope = { event_type: string; event_id: string; created_at: string; data: Record<string, any> };
@@ -186,6 +187,76 @@ describe.each(dialects)('low-balance and exhausted events (%s)', (dialect) => {
     expect(again).toHaveLength(5);
     expect(again[4].data.threshold_percentage).toBe(5);
   });
+
+  it('percentages changed through the API apply from the next call; on PostgreSQL every settle carries them (no settings row read)', async () => {
+    const got = await subscribe(['budget.low_balance']);
+    const user = await f.newEndUser(`changed-${Date.now()}`);
+    const maxMicros = 1000 * callMicros;
+    const b = `${base()}/end-users/${user.id}/budget`;
+    expect((await platform().post(b, { max_usd: maxMicros / 1e6 })).status).toBe(201);
+    const thresholds = async (pcts: number[] | null) =>
+      expect((await platform().patch(base(), { settings: { low_balance_thresholds: pcts } })).status).toBe(200);
+    const remaining = async () => {
+      const d = (await platform().get(b)).body.data;
+      return Math.round((d.max_usd - d.used_usd) * 1e6);
+    };
+    // Brings remaining to half a call above pct % with a manual debit (no event), then two calls: the first crosses it.
+    const crossAt = async (pct: number) => {
+      const debit = (await remaining()) - Math.floor((maxMicros * pct) / 100) - Math.round(callMicros / 2);
+      expect((await platform().post(`${b}/debit`, { amount: debit / 1e6 })).status).toBe(201);
+      expect((await call(user.key)).status).toBe(200);
+      expect((await call(user.key)).status).toBe(200);
+    };
+    const recorder = dialect === 'postgres' ? recordBillingCalls(f.gw) : null;
+    try {
+      await thresholds([50, 10]);
+      await crossAt(50); // fires 50 %
+      await thresholds([30]); // platform.changed: the routing cache reloads the settings at the next call
+      await crossAt(30); // fires 30 %, which the earlier settings did not have
+      await thresholds(null);
+      await crossAt(10); // the earlier settings' 10 % is gone: nothing
+    } finally {
+      recorder?.stop();
+    }
+    const events = await settled(got, 2);
+    expect(events.map((e) => [e.data.end_user_id, e.data.threshold_percentage])).toEqual([
+      [user.id, 50],
+      [user.id, 30],
+    ]);
+    if (recorder) {
+      // Each settle names the percentages itself ([] when none): the money function never reads the platform's settings.
+      const settles = recorder.ops.filter((op) => op.k === 's');
+      expect(settles.map((op) => op.lb)).toEqual([[50, 10], [50, 10], [30], [30], [], []]);
+      expect(recorder.calls.filter((c) => c.error)).toEqual([]);
+    }
+  });
+
+  it.runIf(dialect === 'postgres')(
+    'a settlement uses the percentages its reservation carries: [] is none (the settings row is not read); absent, the row decides',
+    async () => {
+      const got = await subscribe(['budget.low_balance']);
+      await platform().patch(base(), { settings: { low_balance_thresholds: [50] } });
+      const maxMicros = 1_000_000;
+      const cost = 10_000;
+      /** Settles one reservation that takes the user's remaining from half a cost above 50 % to half a cost below it. */
+      const crossHalf = async (lowBalancePcts: readonly number[] | undefined) => {
+        const user = await f.newEndUser(`carried-${lowBalancePcts ? lowBalancePcts.length : 'absent'}-${Date.now()}`);
+        const b = `${base()}/end-users/${user.id}/budget`;
+        expect((await platform().post(b, { max_usd: maxMicros / 1e6 })).status).toBe(201);
+        expect((await platform().post(`${b}/debit`, { amount: (maxMicros / 2 - cost / 2) / 1e6 })).status).toBe(201);
+        // markupPercentage given, as the pipeline gives it: the engine reads no settings at reserve time either.
+        const req = reserveRequest(f.platformId, user.id, { markupPercentage: 0, ...(lowBalancePcts && { lowBalancePcts }) });
+        const res = await f.gw.ctx.billing.reserve(req);
+        if (!res.ok) throw new Error(res.message);
+        await writeLog(f.gw, req, await f.gw.ctx.billing.settle(res.reservation, { costMicros: cost, description: 'carried' }));
+        return user.id;
+      };
+      await crossHalf([]); // taken with no percentages: none fires, whatever the row says now
+      const absent = await crossHalf(undefined); // nothing carried: the function reads the row's 50 %
+      const events = await settled(got, 1);
+      expect(events.map((e) => [e.data.end_user_id, e.data.threshold_percentage])).toEqual([[absent, 50]]);
+    },
+  );
 
   it('refused 5 times: ONE budget.exhausted (id from the first refused request); a top-up re-arms it', async () => {
     const got = await subscribe(['budget.exhausted']);
