@@ -17,6 +17,7 @@ import { budgetThresholds, crossedBelow, thresholdData, thresholdSuffix } from '
 import { type BillingSettings, billingSettingsFrom, type MarkupCache } from './markup-cache.js';
 import { microsToUsd, withMarkupMicros, worstCaseMicros } from './money.js';
 import { type BudgetRow, planReserve, type ReservePlan } from './reserve-plan.js';
+import { SqliteBalanceCache } from './sqlite-balance-cache.js';
 import { sqliteEvents } from './sqlite-events.js';
 import { SqliteOwnerLock } from './sqlite-owner-lock.js';
 import { sqliteStatements } from './sqlite-statements.js';
@@ -53,6 +54,8 @@ export class SqliteBillingEngine {
   private readonly notifyExhausted: SQLite.Transaction<(req: ReserveRequest, budgetId: string, needMicros: number, nowIso: string) => void>;
   private readonly commits: GroupCommit<MoneyOp, Settled>;
   private readonly holds = new Holds();
+  /** The wallet and budget rows between calls, exact while only this engine writes them. */
+  readonly balances: SqliteBalanceCache;
   /** Settlements claimed and not yet committed: a second settle of the same request waits for the first. */
   private readonly settling = new Map<string, Promise<Settled>>();
   /** Whether the open transaction enqueued a webhook event. */
@@ -71,6 +74,7 @@ export class SqliteBillingEngine {
     private readonly opts: EngineOptions,
   ) {
     this.st = sqliteStatements(db);
+    this.balances = new SqliteBalanceCache(db);
     const events = sqliteEvents(db);
     this.events = {
       ...events,
@@ -79,12 +83,17 @@ export class SqliteBillingEngine {
         events.enqueue(...args);
       },
     };
-    this.notifyExhausted = db.transaction((req, budgetId, needMicros, nowIso) => this.writeExhausted(req, budgetId, needMicros, nowIso));
+    this.notifyExhausted = db.transaction((req, budgetId, needMicros, nowIso) => {
+      this.balances.check();
+      this.writeExhausted(req, budgetId, needMicros, nowIso);
+    });
     this.owner = db.memory ? null : new SqliteOwnerLock(db.name);
     this.commits = new GroupCommit<MoneyOp, Settled>(db, (op, nowMs) => this.apply(op, nowMs), {
       maxBatch: opts.maxBatch,
       now: opts.now,
+      onBegin: () => this.balances.check(),
       onCommit: () => {
+        this.balances.restamp();
         this.droppedInTx = [];
         this.eventsCommitted();
       },
@@ -94,7 +103,11 @@ export class SqliteBillingEngine {
         this.eventsInTx = false;
       },
     });
-    this.periodMoves = db.transaction((budget, req, plan, nowIso) => this.writePeriodMoves(budget, req, plan, nowIso));
+    this.periodMoves = db.transaction((budget, req, plan, nowIso) => {
+      this.balances.check();
+      this.writePeriodMoves(budget, req, plan, nowIso);
+      this.balances.forgetBudget(req.endUserId as string);
+    });
   }
 
   /**
@@ -104,6 +117,7 @@ export class SqliteBillingEngine {
   start(): void {
     this.owner?.acquire();
     if (this.st.anyReservation.get() !== undefined) this.db.transaction(() => this.st.voidLegacyReservations())();
+    this.balances.clear();
   }
 
   reserve(req: ReserveRequest): Promise<ReserveResult> {
@@ -202,22 +216,30 @@ export class SqliteBillingEngine {
     const markup = req.markupPercentage ?? this.settingsOf(req.platformId).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);
-    // Fresh rows from one prepared read; what this process holds counts as reserved.
-    const { wallet, budget } = this.st.walletAndBudget(req.platformId, req.endUserId);
-    if (budget) budget.reserved_micros += this.holds.budgetMicros(budget.id);
-    if (wallet) wallet.reserved_micros += this.holds.walletMicros(req.platformId);
+    // The rows as committed (from memory unless something else wrote them; one prepared read otherwise), plus
+    // what this process holds in memory as reserved: copies, the cached rows stay as committed.
+    const rows = this.balances.rows(req.platformId, req.endUserId, () => this.st.walletAndBudget(req.platformId, req.endUserId));
+    const budget = rows.budget && {
+      ...rows.budget,
+      reserved_micros: rows.budget.reserved_micros + this.holds.budgetMicros(rows.budget.id),
+    };
+    const wallet = rows.wallet && {
+      ...rows.wallet,
+      reserved_micros: rows.wallet.reserved_micros + this.holds.walletMicros(req.platformId),
+    };
     const nowMs = this.opts.now();
     const plan = planReserve(budget, wallet, req, worst, budgetNeed, markup, nowMs);
     // An upper bound of the prompt decides nothing that moves money or refuses: the exact count does (nothing
     // was written yet, and the rows are read afresh).
     if (req.exact && (plan.refusal || plan.replenishMicros > 0)) return this.reserveNow({ ...req, ...req.exact(), exact: undefined });
     // Rare (once per period, or when a budget runs dry): its own short transaction, committed before the answer.
-    if (budget && (plan.reset || plan.replenishMicros > 0)) this.periodMoves.immediate(budget, req, plan, new Date(nowMs).toISOString());
+    if (budget && (plan.reset || plan.replenishMicros > 0))
+      this.ownWrite(() => this.periodMoves.immediate(budget, req, plan, new Date(nowMs).toISOString()));
     if (plan.refusal) {
       // First refusal since the budget was last re-armed: budget.exhausted (a small transaction, only if subscribed).
       if (plan.refusal.code === 'budget_exhausted' && budget && this.events.subscribers(req.platformId, 'budget.exhausted').length > 0) {
         try {
-          this.notifyExhausted.immediate(req, budget.id, budgetNeed, new Date(nowMs).toISOString());
+          this.ownWrite(() => this.notifyExhausted.immediate(req, budget.id, budgetNeed, new Date(nowMs).toISOString()));
         } catch (err) {
           this.eventsInTx = false;
           throw err;
@@ -236,6 +258,15 @@ export class SqliteBillingEngine {
     };
     this.holds.add(hold);
     return { ok: true, reservation: { ...hold, markupPercentage: markup } };
+  }
+
+  /**
+   * One of the engine's own short transactions (they check the cache's stamp first inside): re-stamped after its
+   * commit. One that threw is not: its UPDATEs moved total_changes, so the next check reads the rows afresh.
+   */
+  private ownWrite(write: () => void): void {
+    write();
+    this.balances.restamp();
   }
 
   private eventsCommitted(): void {
@@ -367,6 +398,7 @@ export class SqliteBillingEngine {
         }
       }
       if (row) {
+        this.balances.budgetPosted(hold.endUserId, row.max_micros, row.used_micros);
         endUserMicros = charge;
         const metadata = charge < endUserCost ? JSON.stringify({ capped_from_micros: endUserCost }) : '{}';
         const txId = this.st.appendBudgetTx(
@@ -399,6 +431,7 @@ export class SqliteBillingEngine {
       }
     }
     if (wallet) {
+      this.balances.walletPosted(hold.platformId, wallet.balance_micros);
       const txId = uuidv7();
       this.st.insertWalletTx.run(
         txId,

@@ -57,6 +57,8 @@ export type BillingEngineHandle = BillingEngine &
     heldFor(q: { platformId: string }): number;
     /** µUSD this process holds in memory on the budget (SQLite; 0 on PostgreSQL), like heldFor. */
     heldForBudget(budgetId: string): number;
+    /** Wallet and budget rows the SQLite engine read from the file for reservations (its cache missed); null on PostgreSQL. */
+    balanceRowReads(): number | null;
     /**
      * Resolves once every reservation this process took is resolved (settled or released), or after
      * timeoutMs; returns how many were still open. Graceful shutdown waits on it.
@@ -146,6 +148,7 @@ export function createBillingEngine(
     sweep,
     heldFor: ({ platformId }) => holds.wallet(platformId),
     heldForBudget: holds.budget,
+    balanceRowReads: () => sqlite?.balances.reads ?? null,
     startSweeper(jobs?: BackgroundJobs) {
       if (sqlite) return sqlite.start();
       if (timer) return;

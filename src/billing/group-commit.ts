@@ -5,7 +5,8 @@
  * its own conditional checks and returns a refusal as a value, so one refusal never fails the others; an
  * unexpected exception rolls the batch back and its operations are retried one transaction each, so only
  * the faulty one fails. `onCommit` / `onRollback` run after each transaction, before any promise settles
- * (the engine drops settled holds inside the transaction and restores them on a rollback).
+ * (the engine drops settled holds inside the transaction and restores them on a rollback). `onBegin` runs first
+ * inside each transaction, once the write lock is held.
  */
 import type SQLite from 'better-sqlite3';
 
@@ -25,12 +26,20 @@ export class GroupCommit<I, O> {
       /** Bounds one transaction's length (and so the wait of the requests queued behind it). */
       maxBatch: number;
       now: () => number;
+      onBegin?: () => void;
       onCommit?: () => void;
       onRollback?: () => void;
     },
   ) {
-    this.runBatch = db.transaction((items: Array<Pending<I, O>>, nowMs: number) => items.map((p) => apply(p.input, nowMs)));
-    this.runOne = db.transaction((input: I, nowMs: number) => apply(input, nowMs));
+    const begin = opts.onBegin ?? (() => undefined);
+    this.runBatch = db.transaction((items: Array<Pending<I, O>>, nowMs: number) => {
+      begin();
+      return items.map((p) => apply(p.input, nowMs));
+    });
+    this.runOne = db.transaction((input: I, nowMs: number) => {
+      begin();
+      return apply(input, nowMs);
+    });
   }
 
   submit(input: I): Promise<O> {
