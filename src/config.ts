@@ -28,6 +28,8 @@ const envSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  // Named prepared statements for the money function's calls; `off` behind PgBouncer in transaction mode before 1.21.
+  DATABASE_PREPARED_STATEMENTS: z.enum(['on', 'off'], { message: 'must be on or off' }).default('on'),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
@@ -88,6 +90,8 @@ export type Config = {
   databaseUrl: string | undefined;
   /** For the background jobs' lock session and the webhook LISTEN session: DATABASE_DIRECT_URL, else DATABASE_URL. */
   databaseDirectUrl: string | undefined;
+  /** DATABASE_PREPARED_STATEMENTS: the money function's calls as named prepared statements (PostgreSQL). */
+  databasePreparedStatements: boolean;
   redisUrl: string | undefined;
   adminKey: string | undefined;
   encryptionKey: string | undefined;
@@ -161,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.ASSISTIV_DATA_DIR,
     databaseUrl: e.DATABASE_URL,
     databaseDirectUrl: e.DATABASE_DIRECT_URL ?? e.DATABASE_URL,
+    databasePreparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'on',
     redisUrl: e.REDIS_URL,
     adminKey: e.ASSISTIV_ADMIN_KEY,
     encryptionKey: e.ASSISTIV_ENCRYPTION_KEY,

@@ -55,7 +55,11 @@ async function stopServing(app: FastifyInstance, graceMs: number): Promise<void>
 }
 
 export async function prepareStore(config: Config): Promise<Store> {
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    preparedStatements: config.databasePreparedStatements,
+  });
   await migrateToLatest(store.db as never, billingMigrations);
   await seedCatalogue(store.db, new Date().toISOString());
   return store;

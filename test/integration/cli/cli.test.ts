@@ -134,6 +134,11 @@ describe.concurrent('configuration errors stop the start with one line', () => {
       { DATABASE_DIRECT_URL: 'postgres://u:secretpw@127.0.0.1:1/db' },
       /^assistiv: configuration error: DATABASE_DIRECT_URL needs DATABASE_URL/,
     ],
+    [
+      'DATABASE_PREPARED_STATEMENTS=no',
+      { DATABASE_PREPARED_STATEMENTS: 'no' },
+      /^assistiv: configuration error: DATABASE_PREPARED_STATEMENTS must be on or off \(got "no"\)$/,
+    ],
   ];
   it.each(cases)('%s', async (_name, extra, expected) => {
     const dataDir = tempDir();
