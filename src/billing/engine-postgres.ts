@@ -21,7 +21,7 @@ import { budgetExhausted, budgetSuspended, walletInsufficient } from './refusals
 /** One operation, in the shape assistiv_billing reads (jsonb_to_recordset): short keys, only what SQL needs. */
 type Op =
   /** reserve: end user, wallet and budget holds (µUSD), expiry, ledger ids for a period reset and a replenish. */
-  | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string }
+  | { k: 'r'; id: string; eu: string | null; w: number; b: number; exp: string; t1: string; t2: string; ub?: true }
   /** settle: cost, end-user cost (with markup), description, wallet and budget ledger row ids, the log row, low-balance percentages (absent: the function reads the platform's settings row). */
   | { k: 's'; id: string; c: number; ec: number; d: string; t1: string; t2: string; l?: RequestLogsTable; lb?: readonly number[] }
   /** release, with the log row to write not_billed */
@@ -83,9 +83,7 @@ export class PostgresBillingEngine {
     );
   }
 
-  async reserve(bounded: ReserveRequest): Promise<ReserveResult> {
-    // The function decides in SQL, refusals and replenishes included, so it gets the tokenizer's terms at once.
-    const req = bounded.exact ? { ...bounded, ...bounded.exact() } : bounded;
+  async reserve(req: ReserveRequest): Promise<ReserveResult> {
     const markup = req.markupPercentage ?? (await this.settingsOf(req.platformId)).markup;
     const worst = worstCaseMicros(req);
     const budgetNeed = withMarkupMicros(worst, markup);
@@ -100,7 +98,12 @@ export class PostgresBillingEngine {
       exp: expiresAt,
       t1: uuidv7(),
       t2: uuidv7(),
+      // Holds from the prompt's byte bound: where they would refuse or replenish, the function answers needs_exact.
+      ...(req.exact && { ub: true as const }),
     });
+    // The bound decides nothing that refuses or moves money: the tokenizer's count does (a wallet refusal wrote nothing).
+    if (req.exact && (row.o_status === 'needs_exact' || row.o_status === 'wallet_insufficient'))
+      return this.reserve({ ...req, ...req.exact(), exact: undefined });
     switch (row.o_status) {
       case 'ok':
         return {

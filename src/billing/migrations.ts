@@ -4,10 +4,11 @@
  * to install (its engine is TypeScript), so there a step only records its id, or changes billing's columns.
  */
 import { type Kysely, type Migration, PostgresAdapter, sql } from 'kysely';
-import { PG_BILLING_FUNCTIONS_V5, PG_BUDGET_RESET_RULE, PG_WEBHOOK_EVENT_FUNCTIONS } from './pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V6, PG_BUDGET_RESET_RULE, PG_WEBHOOK_EVENT_FUNCTIONS } from './pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V1 } from './pg-functions-v1.js';
 import { PG_BILLING_FUNCTIONS_V2 } from './pg-functions-v2.js';
 import { PG_BILLING_FUNCTIONS_V4, PG_WEBHOOK_EVENT_FUNCTIONS_V1 } from './pg-functions-v4.js';
+import { PG_BILLING_FUNCTIONS_V5 } from './pg-functions-v5.js';
 
 type Db = Kysely<unknown>;
 
@@ -39,4 +40,6 @@ export const billingMigrations: Record<string, Migration> = {
   '0015_webhook_wake': onPostgres(PG_WEBHOOK_EVENT_FUNCTIONS),
   // A call of one operation runs on plans the session keeps (V4 planned three statements afresh at each call).
   '0016_money_function_cached_plans': onPostgres(PG_BILLING_FUNCTIONS_V5),
+  // Reserves from the prompt's byte bound: the tokenizer runs only where the bound would refuse or replenish.
+  '0018_reserve_from_prompt_bound': onPostgres(PG_BILLING_FUNCTIONS_V6),
 };

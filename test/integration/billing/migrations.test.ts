@@ -15,7 +15,7 @@ import { openBudget } from '../../../src/billing/budgets.js';
 import { createBillingEngine } from '../../../src/billing/engine.js';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
 import { billingMigrations } from '../../../src/billing/migrations.js';
-import { PG_BILLING_FUNCTIONS_V5 } from '../../../src/billing/pg-functions.js';
+import { PG_BILLING_FUNCTIONS_V6 } from '../../../src/billing/pg-functions.js';
 import { PG_BILLING_FUNCTIONS_V2 } from '../../../src/billing/pg-functions-v2.js';
 import { loadConfig } from '../../../src/config.js';
 import { generateKey } from '../../../src/crypto/api-keys.js';
@@ -85,7 +85,7 @@ describe.each(dialects)('migrations with billing steps (%s)', (dialect) => {
     expect(await migrateToLatest(store.db as never, billingMigrations)).toEqual([]);
     expect(await storeReadiness(store, billingMigrations)).toEqual({ ready: true, database: dialect });
     if (dialect === 'postgres') {
-      expect(await functionBody(store.db, 'assistiv_billing')).toBe(bodyOf(PG_BILLING_FUNCTIONS_V5));
+      expect(await functionBody(store.db, 'assistiv_billing')).toBe(bodyOf(PG_BILLING_FUNCTIONS_V6));
       expect(await functionBody(store.db, 'assistiv_budget_reset_start')).toBeDefined();
     }
   });

@@ -1,9 +1,9 @@
 /**
- * The reservation's prompt side without the tokenizer (issue 14): the SQLite engine holds a call's prompt at
- * its UTF-8 byte bound, and counts tokens only when the bound would be refused or would trigger an
- * auto-replenish, so the bound never refuses a call or moves money. PostgreSQL decides in SQL and always gets
- * the tokenizer's count. Checked from the outside: the amount held in flight, and budgets that fit the
- * counted prompt but not its bound.
+ * The reservation's prompt side without the tokenizer (issue 14): both engines hold a call's prompt at its
+ * UTF-8 byte bound, and count tokens only when the bound would be refused or would trigger an auto-replenish
+ * (PostgreSQL: the money function answers needs_exact there, V6), so the bound never refuses a call or moves
+ * money. Checked from the outside: the amount held in flight, and budgets that fit the counted prompt but not
+ * its bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
@@ -13,6 +13,7 @@ import type { ChatRequest } from '../../../src/inference/providers/types.js';
 import { client } from '../../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../../helpers/inference.js';
 import { dialects } from '../../helpers/suites.js';
+import { fundedPlatform, reserveRequest } from './fixtures.js';
 
 const MAX_TOKENS = 100;
 // ~1,000 tokens of prose in ~5,000 bytes: the bound is about five times the count.
@@ -76,7 +77,7 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
     expect(held(bound)).toBeGreaterThan(held(counted()) + 10_000);
   });
 
-  it('a call in flight holds the bound on SQLite, the count on PostgreSQL', async () => {
+  it('a call in flight holds the bound', async () => {
     const platform = client(f.gw.url, f.platformKey);
     const user = await f.newEndUser('in-flight');
     const call = client(f.gw.url, user.key).post('/v1/chat/completions', body('slow-model'));
@@ -85,7 +86,7 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
       await new Promise((r) => setTimeout(r, 5));
       wallet = (await platform.get(`${base()}/wallet`)).body.data;
     }
-    expect(Math.round(wallet.reserved * 1e6)).toBe(dialect === 'sqlite' ? held(bound) : held(counted()));
+    expect(Math.round(wallet.reserved * 1e6)).toBe(held(bound));
     expect((await call).status).toBe(200);
   });
 
@@ -129,5 +130,18 @@ describe.each(dialects)('reservations from the prompt bound (%s)', (dialect) => 
     expect(res.body.error.message).toContain(`(${reservePromptTokens(counted())} prompt tokens + ${MAX_TOKENS} output tokens)`);
     await f.gw.ctx.requestLogs.flush();
     expect((await verifyLedger(f.gw.ctx.store)).differences).toEqual([]);
+  });
+
+  it('a wallet that fits the counted prompt but not its bound holds the count; one that fits neither is refused by the count', async () => {
+    // Bound: 10,000 prompt tokens (25,000 µUSD) + 1,000 output (10,000 µUSD); counted: 100 prompt tokens (250 µUSD).
+    const exact = () => ({ promptTokens: 100, inputMicrosPerMtok: 2_500_000, outputMicrosPerMtok: 10_000_000 });
+    const roomy = await fundedPlatform(f.gw, { walletUsd: 0.02 });
+    const held = await f.gw.ctx.billing.reserve(reserveRequest(roomy.platformId, null, { promptTokens: 10_000, exact }));
+    expect(held).toMatchObject({ ok: true, reservation: { walletMicros: 10_250 } });
+    if (held.ok) await f.gw.ctx.billing.release(held.reservation);
+    const short = await fundedPlatform(f.gw, { walletUsd: 0.01 });
+    const refused = await f.gw.ctx.billing.reserve(reserveRequest(short.platformId, null, { promptTokens: 10_000, exact }));
+    expect(refused).toMatchObject({ ok: false, code: 'wallet_insufficient' });
+    expect(!refused.ok && refused.message).toContain('about 975 output tokens');
   });
 });
