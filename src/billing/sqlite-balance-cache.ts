@@ -1,14 +1,18 @@
 /**
  * The wallet and budget rows the SQLite engine reserves against, kept in memory between calls (issue 14: the
- * row read was the costliest step of a reservation). Exact because every change to those rows is detected:
+ * row read was the costliest step of a reservation). Kept exact by detecting every change to those rows:
  *   - writes on the gateway's own connection (management routes, the log writer, a test's UPDATE) move SQLite's
- *     `total_changes()`;
- *   - commits by any other connection (another process, the CLI) move `PRAGMA data_version`.
- * Both are read in one statement; when either differs from what the cache last stamped, every entry is dropped
- * and rows are read afresh. The engine's own money writes keep the entries in step (the amounts each UPDATE
- * returns) and re-stamp after their commit; they check the stamp inside their transaction, after the write lock
- * is taken, so no other writer can slip in between the check and the re-stamp. A transaction that rolls back is
- * never re-stamped: its own UPDATEs moved total_changes, so the next check drops the entries it touched.
+ *     `total_changes()`, read before every use (0.2 µs: it needs no read transaction);
+ *   - commits by another connection move `PRAGMA data_version`, which needs a read transaction (~3 µs, as much as
+ *     the rows themselves), so it is read inside each of the engine's own transactions (every group commit: under
+ *     load, many times a second) and otherwise at most every VERSION_CHECK_MS. No other process writes these rows
+ *     while the gateway owns the file (sqlite-owner-lock.ts; the CLI only creates platforms), so this bounds how
+ *     long a hand-made change (an operator's sqlite3 shell) can go unseen when the gateway is idle.
+ * When either differs from what the cache last stamped, every entry is dropped and rows are read afresh. The
+ * engine's own money writes keep the entries in step (the amounts each UPDATE returns) and re-stamp after their
+ * commit; they check the stamp inside their transaction, after the write lock is taken, so no other writer can
+ * slip in between the check and the re-stamp. A transaction that rolls back is never re-stamped: its own UPDATEs
+ * moved total_changes, so the next check drops the entries it touched.
  */
 import type SQLite from 'better-sqlite3';
 import type { BudgetRow, WalletRow } from './reserve-plan.js';
@@ -16,10 +20,15 @@ import type { BudgetRow, WalletRow } from './reserve-plan.js';
 /** Entries kept at most (end users with a budget row, or without one); past this the map starts over. */
 const MAX_ENTRIES = 50_000;
 
+/** Outside the engine's transactions, another connection's commit is looked for at most this often. */
+export const VERSION_CHECK_MS = 100;
+
 export type CachedRows = { wallet: WalletRow | undefined; budget: BudgetRow | undefined };
 
 export class SqliteBalanceCache {
-  private readonly stamp: SQLite.Statement<[], unknown[]>;
+  private readonly changesNow: SQLite.Statement<[], number>;
+  private readonly versionNow: SQLite.Statement<[], number>;
+  private versionCheckedAtMs = Number.NEGATIVE_INFINITY;
   private readonly wallets = new Map<string, WalletRow | undefined>();
   /** By end user id (a budget belongs to one end user); `undefined` = the end user has no budget row. */
   private readonly budgets = new Map<string, BudgetRow | undefined>();
@@ -29,7 +38,8 @@ export class SqliteBalanceCache {
   reads = 0;
 
   constructor(db: SQLite.Database) {
-    this.stamp = db.prepare<[], unknown[]>('SELECT total_changes(), data_version FROM pragma_data_version()').raw();
+    this.changesNow = db.prepare<[], number>('SELECT total_changes()').pluck();
+    this.versionNow = db.prepare<[], number>('SELECT data_version FROM pragma_data_version()').pluck();
   }
 
   /**
@@ -37,7 +47,8 @@ export class SqliteBalanceCache {
    * `read`. Callers must not mutate what is returned.
    */
   rows(platformId: string, endUserId: string | null, read: () => CachedRows): CachedRows {
-    this.check();
+    if (performance.now() - this.versionCheckedAtMs >= VERSION_CHECK_MS) this.check();
+    else if (this.changesNow.get() !== this.changes) this.drop(this.dataVersion);
     const wallet = this.wallets.get(platformId);
     const budget = endUserId === null ? undefined : this.budgets.get(endUserId);
     if (
@@ -58,17 +69,20 @@ export class SqliteBalanceCache {
 
   /** Drops every entry if anything but the engine wrote since the last stamp. First thing in each engine transaction. */
   check(): void {
-    const [changes, dataVersion] = this.stamp.get() as [number, number];
-    if (changes === this.changes && dataVersion === this.dataVersion) return;
-    this.clear();
-    this.changes = changes;
-    this.dataVersion = dataVersion;
+    const dataVersion = this.versionNow.get() as number;
+    this.versionCheckedAtMs = performance.now();
+    if (dataVersion !== this.dataVersion || this.changesNow.get() !== this.changes) this.drop(dataVersion);
   }
 
   /** After the engine's own transaction committed, with the entries already in step with what it wrote. */
   restamp(): void {
-    const [changes, dataVersion] = this.stamp.get() as [number, number];
-    this.changes = changes;
+    this.changes = this.changesNow.get() as number;
+  }
+
+  private drop(dataVersion: number): void {
+    this.wallets.clear();
+    this.budgets.clear();
+    this.changes = this.changesNow.get() as number;
     this.dataVersion = dataVersion;
   }
 
@@ -77,6 +91,7 @@ export class SqliteBalanceCache {
     this.wallets.clear();
     this.budgets.clear();
     this.changes = -1;
+    this.versionCheckedAtMs = Number.NEGATIVE_INFINITY;
   }
 
   /** A settlement's wallet debit, as the UPDATE returned it. */

@@ -7,6 +7,7 @@
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyLedger } from '../../../src/billing/ledger-verify.js';
+import { VERSION_CHECK_MS } from '../../../src/billing/sqlite-balance-cache.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { balances, endUser, fundedPlatform, manualClock, plainLogRow, reserveRequest } from './fixtures.js';
 
@@ -127,24 +128,31 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
     expect((await balances(gw, p.platformId, r.endUserId)).budget).toMatchObject({ max_micros: 21_000, used_micros: 2_000 });
   });
 
-  it('sees a commit by another connection to the file (another process, the CLI) at the next reservation', async () => {
+  it('sees a commit by another connection to the file: within VERSION_CHECK_MS, or at once after a money transaction', async () => {
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     const u = await endUser(p, 'elsewhere', { max_usd: 1 });
     expect((await reserveAndSettle(p.platformId, u.endUserId, 1_000)).ok).toBe(true);
+    const open = await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId));
+    if (!open.ok) throw new Error(open.message);
     const sqlite = gw.ctx.store.sqlite;
     if (!sqlite) throw new Error('expected the SQLite store');
     const other = new Database(sqlite.name);
     try {
-      other.prepare('UPDATE budgets SET is_suspended = 1 WHERE end_user_id = ?').run(u.endUserId);
-      expect(await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId))).toMatchObject({
-        ok: false,
-        code: 'budget_suspended',
-      });
-      other.prepare('UPDATE budgets SET is_suspended = 0 WHERE end_user_id = ?').run(u.endUserId);
-      other.prepare('UPDATE wallets SET balance_micros = ? WHERE platform_id = ?').run(WORST - 1, p.platformId);
+      // An idle gateway looks for other connections' commits at most every VERSION_CHECK_MS (the open hold counts too).
+      other.prepare('UPDATE wallets SET balance_micros = ? WHERE platform_id = ?').run(2 * WORST - 1, p.platformId);
+      await new Promise((r) => setTimeout(r, VERSION_CHECK_MS + 20));
       expect(await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId))).toMatchObject({
         ok: false,
         code: 'wallet_insufficient',
+      });
+      // A money transaction of the gateway's own checks inside it: the next reservation sees the commit at once.
+      other.prepare('UPDATE wallets SET balance_micros = 1000000 WHERE platform_id = ?').run(p.platformId);
+      other.prepare('UPDATE budgets SET is_suspended = 1 WHERE end_user_id = ?').run(u.endUserId);
+      const logRow = plainLogRow(open.reservation.requestId, p.platformId, u.endUserId, new Date(clock.now()).toISOString());
+      await gw.ctx.billing.settle(open.reservation, { costMicros: 1_000, description: 'cache test', logRow });
+      expect(await gw.ctx.billing.reserve(reserveRequest(p.platformId, u.endUserId))).toMatchObject({
+        ok: false,
+        code: 'budget_suspended',
       });
     } finally {
       other.close();
