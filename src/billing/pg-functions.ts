@@ -35,7 +35,9 @@
  * (V3 was never released: its two steps, the reset rule and the low-balance events, ship together as V4.)
  *
  * Frozen: a migration's SQL never changes once shipped. To change the function, add a new version here and
- * a new migration that runs it (`CREATE OR REPLACE`). V1 (migration 0003) is in pg-functions-v1.ts, V2
+ * a new migration that runs it (`CREATE OR REPLACE`), keeping its signature and result columns: instances send
+ * the calls as named prepared statements (src/store/database.ts), and one that prepared the call before an
+ * upgrade would fail on a changed result type until it reconnects. V1 (migration 0003) is in pg-functions-v1.ts, V2
  * (migration 0006: each request's log row, with its cache-write and reasoning token counts) in
  * pg-functions-v2.ts. Migration 0008 installs the period-reset rule; V4 (migration 0014, pg-functions-v4.ts) uses
  * it and writes the webhook events of settlements and refusals (PG_WEBHOOK_EVENT_FUNCTIONS); V5 (migration 0016,
