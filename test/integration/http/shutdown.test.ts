@@ -25,4 +25,15 @@ describe('shutdown', () => {
     expect(JSON.parse(res.body).error).toMatchObject({ code: 'shutting_down', type: 'server_error' });
     await closed;
   });
+
+  it('a connection that never sent a byte (a pre-connect) does not hold the shutdown for the grace', { timeout: 30_000 }, async () => {
+    const quiet = await startTestGateway({ env: { ASSISTIV_SHUTDOWN_GRACE_MS: '20000' } });
+    const socket = await openSocket(quiet.url);
+    const ended = readAll(socket, 25_000);
+    const started = performance.now();
+    await quiet.close();
+    // Without closing silent connections this waited the whole 20 s grace.
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect((await ended).text).toBe('');
+  });
 });
