@@ -23,7 +23,7 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
   });
   afterAll(() => gw?.close());
 
-  const reserveAndSettle = async (platformId: string, endUserId: string, costMicros: number) => {
+  const reserveAndSettle = async (platformId: string, endUserId: string | null, costMicros: number) => {
     const res = await gw.ctx.billing.reserve(reserveRequest(platformId, endUserId));
     if (!res.ok) return res;
     const logRow = plainLogRow(res.reservation.requestId, platformId, endUserId, new Date(clock.now()).toISOString());
@@ -32,18 +32,34 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
     return res;
   };
 
+  /** `calls` reserve + settle pairs in a row: 'ok' or the refusal code of each. */
+  const outcomes = async (calls: number, platformId: string, endUserId: string | null, costMicros: number) => {
+    const codes: string[] = [];
+    for (let i = 0; i < calls; i++) {
+      const res = await reserveAndSettle(platformId, endUserId, costMicros);
+      codes.push(res.ok ? 'ok' : res.code);
+    }
+    return codes;
+  };
+
+  /** The end user's budget ledger, oldest first, as `type amount`. */
+  const budgetLedger = async (endUserId: string) =>
+    (
+      await gw.ctx.store.db
+        .selectFrom('budget_transactions')
+        .select(['type', 'amount_micros'])
+        .where('end_user_id', '=', endUserId)
+        .orderBy('id')
+        .execute()
+    ).map((r) => `${r.type} ${r.amount_micros}`);
+
   it('reads the rows once under a steady load, and settlements keep them exact: the budget runs out on the right call', async () => {
     const p = await fundedPlatform(gw, { walletUsd: 1 });
     // Room for exactly 5 calls of 2,000 µUSD with one WORST hold on top: used 8,000 + 10,250 ≤ 18,250 < 20,250.
     const u = await endUser(p, 'steady', { max_usd: 0.01825 });
     const readsBefore = gw.ctx.billing.balanceRowReads() ?? Number.NaN;
-    const codes: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await reserveAndSettle(p.platformId, u.endUserId, 2_000);
-      codes.push(res.ok ? 'ok' : res.code);
-    }
     // Five admitted (used 0, 2k, 4k, 6k, 8k before each); the sixth sees used 10,000: 10,000 + 10,250 > 18,250.
-    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'budget_exhausted']);
+    expect(await outcomes(6, p.platformId, u.endUserId, 2_000)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'budget_exhausted']);
     expect(gw.ctx.billing.balanceRowReads()).toBe(readsBefore + 1);
     const b = await balances(gw, p.platformId, u.endUserId);
     expect(b.wallet.balance_micros).toBe(1_000_000 - 10_000);
@@ -53,16 +69,7 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
 
   it('platform-key calls: wallet debits keep the cached balance exact, the wallet runs out on the right call', async () => {
     const p = await fundedPlatform(gw, { walletUsd: 0.01825 });
-    const codes: string[] = [];
-    for (let i = 0; i < 6; i++) {
-      const res = await gw.ctx.billing.reserve(reserveRequest(p.platformId, null));
-      if (res.ok) {
-        const logRow = plainLogRow(res.reservation.requestId, p.platformId, null, new Date(clock.now()).toISOString());
-        await gw.ctx.billing.settle(res.reservation, { costMicros: 2_000, description: 'cache test', logRow });
-      }
-      codes.push(res.ok ? 'ok' : res.code);
-    }
-    expect(codes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'wallet_insufficient']);
+    expect(await outcomes(6, p.platformId, null, 2_000)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'wallet_insufficient']);
     expect((await balances(gw, p.platformId)).wallet).toMatchObject({ balance_micros: 18_250 - 10_000, reserved_micros: 0 });
   });
 
@@ -96,13 +103,7 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
     expect((await reserveAndSettle(p.platformId, u.endUserId, 10_000)).ok).toBe(true);
     clock.set('2026-03-16T00:00:01.000Z');
     for (let i = 0; i < 3; i++) expect((await reserveAndSettle(p.platformId, u.endUserId, 1_000)).ok).toBe(true);
-    const rows = await gw.ctx.store.db
-      .selectFrom('budget_transactions')
-      .select(['type', 'amount_micros'])
-      .where('end_user_id', '=', u.endUserId)
-      .orderBy('id')
-      .execute();
-    expect(rows.map((r) => `${r.type} ${r.amount_micros}`)).toEqual([
+    expect(await budgetLedger(u.endUserId)).toEqual([
       'opening 30000',
       'usage -10000',
       'reset 10000',
@@ -118,13 +119,7 @@ describe('SQLite engine: wallet and budget rows from memory', () => {
 
     const r = await endUser(p, 'replenished', { max_usd: 0.001, auto_replenish: true, replenish_amount: 0.02 });
     for (let i = 0; i < 2; i++) expect((await reserveAndSettle(p.platformId, r.endUserId, 1_000)).ok).toBe(true);
-    const moves = await gw.ctx.store.db
-      .selectFrom('budget_transactions')
-      .select(['type', 'amount_micros'])
-      .where('end_user_id', '=', r.endUserId)
-      .orderBy('id')
-      .execute();
-    expect(moves.map((m) => `${m.type} ${m.amount_micros}`)).toEqual(['opening 1000', 'replenish 20000', 'usage -1000', 'usage -1000']);
+    expect(await budgetLedger(r.endUserId)).toEqual(['opening 1000', 'replenish 20000', 'usage -1000', 'usage -1000']);
     expect((await balances(gw, p.platformId, r.endUserId)).budget).toMatchObject({ max_micros: 21_000, used_micros: 2_000 });
   });
 
