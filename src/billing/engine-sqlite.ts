@@ -261,8 +261,9 @@ export class SqliteBillingEngine {
   }
 
   /**
-   * One of the engine's own short transactions (they check the cache's stamp first inside): re-stamped after its
-   * commit. One that threw is not: its UPDATEs moved total_changes, so the next check reads the rows afresh.
+   * One of the engine's own short transactions (they check the cache's stamp first inside and forget the budget
+   * they move): re-stamped after its commit. One that threw committed nothing and changed no entry, so the
+   * cache still matches the file.
    */
   private ownWrite(write: () => void): void {
     write();
