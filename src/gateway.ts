@@ -12,6 +12,7 @@ import { type AppContext, type Clock, systemClock } from './context.js';
 import { hashKey } from './crypto/api-keys.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { AuthService } from './http/auth.js';
+import { InFlightCalls } from './inference/core/in-flight.js';
 import { LogWriter } from './inference/core/log-writer.js';
 import type { InferenceDeps } from './inference/core/pipeline.js';
 import { RouteCache } from './inference/core/route-cache.js';
@@ -115,7 +116,20 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
     databaseUrl: config.databaseDirectUrl,
     onError: (job, err) => process.stderr.write(`assistiv: background job ${job} failed: ${String(err)}\n`),
   });
-  return { config, store, secretBox: new SecretBox(secrets.encryptionKey), auth, clock, events, requestLogs, billing, rateLimiter, jobs };
+  const inferenceCalls = new InFlightCalls();
+  return {
+    config,
+    store,
+    secretBox: new SecretBox(secrets.encryptionKey),
+    auth,
+    clock,
+    events,
+    inferenceCalls,
+    requestLogs,
+    billing,
+    rateLimiter,
+    jobs,
+  };
 }
 
 export async function createGateway(
@@ -154,8 +168,11 @@ export async function createGateway(
     secrets,
     async close(graceMs = config.shutdownGraceMs) {
       await stopServing(app, graceMs, closeSilent);
-      // A cut stream settles after its socket closed: every admitted request resolves its hold first.
+      // A cut stream settles after its socket closed, and a call whose client left may still be reserving:
+      // every call ends, and every admitted one resolves its hold, before the store closes.
+      const running = await ctx.inferenceCalls.whenIdle(SETTLE_AFTER_CLOSE_MS);
       const unresolved = await ctx.billing.whenIdle(SETTLE_AFTER_CLOSE_MS);
+      if (running > 0) process.stderr.write(`assistiv: stopping with ${running} inference call(s) still running\n`);
       if (unresolved > 0) process.stderr.write(`assistiv: stopping with ${unresolved} request(s) unsettled: nothing was billed for them\n`);
       // An attempt cut here is sent again after a restart (at-least-once): its row is still pending.
       await webhooks.stop();

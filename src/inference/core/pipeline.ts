@@ -45,6 +45,15 @@ export async function handleInference(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<unknown> {
+  deps.ctx.inferenceCalls.enter();
+  try {
+    return await handleCall(deps, ingress, req, reply);
+  } finally {
+    deps.ctx.inferenceCalls.leave();
+  }
+}
+
+async function handleCall(deps: InferenceDeps, ingress: IngressFormat, req: FastifyRequest, reply: FastifyReply): Promise<unknown> {
   const clientGone = watchClient(req, reply);
   const principal = req.principal as Extract<Principal, { kind: 'platform' | 'end_user' }>;
   const caller: Caller = { platformId: principal.platformId, endUserId: principal.kind === 'end_user' ? principal.endUserId : null };

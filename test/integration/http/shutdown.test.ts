@@ -36,4 +36,21 @@ describe('shutdown', () => {
     expect(performance.now() - started).toBeLessThan(5_000);
     expect((await ended).text).toBe('');
   });
+
+  it('waits for inference calls still running before it closes the store (a call may reserve after its client left)', async () => {
+    const busy = await startTestGateway();
+    // A call past its connection: its socket is gone, its handler has not ended.
+    busy.ctx.inferenceCalls.enter();
+    let done = false;
+    const closing = busy.close().then(() => {
+      done = true;
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(done).toBe(false);
+    // The store is still open for the call's reservation and settlement.
+    expect((await busy.ctx.store.db.selectFrom('wallets').select('id').execute()).length).toBeGreaterThanOrEqual(0);
+    busy.ctx.inferenceCalls.leave();
+    await closing;
+    expect(done).toBe(true);
+  });
 });
