@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { type Exactly, timestamp } from '../management/responses.js';
 import type { auditRowView } from './routes.js';
 
+/** A field's change: `[before, after]` in the API's units (null before a create, after a delete), or "changed" for a secret. */
+export const AuditFieldChange = z.union([z.tuple([z.unknown(), z.unknown()]), z.literal('changed')]).meta({ id: 'AuditFieldChange' });
+
 export const AuditEntry = z
   .object({
     id: z.string(),
@@ -15,7 +18,7 @@ export const AuditEntry = z
     action: z.string(),
     resource_type: z.string(),
     resource_id: z.string().nullable(),
-    changes: z.record(z.string(), z.unknown()),
+    changes: z.record(z.string(), AuditFieldChange),
     request_id: z.string(),
     ip: z.string().nullable(),
     user_agent: z.string().nullable(),

@@ -9,6 +9,7 @@ import { authenticate, platformIdOf } from '../http/hooks.js';
 import { listPage, pageQuery } from '../http/pagination.js';
 import { pageOf, withErrors } from '../management/responses.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
+import type { Changes } from './changes.js';
 import { AuditEntry } from './responses.js';
 
 const tags = ['Audit log'];
@@ -38,7 +39,7 @@ export const auditRowView = (r: AuditLogTable) => ({
   action: r.action,
   resource_type: r.resource_type,
   resource_id: r.resource_id,
-  changes: JSON.parse(r.changes) as Record<string, unknown>,
+  changes: JSON.parse(r.changes) as Changes,
   request_id: r.request_id,
   ip: r.ip,
   user_agent: r.user_agent,

@@ -4,7 +4,6 @@ import type { Schemas } from '../api/schemas';
 export type AuditActorType = Schemas['AuditEntry']['actor']['type'];
 
 /** `[before, after]`, or "changed" for a secret (its value is never recorded). */
-export type AuditFieldChange = [unknown, unknown] | 'changed';
+export type AuditFieldChange = Schemas['AuditFieldChange'];
 
-/** `changes` is free-form on the wire; this is what the audit writer puts in it. */
-export type AuditEntry = Omit<Schemas['AuditEntry'], 'changes'> & { changes: Record<string, AuditFieldChange> };
+export type AuditEntry = Schemas['AuditEntry'];

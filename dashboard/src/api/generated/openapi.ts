@@ -4790,6 +4790,7 @@ export interface components {
       kind: 'admin' | 'platform';
       platform: components['schemas']['Platform'] | null;
     };
+    AuditFieldChange: [unknown, unknown] | 'changed';
     AuditEntry: {
       id: string;
       platform_id: string | null;
@@ -4803,7 +4804,7 @@ export interface components {
       resource_type: string;
       resource_id: string | null;
       changes: {
-        [key: string]: unknown;
+        [key: string]: components['schemas']['AuditFieldChange'];
       };
       request_id: string;
       ip: string | null;
