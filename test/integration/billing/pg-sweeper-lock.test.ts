@@ -159,10 +159,20 @@ describe.skipIf(!postgresUrl)('PostgreSQL: one reservation sweeper per deploymen
     expect(await lockSessions(holder, 'terminate')).toBe(1);
     const cut = Date.now();
     // Whichever instance ticks first takes the free lock (the old holder opens a new session): one leads again.
+    // A leader flag is as old as its instance's last tick: the old holder's stays 1 until it ticks again, so
+    // the flags are read only after both instances ticked since a session took the lock.
+    const ticks = (m: JobMetrics) => m.runs + m.skipped + m.failures;
     let leaders: JobMetrics[] = [];
     while (Date.now() - cut < 5_000) {
       await sleep(20);
-      leaders = [await jobMetrics(a), await jobMetrics(b)].filter((m) => m.leader === 1);
+      if ((await lockSessions(a, 'count')) !== 1) continue;
+      const taken = [await jobMetrics(a), await jobMetrics(b)];
+      let now = taken;
+      while (Date.now() - cut < 5_000 && now.some((m, i) => ticks(m) <= ticks(taken[i]))) {
+        await sleep(20);
+        now = [await jobMetrics(a), await jobMetrics(b)];
+      }
+      leaders = now.filter((m) => m.leader === 1);
       if (leaders.length === 1 && (await lockSessions(a, 'count')) === 1) break;
     }
     expect(leaders).toHaveLength(1);
