@@ -1,8 +1,8 @@
 /**
  * The Audit page in Chromium (spec §3b): an owner signs in, tops up the wallet from the Wallet page, and the
- * Audit page shows the entry with its actor (the owner's email) and the balance as before → after; the action
- * filter keeps only matching rows. Screenshot: test-artifacts/screenshots/audit.png, and
- * docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ * Audit page shows the entry with its actor (the owner's email) and the balance as before → after; the action,
+ * actor and UTC day filters keep only matching rows (an empty state when none), and Reset shows them all again.
+ * Screenshot: test-artifacts/screenshots/audit.png, and docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,12 +20,14 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
   let gw: TestGateway;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
+  let platformId: string;
+  let platformKey: string;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     gw = await startTestGateway();
-    const { platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Audit Co');
+    ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Audit Co'));
     const api = client(gw.url, platformKey);
     const invited = await api.post(`/v1/platforms/${platformId}/members`, { email: 'owner@audit.example', role: 'owner' });
     expect(
@@ -91,6 +93,36 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
     await page.getByTestId('audit-filter-apply').click();
     await expect.poll(() => page.getByTestId('audit-row').count()).toBe(1);
     expect(await page.getByTestId('audit-row').first().getAttribute('data-action')).toBe('budget.update');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('filters by actor and by UTC day, shows an empty state when nothing matches, and resets', async () => {
+    const actions = () => page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action')));
+    const apply = async (filter: { action?: string; actor?: string; from?: string; to?: string }) => {
+      await page.getByTestId('audit-filter-action').fill(filter.action ?? '');
+      await page.getByTestId('audit-filter-actor').fill(filter.actor ?? '');
+      await page.getByTestId('audit-filter-from').fill(filter.from ?? '');
+      await page.getByTestId('audit-filter-to').fill(filter.to ?? '');
+      await page.getByTestId('audit-filter-apply').click();
+    };
+    // The owner's own entries only: not the end user and budget changes made with the platform key.
+    await apply({ actor: 'owner@audit.example' });
+    await expect.poll(async () => (await actions()).sort()).toEqual(['member.accept_invite', 'member.sign_in', 'wallet.topup']);
+
+    const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+    await apply({ from: day(1) });
+    await page.getByTestId('audit-table-empty').waitFor();
+    expect(await page.getByTestId('audit-table-empty').textContent()).toContain('No changes match these filters.');
+    await apply({ to: day(-1) });
+    await page.getByTestId('audit-table-empty').waitFor();
+    await apply({ actor: 'owner@audit.example', from: day(-1), to: day(1) });
+    await expect.poll(async () => (await actions()).length).toBe(3);
+
+    const all = await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/audit-log?limit=100`);
+    expect(all.body.total).toBeGreaterThan(3);
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await expect.poll(async () => (await actions()).length).toBe(all.body.total);
+    expect(await page.getByTestId('audit-filter-actor').inputValue()).toBe('');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -2,8 +2,8 @@
  * Dashboard accounts in Chromium (spec §3b): an owner signs in with email and password, invites a viewer
  * from the Members page (the link shown once), the viewer opens the link, sets a password, signs in, sees
  * the wallet without a top-up form, and a top-up forced from the page with its own cookie and CSRF token is
- * refused by the API (403) and moves no money. Screenshots: test-artifacts/screenshots/members.png, and
- * docs/screenshots/members.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ * refused by the API (403) and moves no money. Screenshots: test-artifacts/screenshots/members.png and
+ * invite-accept.png (the set-password page), and docs/screenshots/ with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -79,6 +79,9 @@ describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
 
     // The viewer opens the link and sets a password.
     await page.goto(link);
+    await page.getByTestId('invite-password').waitFor();
+    await page.screenshot({ path: join(screenshotDir, 'invite-accept.png'), fullPage: true });
+    if (process.env.ASSISTIV_UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: join(docsScreenshotDir, 'invite-accept.png') });
     await page.getByTestId('invite-password').fill('too short');
     await page.getByTestId('invite-submit').click();
     await page.locator('[data-testid="invite-error"], [data-testid="invite-password-error"]').first().waitFor();
