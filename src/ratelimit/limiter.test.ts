@@ -45,9 +45,25 @@ describe('the token estimate is read only under a tpm limit', () => {
   it('a tpm limit counts it once and charges it', async () => {
     let reads = 0;
     const limiter = limiterWith(1_000);
-    const first = await limiter.admit({ requestId: 'r1', platformId: 'p', endUserId: 'u', estimatedTokens: () => (++reads, 600) });
+    const first = await limiter.admit({
+      requestId: 'r1',
+      platformId: 'p',
+      endUserId: 'u',
+      estimatedTokens: () => {
+        reads += 1;
+        return 600;
+      },
+    });
     expect(first.ok && first.ticket?.estimatedTokens).toBe(600);
-    const second = await limiter.admit({ requestId: 'r2', platformId: 'p', endUserId: 'u', estimatedTokens: () => (++reads, 600) });
+    const second = await limiter.admit({
+      requestId: 'r2',
+      platformId: 'p',
+      endUserId: 'u',
+      estimatedTokens: () => {
+        reads += 1;
+        return 600;
+      },
+    });
     expect(second.ok).toBe(false);
     expect(reads).toBe(2);
   });

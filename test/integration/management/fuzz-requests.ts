@@ -45,7 +45,7 @@ const nest = (depth: number): unknown => {
   for (let i = 0; i < depth; i++) v = i % 2 ? [v] : { d: v };
   return v;
 };
-const loneSurrogates = fc.constantFrom('\ud800', 'a\udfffb', '\udc00\ud800', 'x'.repeat(10) + '\ud83d');
+const loneSurrogates = fc.constantFrom('\ud800', 'a\udfffb', '\udc00\ud800', `${'x'.repeat(10)}\ud83d`);
 const unicode = fc.string({ unit: 'binary', maxLength: 40 });
 const oddNumbers = fc.constantFrom(
   0,
