@@ -2,8 +2,10 @@
  * Dashboard accounts in Chromium (spec §3b): an owner signs in with email and password, invites a viewer
  * from the Members page (the link shown once), the viewer opens the link, sets a password, signs in, sees
  * the wallet without a top-up form, and a top-up forced from the page with its own cookie and CSRF token is
- * refused by the API (403) and moves no money. Screenshots: test-artifacts/screenshots/members.png and
- * invite-accept.png (the set-password page), and docs/screenshots/ with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ * refused by the API (403) and moves no money. Then the viewer is removed: its open dashboard goes back to
+ * sign-in with a notice, its password no longer signs in, and an email of two platforms is asked which one.
+ * Screenshots: test-artifacts/screenshots/members.png and invite-accept.png (the set-password page), and
+ * docs/screenshots/ with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -112,6 +114,50 @@ describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
     expect(wallet.body.data.balance).toBe(0);
     // The page never sees the session cookie (HttpOnly).
     expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("a removed member's open dashboard is sent to sign-in; a wrong password is named; an email of two platforms is asked which", async () => {
+    // The viewer is still signed in from the test above. An owner removes it; the next page it opens ends the session.
+    const members = await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/members`);
+    const viewer = members.body.data.find((m: { email: string }) => m.email === 'viewer@team.example');
+    expect((await client(gw.url, platformKey).delete(`/v1/platforms/${platformId}/members/${viewer.id}`)).status).toBe(204);
+    await page.goto(`${gw.url}/dashboard/#/end-users`);
+    await page.getByTestId('session-ended').waitFor();
+    expect(await page.getByTestId('session-ended').textContent()).toContain('Your session has ended');
+    expect(await page.evaluate(() => window.sessionStorage.getItem('assistiv.dashboard.session'))).toBeNull();
+
+    // A removed member cannot sign in again; a wrong password gets the API's message.
+    const refusedSignIn = async (email: string, password: string) => {
+      await page.getByTestId('signin-email').fill(email);
+      await page.getByTestId('signin-password').fill(password);
+      const [answer] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith('/v1/auth/sessions') && r.request().method() === 'POST'),
+        page.getByTestId('signin-email-submit').click(),
+      ]);
+      expect(answer.status()).toBe(401);
+      await expect.poll(() => page.getByTestId('signin-email-error-message').textContent()).toBe('Wrong email or password.');
+    };
+    await refusedSignIn('viewer@team.example', viewerPassword);
+    await refusedSignIn('owner@team.example', 'not the owner password');
+
+    // The owner is also a member of a second platform with the same password: the form asks for the Platform ID.
+    const second = await createPlatform(gw.url, gw.adminKey, 'Second Co');
+    const invited = await client(gw.url, second.platformKey).post(`/v1/platforms/${second.platformId}/members`, {
+      email: 'owner@team.example',
+      role: 'viewer',
+    });
+    expect(
+      (await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password: ownerPassword })).status,
+    ).toBe(201);
+    await page.getByTestId('signin-password').fill(ownerPassword);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('signin-email-platform-id').waitFor();
+    await page.getByTestId('signin-email-platform-id').fill(second.platformId);
+    await page.getByTestId('signin-email-submit').click();
+    await page.getByTestId('nav-overview').waitFor();
+    expect(await page.getByTestId('account-member').textContent()).toBe('owner@team.example · viewer');
+    expect(await page.evaluate(() => window.sessionStorage.getItem('assistiv.dashboard.session'))).toContain(second.platformId);
     expect(pageErrors).toEqual([]);
   });
 });
