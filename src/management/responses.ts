@@ -114,12 +114,25 @@ export const ModelRoute = z
 
 // Platforms and keys (spec §3)
 
+/**
+ * A platform's settings: the keys the gateway reads (validated as they are written, see schemas.ts), and any
+ * other key kept as given.
+ */
+export const PlatformSettings = z
+  .object({
+    markup_percentage: z.number().nullable().optional(),
+    default_budget_usd: usd.nullable().optional(),
+    low_balance_thresholds: z.array(z.number()).nullable().optional(),
+  })
+  .catchall(z.unknown())
+  .meta({ id: 'PlatformSettings' });
+
 export const Platform = z
   .object({
     id: z.string(),
     name: z.string(),
     slug: z.string(),
-    settings: jsonObject,
+    settings: PlatformSettings,
     is_active: z.boolean(),
     created_at: timestamp,
     updated_at: timestamp,

@@ -1,12 +1,7 @@
-// Wire shape of a platform. Its settings are free-form on the wire; these are the keys the gateway reads.
+// Wire shape of a platform: its settings are the keys the gateway reads, and any other key kept as given.
 import type { Schemas } from './schemas';
 
 /** Settings the gateway understands (spec §3); other keys are kept as given. */
-export interface PlatformSettings {
-  markup_percentage?: number;
-  default_budget_usd?: number;
-  low_balance_thresholds?: number[] | null;
-  [name: string]: unknown;
-}
+export type PlatformSettings = Schemas['PlatformSettings'];
 
-export type Platform = Omit<Schemas['Platform'], 'settings'> & { settings: PlatformSettings };
+export type Platform = Schemas['Platform'];

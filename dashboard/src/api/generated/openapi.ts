@@ -4582,13 +4582,18 @@ export interface components {
       /** Format: date-time */
       updated_at: string;
     };
+    PlatformSettings: {
+      markup_percentage?: number | null;
+      default_budget_usd?: number | null;
+      low_balance_thresholds?: number[] | null;
+    } & {
+      [key: string]: unknown;
+    };
     Platform: {
       id: string;
       name: string;
       slug: string;
-      settings: {
-        [key: string]: unknown;
-      };
+      settings: components['schemas']['PlatformSettings'];
       is_active: boolean;
       /** Format: date-time */
       created_at: string;
@@ -4636,9 +4641,7 @@ export interface components {
       id: string;
       name: string;
       slug: string;
-      settings: {
-        [key: string]: unknown;
-      };
+      settings: components['schemas']['PlatformSettings'];
       is_active: boolean;
       /** Format: date-time */
       created_at: string;
