@@ -2,7 +2,7 @@
 import { AdminModelsPage } from './admin-models';
 import { AdminPlatformsPage } from './admin-platforms';
 import { AdminProvidersPage } from './admin-providers';
-import { AuditPage } from './audit';
+import { AdminAuditPage, AuditPage } from './audit';
 import { EndUserDetailPage, EndUsersPage } from './end-users';
 import { LogsPage } from './logs';
 import { MembersPage } from './members';
@@ -46,6 +46,8 @@ export function PageForRoute({ route }: { route: Route }) {
       return <AdminProvidersPage />;
     case 'admin-models':
       return <AdminModelsPage />;
+    case 'admin-audit':
+      return <AdminAuditPage />;
     case 'not-found':
       return (
         <EmptyState title="This page does not exist" testId="not-found">

@@ -2,7 +2,8 @@
  * The Audit page in Chromium (spec §3b): an owner signs in, tops up the wallet from the Wallet page, and the
  * Audit page shows the entry with its actor (the owner's email) and the balance as before → after; the action,
  * actor and UTC day filters keep only matching rows (an empty state when none), and Reset shows them all again.
- * Screenshot: test-artifacts/screenshots/audit.png, and docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
+ * The operator's Audit page (admin key) lists GET /v1/admin/audit-log. Screenshots: test-artifacts/screenshots/
+ * audit.png and admin-audit.png, and docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -123,6 +124,38 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
     await page.getByRole('button', { name: 'Reset' }).click();
     await expect.poll(async () => (await actions()).length).toBe(all.body.total);
     expect(await page.getByTestId('audit-filter-actor').inputValue()).toBe('');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("the operator's Audit page lists GET /v1/admin/audit-log: its own changes and those of no platform, not the platform's", async () => {
+    // A change of no platform, made with the admin key.
+    const provider = await client(gw.url, gw.adminKey).post('/v1/admin/providers', {
+      slug: 'audit-page-provider',
+      name: 'Audit page provider',
+      kind: 'openai',
+      base_url: 'https://llm.example.com/v1',
+    });
+    expect(provider.status).toBe(201);
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-tab-admin').click();
+    await page.getByTestId('signin-admin-key').fill(gw.adminKey);
+    await page.getByTestId('signin-admin-submit').click();
+    await page.getByTestId('nav-admin-audit').click();
+    await page.locator('h1', { hasText: 'Audit log' }).waitFor();
+    const operatorLog = await client(gw.url, gw.adminKey).get('/v1/admin/audit-log?limit=100');
+    await expect
+      .poll(() => page.getByTestId('audit-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-action'))))
+      .toEqual(operatorLog.body.data.map((r: { action: string }) => r.action));
+    expect(operatorLog.body.data.map((r: { action: string }) => r.action)).toEqual(['provider.create', 'platform.create']);
+    expect(await page.getByTestId('audit-row').first().textContent()).toContain('admin key');
+    // The platform's own changes (the owner's top-up, the platform key's budget edits) are not the operator's.
+    expect(await page.locator('[data-testid="audit-row"][data-action="wallet.topup"]').count()).toBe(0);
+
+    await page.getByTestId('audit-filter-action').fill('provider.create');
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBe(1);
+    expect(await page.getByTestId('audit-change-name').textContent()).toBe('name — → Audit page provider');
+    await page.screenshot({ path: join(screenshotDir, 'admin-audit.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 });

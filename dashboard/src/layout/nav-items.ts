@@ -23,4 +23,5 @@ export const adminNav: readonly NavItem[] = [
   { id: 'admin-platforms', label: 'Platforms', path: '/admin/platforms' },
   { id: 'admin-providers', label: 'Providers', path: '/admin/providers' },
   { id: 'admin-models', label: 'Models & prices', path: '/admin/models' },
+  { id: 'admin-audit', label: 'Audit log', path: '/admin/audit' },
 ];

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'admin-platforms' }
   | { name: 'admin-providers' }
   | { name: 'admin-models' }
+  | { name: 'admin-audit' }
   | { name: 'not-found'; path: string };
 
 const simple: Record<string, Route> = {
@@ -35,6 +36,7 @@ const simple: Record<string, Route> = {
   '/admin/platforms': { name: 'admin-platforms' },
   '/admin/providers': { name: 'admin-providers' },
   '/admin/models': { name: 'admin-models' },
+  '/admin/audit': { name: 'admin-audit' },
 };
 
 /** Parses `location.hash` (`#/end-users/abc` → `{ name: 'end-user', id: 'abc' }`). */
