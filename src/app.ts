@@ -83,6 +83,8 @@ export async function buildApp(ctx: AppContext, modules: AppModules = {}): Promi
     routerOptions: { ignoreTrailingSlash: true },
     // While shutting down, requests on connections still open get our §1 503 (the hook below), not Fastify's.
     return503OnClosing: false,
+    // Off unless the operator names the proxies in front (ASSISTIV_TRUST_PROXY): a client could forge the header.
+    trustProxy: ctx.config.trustProxy,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -1,4 +1,5 @@
 /** Every environment variable the gateway reads, parsed once at start (spec §0b). */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -9,6 +10,30 @@ const wholeNumber = (unit: string, min: number, max: number) => {
   return z.coerce.number({ message }).int({ message }).min(min, { message }).max(max, { message });
 };
 const millis = (min: number, max: number) => wholeNumber('milliseconds', min, max);
+
+/** proxy-addr's names for address ranges (Fastify compiles the list with it). */
+const namedRanges = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** An IP address, an IP/prefix range, or one of the named ranges. */
+function isTrustedAddress(entry: string): boolean {
+  if (namedRanges.includes(entry)) return true;
+  const [address, prefix, ...rest] = entry.split('/');
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128);
+}
+
+/**
+ * ASSISTIV_TRUST_PROXY: `off`, or the addresses of the proxies whose X-Forwarded-* headers are believed.
+ * A bare hop count is refused: it cannot tell a proxy from a client that reaches the gateway directly (Fastify 5
+ * ignores one silently), so req.ip would stay the proxy's address without a word.
+ */
+function parseTrustProxy(value: string): string[] | false | undefined {
+  if (value.trim().toLowerCase() === 'off') return false;
+  const entries = value.split(',').map((v) => v.trim().toLowerCase());
+  return entries.every(isTrustedAddress) ? entries : undefined;
+}
 
 const envSchema = z.object({
   PORT: z
@@ -65,6 +90,14 @@ const envSchema = z.object({
   ASSISTIV_RETENTION_INTERVAL_MS: millis(1_000, 86_400_000).default(600_000),
   ASSISTIV_RETENTION_BATCH_ROWS: wholeNumber('rows', 1, 10_000).default(5_000),
   ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
+  // Which peers may set the client's address in X-Forwarded-For (docs/decisions.md: off by default, never a hop count).
+  ASSISTIV_TRUST_PROXY: z
+    .string()
+    .refine(
+      (v) => parseTrustProxy(v) !== undefined,
+      'must be off or comma-separated IP addresses or CIDR ranges of the proxies in front (e.g. 10.0.0.0/8, or loopback, linklocal, uniquelocal); a hop count is not accepted',
+    )
+    .default('off'),
   LOG_LEVEL: z.enum(logLevels, { message: `must be one of ${logLevels.join(', ')}` }).default('info'),
 });
 
@@ -97,6 +130,12 @@ export type Config = {
   encryptionKey: string | undefined;
   corsOrigins: string[];
   logLevel: (typeof logLevels)[number];
+  /**
+   * Fastify's trustProxy: false (the default) or the proxies' addresses and ranges. Only a request whose peer is
+   * one of them has its X-Forwarded-For (and -Proto, -Host) believed; req.ip is then the first untrusted address
+   * from the right, which keys the per-IP sign-in back-off and fills the audit log's ip.
+   */
+  trustProxy: string[] | false;
   /** Webhook endpoints may resolve to loopback, private or link-local addresses (tests, private networks); refused otherwise (SSRF guard). */
   webhooksAllowPrivateUrls: boolean;
   /**
@@ -175,6 +214,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     logLevel: e.LOG_LEVEL,
     webhooksAllowPrivateUrls: e.ASSISTIV_WEBHOOKS_ALLOW_PRIVATE_URLS === 'true',
+    trustProxy: parseTrustProxy(e.ASSISTIV_TRUST_PROXY) ?? false,
     http: {
       headersTimeoutMs: e.ASSISTIV_HTTP_HEADERS_TIMEOUT_MS,
       requestTimeoutMs: e.ASSISTIV_HTTP_REQUEST_TIMEOUT_MS,

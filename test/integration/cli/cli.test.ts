@@ -139,6 +139,22 @@ describe.concurrent('configuration errors stop the start with one line', () => {
       { DATABASE_PREPARED_STATEMENTS: 'no' },
       /^assistiv: configuration error: DATABASE_PREPARED_STATEMENTS must be on or off \(got "no"\)$/,
     ],
+    // A hop count cannot tell the proxy from a client that reaches the gateway directly: refused, not ignored.
+    [
+      'ASSISTIV_TRUST_PROXY=1',
+      { ASSISTIV_TRUST_PROXY: '1' },
+      /^assistiv: configuration error: ASSISTIV_TRUST_PROXY must be off or comma-separated IP addresses or CIDR ranges .*a hop count is not accepted \(got "1"\)$/,
+    ],
+    [
+      'ASSISTIV_TRUST_PROXY=10.0.0.0/33,nginx',
+      { ASSISTIV_TRUST_PROXY: '10.0.0.0/33,nginx' },
+      /^assistiv: configuration error: ASSISTIV_TRUST_PROXY must be off or .* \(got "10\.0\.0\.0\/33,nginx"\)$/,
+    ],
+    [
+      'ASSISTIV_TRUST_PROXY=true',
+      { ASSISTIV_TRUST_PROXY: 'true' },
+      /^assistiv: configuration error: ASSISTIV_TRUST_PROXY must be off or .* \(got "true"\)$/,
+    ],
   ];
   it.each(cases)('%s', async (_name, extra, expected) => {
     const dataDir = tempDir();

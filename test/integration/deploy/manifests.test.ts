@@ -58,5 +58,14 @@ describe('deployment files', () => {
     });
     expect(config.host).toBe('0.0.0.0');
     expect(config.retention).toMatchObject({ requestLogDays: null, webhookDays: 30, intervalMs: 600_000, batchRows: 5000 });
+    // The Service is reached directly: X-Forwarded-For is not believed.
+    expect(config.trustProxy).toBe(false);
+  });
+
+  it("compose trusts X-Forwarded-For from nginx, which replaces the client's own header with the client's address", () => {
+    expect(loadConfig({ ASSISTIV_TRUST_PROXY: compose.ASSISTIV_TRUST_PROXY }).trustProxy).toEqual(['uniquelocal']);
+    const nginx = deployFile('nginx/nginx.conf');
+    expect(nginx).toMatch(/^\s*proxy_set_header X-Forwarded-For \$remote_addr;$/m);
+    expect(nginx).toMatch(/^\s*proxy_set_header Host \$http_host;$/m);
   });
 });
