@@ -111,6 +111,7 @@ const pages: PageSpec[] = [
     ready: ['platform-id', 'platform-keys-table', 'rate-limit-defaults'],
     controls: (ids) => ({
       'settings-save': 'admin',
+      'delete-platform-submit': 'owner',
       'rate-limit-defaults-save': 'developer',
       'platform-key-create': 'developer',
       [`revoke-key-${ids.platformKeyId}`]: 'developer',

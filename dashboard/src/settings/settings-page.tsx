@@ -1,4 +1,4 @@
-// Settings: platform info (ID to copy), editable settings, default rate limits and platform API keys.
+// Settings: platform info (ID to copy), editable settings, default rate limits, platform API keys and, for owners, deletion.
 import { RateLimitDefaultsCard } from '../rate-limits';
 import { platformRoute } from '../session/session';
 import { usePlatform } from '../session/session-context';
@@ -6,6 +6,7 @@ import { useCan } from '../session/use-can';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
 import { useResource } from '../ui/use-resource';
+import { DeletePlatformCard } from './delete-platform-card';
 import { PlatformInfoCard } from './platform-info-card';
 import { PlatformKeysCard } from './platform-keys-card';
 import { PlatformSettingsForm, PlatformSettingsSummary } from './platform-settings-form';
@@ -28,6 +29,7 @@ export function SettingsPage() {
             )}
             <RateLimitDefaultsCard />
             <PlatformKeysCard />
+            {can('DELETE', platformRoute) ? <DeletePlatformCard platform={data} /> : null}
           </div>
         )}
       </ResourceView>

@@ -6,7 +6,7 @@ interface SubmitButtonProps {
   /** Shown while pending; defaults to `label`. */
   pendingLabel?: string;
   testId: string;
-  tone?: 'primary' | 'default';
+  tone?: 'primary' | 'danger' | 'default';
   block?: boolean;
   disabled?: boolean;
 }
@@ -20,7 +20,7 @@ export function SubmitButton({
   block = false,
   disabled = false,
 }: SubmitButtonProps) {
-  const classes = ['button', tone === 'primary' ? 'button-primary' : '', block ? 'button-block' : ''];
+  const classes = ['button', tone === 'primary' ? 'button-primary' : tone === 'danger' ? 'button-danger' : '', block ? 'button-block' : ''];
   return (
     <button type="submit" className={classes.filter(Boolean).join(' ')} disabled={pending || disabled} data-testid={testId}>
       {pending ? (pendingLabel ?? label) : label}
