@@ -1,4 +1,5 @@
 /** Who made a management write, as the audit row names them (spec §3b `actor`). */
+import { hostname, userInfo } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Principal } from '../http/auth.js';
 import type { AuditLogTable, Database } from '../store/schema.js';
@@ -33,4 +34,28 @@ export async function actorOf(trx: Kysely<Database>, principal: Principal | null
 /** A member acting for itself (signing in or out, accepting its invite): an operator member has no platform. */
 export function memberActor(member: { id: string; platform_id: string | null; email: string }): Actor {
   return { type: member.platform_id === null ? 'operator' : 'member', id: member.id, label: member.email };
+}
+
+/**
+ * A command an operator ran at the server (`assistiv platform create`, …): it has no principal, only the OS
+ * account it ran as. The id is that account (user@host, what the actor filter matches); the label also names
+ * the command, so a row reads on its own.
+ */
+export function cliActor(command: string): Actor {
+  const who = `${osUser()}@${hostname()}`;
+  return { type: 'cli', id: who, label: `assistiv ${command} (${who})` };
+}
+
+/** The gateway itself at startup: the catalogue seed applying price table `version` (after an upgrade). */
+export function catalogueSeedActor(version: number): Actor {
+  return { type: 'system', id: 'catalogue_seed', label: `catalogue seed (price table v${version})` };
+}
+
+function osUser(): string {
+  // userInfo throws when the uid has no passwd entry (some containers): fall back to the environment, then the uid.
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? process.env.LOGNAME ?? `uid ${process.getuid?.() ?? '?'}`;
+  }
 }

@@ -11,7 +11,7 @@ export const AuditEntry = z
     id: z.string(),
     platform_id: z.string().nullable(),
     actor: z.object({
-      type: z.enum(['member', 'platform_key', 'admin_key', 'operator']),
+      type: z.enum(['member', 'platform_key', 'admin_key', 'operator', 'cli', 'system']),
       id: z.string(),
       label: z.string(),
     }),

@@ -16,7 +16,7 @@ const tags = ['Audit log'];
 const isoTime = z.iso.datetime({ offset: true }).transform((v) => new Date(v).toISOString());
 
 const auditQuery = pageQuery.extend({
-  /** An actor's id (member id, key id, "admin") or label (email, key prefix). */
+  /** An actor's id (member id, key id, "admin", user@host of a CLI command) or label (email, key prefix). */
   actor: z.string().trim().min(1).max(320).optional(),
   action: z
     .string()
@@ -77,7 +77,10 @@ export function registerPlatformAuditRoutes(scope: FastifyInstance, ctx: AppCont
   });
 }
 
-/** `GET /v1/admin/audit-log`: the operator's own actions (admin key, operator members) and rows of no platform. */
+/**
+ * `GET /v1/admin/audit-log`: the operator's own actions (admin key, operator members, commands run at the
+ * server, the gateway's own startup changes) and rows of no platform.
+ */
 export function registerAdminAuditRoutes(scope: FastifyInstance, ctx: AppContext) {
   const app = scope.withTypeProvider<ZodTypeProvider>();
   const db: Kysely<Database> = ctx.store.db;
@@ -95,7 +98,7 @@ export function registerAdminAuditRoutes(scope: FastifyInstance, ctx: AppContext
     async (req) => {
       const operatorRows = db
         .selectFrom('audit_log')
-        .where((eb) => eb.or([eb('actor_type', 'in', ['admin_key', 'operator']), eb('platform_id', 'is', null)]));
+        .where((eb) => eb.or([eb('actor_type', 'in', ['admin_key', 'operator', 'cli', 'system']), eb('platform_id', 'is', null)]));
       return listPage(filtered(operatorRows, req.query), req.query, newestFirst, auditRowView);
     },
   );

@@ -1,7 +1,9 @@
 /**
  * Appends audit rows. Every management write calls `audited` (or hands `auditIn` to billing) so that its row is
  * inserted in the same transaction as the write: a write that rolls back leaves no row, and a row that cannot
- * be written rolls the write back. Nothing here updates or deletes a row (src/audit/append-only.test.ts).
+ * be written rolls the write back. Changes made outside the HTTP API (CLI commands, the startup catalogue seed)
+ * call `writeAuditOutside` in their own transaction the same way. Nothing here updates or deletes a row
+ * (src/audit/append-only.test.ts).
  */
 import type { FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
@@ -37,11 +39,35 @@ export async function writeAudit(
 ) {
   const who = actor ?? (await actorOf(trx, req.principal));
   const ua = req.headers['user-agent'];
+  await insertRow(trx, who, entry.platformId !== undefined ? entry.platformId : (scopedPlatformId(req) ?? null), entry, {
+    requestId: req.id,
+    ip: req.ip ?? null,
+    userAgent: typeof ua === 'string' ? ua.slice(0, USER_AGENT_MAX_CHARS) : null,
+    createdAt: new Date(ctx.clock.now()).toISOString(),
+  });
+}
+
+/**
+ * A change made outside the HTTP API (a CLI command, the startup seed) by `actor`. There is no request: `id`
+ * (one per run) takes request_id's place, so the rows of one run group as a request's do.
+ */
+export type AuditRun = { actor: Actor; id: string };
+
+export const auditRun = (actor: Actor): AuditRun => ({ actor, id: uuidv7() });
+
+/** Inserts one row for a change outside the HTTP API, in `trx` (the change's own transaction). */
+export async function writeAuditOutside(trx: Kysely<Database>, run: AuditRun, nowIso: string, entry: AuditEntry) {
+  await insertRow(trx, run.actor, entry.platformId ?? null, entry, { requestId: run.id, ip: null, userAgent: null, createdAt: nowIso });
+}
+
+type Origin = { requestId: string; ip: string | null; userAgent: string | null; createdAt: string };
+
+async function insertRow(trx: Kysely<Database>, who: Actor, platformId: string | null, entry: AuditEntry, origin: Origin) {
   await trx
     .insertInto('audit_log')
     .values({
       id: uuidv7(),
-      platform_id: entry.platformId !== undefined ? entry.platformId : (scopedPlatformId(req) ?? null),
+      platform_id: platformId,
       actor_type: who.type,
       actor_id: who.id,
       actor_label: who.label,
@@ -49,10 +75,10 @@ export async function writeAudit(
       resource_type: entry.resourceType,
       resource_id: entry.resourceId,
       changes: JSON.stringify(entry.changes),
-      request_id: req.id,
-      ip: req.ip ?? null,
-      user_agent: typeof ua === 'string' ? ua.slice(0, USER_AGENT_MAX_CHARS) : null,
-      created_at: new Date(ctx.clock.now()).toISOString(),
+      request_id: origin.requestId,
+      ip: origin.ip,
+      user_agent: origin.userAgent,
+      created_at: origin.createdAt,
     })
     .execute();
 }

@@ -293,7 +293,8 @@ export interface AuditLogTable {
   id: string;
   /** The platform acted on; null for operator actions on no platform (providers, model routes) and platform deletions. */
   platform_id: string | null;
-  actor_type: 'member' | 'platform_key' | 'admin_key' | 'operator';
+  /** `cli`: a command run at the server (no request); `system`: the gateway itself (the startup catalogue seed). */
+  actor_type: 'member' | 'platform_key' | 'admin_key' | 'operator' | 'cli' | 'system';
   actor_id: string;
   actor_label: string;
   /** `<resource>.<verb>`, e.g. wallet.topup, api_key.revoke. */

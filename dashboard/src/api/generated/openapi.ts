@@ -4799,7 +4799,7 @@ export interface components {
       platform_id: string | null;
       actor: {
         /** @enum {string} */
-        type: 'member' | 'platform_key' | 'admin_key' | 'operator';
+        type: 'member' | 'platform_key' | 'admin_key' | 'operator' | 'cli' | 'system';
         id: string;
         label: string;
       };
