@@ -2,13 +2,18 @@
  * Seeds the provider and model catalogue from price-table.json. Each table version is applied once
  * (recorded in gateway_settings), so routes an operator deleted or repriced are not brought back: an upgrade
  * inserts only the models added since the applied version (`since`), never an older one the operator deleted.
+ * An upgrade's changes are audited (actor `system`), one row each, in the seeding transaction.
  */
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
+import { catalogueSeedActor } from '../audit/actor.js';
+import { diffChanges } from '../audit/changes.js';
+import { type AuditEntry, auditRun, writeAuditOutside } from '../audit/writer.js';
 import { tiersColumn } from '../billing/price-tiers.js';
 import { uuidv7 } from '../crypto/ids.js';
+import { modelRouteView, providerView } from '../management/views.js';
 import { isUniqueViolation } from '../store/errors.js';
-import type { Database } from '../store/schema.js';
+import type { Database, ModelRoutesTable, ProvidersTable } from '../store/schema.js';
 
 export type PriceTable = {
   /** Raised when models are added: each version is seeded once, adding the routes it does not have yet. */
@@ -85,6 +90,13 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
     const applied = await trx.selectFrom('gateway_settings').select('value').where('name', '=', 'catalogue_version').executeTakeFirst();
     const appliedVersion = applied ? Number(applied.value) : 0;
     if (applied && appliedVersion >= table.version) return { seeded: false, version: appliedVersion };
+    // The first seed fills an empty database with the shipped table (its starting state, no operator's
+    // value changed): no rows, else every new install's log would open with one per model. An upgrade
+    // changes a catalogue operators have used and edited: each change is recorded.
+    const run = applied ? auditRun(catalogueSeedActor(table.version)) : null;
+    const audit = async (entry: AuditEntry) => {
+      if (run) await writeAuditOutside(trx, run, nowIso, { ...entry, platformId: null });
+    };
     const providerIds = new Map<string, string>();
     for (const p of table.providers) {
       const existing = await trx.selectFrom('providers').select('id').where('slug', '=', p.slug).executeTakeFirst();
@@ -92,29 +104,32 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
         providerIds.set(p.slug, existing.id);
         continue;
       }
-      const id = uuidv7();
-      await trx
-        .insertInto('providers')
-        .values({
-          id,
-          slug: p.slug,
-          name: p.name,
-          kind: p.kind,
-          base_url: p.base_url,
-          is_active: 1,
-          supports_responses: 0,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
-      providerIds.set(p.slug, id);
+      const row: ProvidersTable = {
+        id: uuidv7(),
+        slug: p.slug,
+        name: p.name,
+        kind: p.kind,
+        base_url: p.base_url,
+        is_active: 1,
+        supports_responses: 0,
+        created_at: nowIso,
+        updated_at: nowIso,
+      };
+      await trx.insertInto('providers').values(row).execute();
+      await audit({
+        action: 'provider.create',
+        resourceType: 'provider',
+        resourceId: row.id,
+        changes: diffChanges(null, providerView(row)),
+      });
+      providerIds.set(p.slug, row.id);
     }
     for (const m of table.models) {
       const providerId = providerIds.get(m.provider);
       if (!providerId) throw new Error(`price table: model ${m.slug} names unknown provider ${m.provider}`);
       const existing = await trx
         .selectFrom('model_routes')
-        .select(['id', 'input_micros_per_mtok', 'output_micros_per_mtok'])
+        .selectAll()
         .where('provider_id', '=', providerId)
         .where('slug', '=', m.slug)
         .executeTakeFirst();
@@ -122,7 +137,7 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
         // Table v2 added cache-write prices and tiers: a route still at the table's prices gets the ones it
         // lacks; a route the operator repriced is left alone.
         if (existing.input_micros_per_mtok === toMicros(m.input) && existing.output_micros_per_mtok === toMicros(m.output)) {
-          await trx
+          const after = await trx
             .updateTable('model_routes')
             .set((eb) => ({
               cache_write_micros_per_mtok: eb.fn.coalesce('cache_write_micros_per_mtok', eb.val(toMicrosOrNull(m.cache_write))),
@@ -130,33 +145,42 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
               tiers: eb.fn.coalesce('tiers', eb.val(tiersText(m.tiers))),
             }))
             .where('id', '=', existing.id)
-            .execute();
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          // A route that had every price already is not changed: no row.
+          const changes = diffChanges(modelRouteView(existing), modelRouteView(after));
+          if (Object.keys(changes).length > 0)
+            await audit({ action: 'model_route.update', resourceType: 'model_route', resourceId: after.id, changes });
         }
         continue;
       }
       // A model an earlier version seeded and the route is gone: the operator deleted it.
       if ((m.since ?? 1) <= appliedVersion) continue;
-      await trx
-        .insertInto('model_routes')
-        .values({
-          id: uuidv7(),
-          slug: m.slug,
-          provider_id: providerId,
-          provider_model_id: m.provider_model_id,
-          input_micros_per_mtok: toMicros(m.input),
-          output_micros_per_mtok: toMicros(m.output),
-          cached_input_micros_per_mtok: toMicrosOrNull(m.cached_input),
-          cache_write_micros_per_mtok: toMicrosOrNull(m.cache_write),
-          cache_write_1h_micros_per_mtok: toMicrosOrNull(m.cache_write_1h),
-          tiers: tiersText(m.tiers),
-          max_output_tokens: m.max_output_tokens,
-          context_window: m.context_window ?? null,
-          priority: 100,
-          is_enabled: 1,
-          created_at: nowIso,
-          updated_at: nowIso,
-        })
-        .execute();
+      const row: ModelRoutesTable = {
+        id: uuidv7(),
+        slug: m.slug,
+        provider_id: providerId,
+        provider_model_id: m.provider_model_id,
+        input_micros_per_mtok: toMicros(m.input),
+        output_micros_per_mtok: toMicros(m.output),
+        cached_input_micros_per_mtok: toMicrosOrNull(m.cached_input),
+        cache_write_micros_per_mtok: toMicrosOrNull(m.cache_write),
+        cache_write_1h_micros_per_mtok: toMicrosOrNull(m.cache_write_1h),
+        tiers: tiersText(m.tiers),
+        max_output_tokens: m.max_output_tokens,
+        context_window: m.context_window ?? null,
+        priority: 100,
+        is_enabled: 1,
+        created_at: nowIso,
+        updated_at: nowIso,
+      };
+      await trx.insertInto('model_routes').values(row).execute();
+      await audit({
+        action: 'model_route.create',
+        resourceType: 'model_route',
+        resourceId: row.id,
+        changes: diffChanges(null, modelRouteView(row)),
+      });
     }
     if (applied)
       await trx

@@ -5,6 +5,7 @@
  * (nothing changed); 2: applied, but increases or invalid entries were left out.
  */
 import { readFileSync } from 'node:fs';
+import { auditRun, cliActor } from '../audit/index.js';
 import { applyImport, type ImportResult, planFromDatabase } from '../catalogue/import-apply.js';
 import { type AddedModel, type ImportPlan, type RouteChange, showTiers } from '../catalogue/import-plan.js';
 import { PriceListError, readPriceList } from '../catalogue/price-list.js';
@@ -58,6 +59,7 @@ export async function importPricesFromCli(config: Config, file: string, opts: Pr
         allowIncreases: opts.allowIncreases === true,
         add,
         nowIso: now.toISOString(),
+        audit: auditRun(cliActor('prices import')),
       });
       plan = result.plan;
     } else plan = await planFromDatabase(store.db, list, catalogue, { add });
