@@ -1,10 +1,12 @@
 /** `assistiv operator add --email …`: an operator member (no platform) and its one-time set-password link. */
+import { auditRun, cliActor, diffChanges, writeAuditOutside } from '../audit/index.js';
 import type { Config } from '../config.js';
+import { nowIso } from '../context.js';
 import { createContext, prepareStore } from '../gateway.js';
 import { ApiError } from '../http/errors.js';
 import { resolveSecrets } from '../secrets.js';
 import { inviteUrl } from './invite-url.js';
-import { createMember } from './members.js';
+import { createMember, memberView } from './members.js';
 import { type MemberRole, memberRoles } from './roles.js';
 
 export async function addOperatorFromCli(config: Config, opts: { email: string; role: string; url?: string }) {
@@ -19,7 +21,17 @@ export async function addOperatorFromCli(config: Config, opts: { email: string; 
   });
   const ctx = createContext(config, store, secrets);
   try {
-    const { member, token } = await createMember(ctx, { platformId: null, email: opts.email, role: opts.role as MemberRole });
+    // The row POST /members writes for an invite (the token never), of no platform, by the CLI's actor.
+    const run = auditRun(cliActor('operator add'));
+    const { member, token } = await createMember(ctx, { platformId: null, email: opts.email, role: opts.role as MemberRole }, (trx, m) =>
+      writeAuditOutside(trx, run, nowIso(ctx), {
+        action: 'member.invite',
+        resourceType: 'member',
+        resourceId: m.id,
+        platformId: null,
+        changes: diffChanges(null, memberView(m)),
+      }),
+    );
     const base = opts.url ?? `http://${config.host}:${config.port}`;
     process.stdout.write(
       [

@@ -1,8 +1,10 @@
 /** `assistiv platform create`: provisions a platform directly in the database and prints its credentials. */
+import { auditRun, cliActor, writeAuditOutside } from '../audit/index.js';
 import type { Config } from '../config.js';
+import { nowIso } from '../context.js';
 import { createContext, prepareStore } from '../gateway.js';
 import { ApiError } from '../http/errors.js';
-import { createPlatform } from '../management/platforms/service.js';
+import { createPlatform, platformCreatedAudit } from '../management/platforms/service.js';
 import { resolveSecrets } from '../secrets.js';
 
 export async function createPlatformFromCli(config: Config, opts: { name: string; slug?: string }) {
@@ -13,7 +15,11 @@ export async function createPlatformFromCli(config: Config, opts: { name: string
   });
   const ctx = createContext(config, store, secrets);
   try {
-    const { platform, key } = await createPlatform(ctx, { name: opts.name, slug: opts.slug });
+    // The same audit row as POST /v1/admin/platforms (the key as created, its value never), by the CLI's actor.
+    const run = auditRun(cliActor('platform create'));
+    const { platform, key } = await createPlatform(ctx, { name: opts.name, slug: opts.slug }, (trx, created) =>
+      writeAuditOutside(trx, run, nowIso(ctx), platformCreatedAudit(created)),
+    );
     process.stdout.write(
       [
         `Created platform "${platform.name}" (slug ${platform.slug}). Paste these into your shell:`,

@@ -12,7 +12,7 @@ import { conflictOnUnique, errors } from '../../http/errors.js';
 import { authenticate } from '../../http/hooks.js';
 import { listPage, pageQuery } from '../../http/pagination.js';
 import { issuedKeyView } from '../api-keys/service.js';
-import { createPlatform, getPlatformOr404 } from '../platforms/service.js';
+import { createPlatform, getPlatformOr404, platformCreatedAudit } from '../platforms/service.js';
 import {
   CreatedPlatform,
   dataOf,
@@ -27,7 +27,6 @@ import {
 } from '../responses.js';
 import { mergeSettings, platformSettings, slugSchema, usdAmount } from '../schemas.js';
 import {
-  apiKeyView,
   modelRouteView,
   parseJsonObject,
   platformView,
@@ -367,13 +366,7 @@ export function registerAdminRoutes(scope: FastifyInstance, ctx: AppContext) {
     },
     async (req, reply) => {
       const { platform, key } = await createPlatform(ctx, req.body, (trx, created) =>
-        writeAudit(ctx, trx, req, {
-          action: 'platform.create',
-          resourceType: 'platform',
-          resourceId: created.platform.id,
-          platformId: created.platform.id,
-          changes: diffChanges(null, { ...platformView(created.platform), api_key: apiKeyView(created.key.row) }),
-        }),
+        writeAudit(ctx, trx, req, platformCreatedAudit(created)),
       );
       return reply.code(201).send({ data: { ...platformView(platform), api_key: issuedKeyView(key) } });
     },

@@ -1,6 +1,7 @@
 /** Platforms: creation with their wallet and first key in one transaction; deletion of all their data. */
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { type AuditEntry, diffChanges } from '../../audit/index.js';
 import { openWallet, purgePlatformMoney } from '../../billing/platform-money.js';
 import { type AppContext, nowIso } from '../../context.js';
 import { uuidv7 } from '../../crypto/ids.js';
@@ -8,6 +9,7 @@ import { conflictOnUnique, errors } from '../../http/errors.js';
 import type { Database, PlatformsTable } from '../../store/schema.js';
 import { type IssuedKey, issueKey } from '../api-keys/service.js';
 import { mergeSettings } from '../schemas.js';
+import { apiKeyView, platformView } from '../views.js';
 
 function slugFrom(name: string): string {
   const base = name
@@ -51,6 +53,17 @@ export async function createPlatform(
     });
   // Two concurrent creates may pick the same slug: the loser is a 409, never a 500.
   return create().catch(conflictOnUnique(`A platform with slug "${slug}" already exists.`));
+}
+
+/** The audit row of a created platform (by the API or the CLI): its first key as created, never the key itself. */
+export function platformCreatedAudit(created: { platform: PlatformsTable; key: IssuedKey }): AuditEntry {
+  return {
+    action: 'platform.create',
+    resourceType: 'platform',
+    resourceId: created.platform.id,
+    platformId: created.platform.id,
+    changes: diffChanges(null, { ...platformView(created.platform), api_key: apiKeyView(created.key.row) }),
+  };
 }
 
 /** Deletes every row of a platform in one transaction; its keys stop working at once. */
