@@ -5,13 +5,30 @@ import { Badge, type BadgeTone } from '../ui/badge';
 import { EmptyState } from '../ui/empty-state';
 import type { AuditActorType, AuditEntry, AuditFieldChange } from './audit-entry';
 
-const actorTones: Record<AuditActorType, BadgeTone> = { member: 'green', platform_key: 'grey', admin_key: 'amber', operator: 'amber' };
+// Commands run at the server (`cli`) and the gateway's own startup changes (`system`) have no request: their
+// label names the command and the OS account (user@host), or what the gateway did.
+const actorTones: Record<AuditActorType, BadgeTone> = {
+  member: 'green',
+  platform_key: 'grey',
+  admin_key: 'amber',
+  operator: 'amber',
+  cli: 'blue',
+  system: 'grey',
+};
 const actorLabels: Record<AuditActorType, string> = {
   member: 'Member',
   platform_key: 'Platform key',
   admin_key: 'Admin key',
   operator: 'Operator',
+  cli: 'Command line',
+  system: 'Gateway',
 };
+
+/** Where a row came from: its request (and address), or for a command or the seed the run that wrote it. */
+function originText(entry: AuditEntry): string {
+  if (entry.actor.type === 'cli' || entry.actor.type === 'system') return `run ${entry.request_id}`;
+  return `request ${entry.request_id}${entry.ip ? ` from ${entry.ip}` : ''}`;
+}
 
 /** A recorded value as short text: null is a dash, objects are JSON. */
 function valueText(value: unknown): string {
@@ -58,7 +75,7 @@ export function AuditTable({ entries, emptyTitle }: { entries: AuditEntry[]; emp
         <tbody>
           {entries.map((entry) => (
             <tr key={entry.id} data-testid="audit-row" data-action={entry.action}>
-              <td title={`request ${entry.request_id}${entry.ip ? ` from ${entry.ip}` : ''}`}>{formatDateTime(entry.created_at)}</td>
+              <td title={originText(entry)}>{formatDateTime(entry.created_at)}</td>
               <td>
                 <Badge tone={actorTones[entry.actor.type]}>{actorLabels[entry.actor.type]}</Badge> {entry.actor.label}
               </td>
