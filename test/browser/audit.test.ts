@@ -2,15 +2,17 @@
  * The Audit page in Chromium (spec §3b): an owner signs in, tops up the wallet from the Wallet page, and the
  * Audit page shows the entry with its actor (the owner's email) and the balance as before → after; the action,
  * actor and UTC day filters keep only matching rows (an empty state when none), and Reset shows them all again.
- * The operator's Audit page (admin key) lists GET /v1/admin/audit-log. Screenshots: test-artifacts/screenshots/
+ * The operator's Audit page (admin key) lists GET /v1/admin/audit-log, a CLI command's rows among them. Screenshots: test-artifacts/screenshots/
  * audit.png and admin-audit.png, and docs/screenshots/audit.png with ASSISTIV_UPDATE_SCREENSHOTS=1.
  */
 import { mkdir } from 'node:fs/promises';
+import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
+import { runAssistiv } from '../helpers/spawn.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
 import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
@@ -156,6 +158,20 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
     await expect.poll(() => page.getByTestId('audit-row').count()).toBe(1);
     expect(await page.getByTestId('audit-change-name').textContent()).toBe('name — → Audit page provider');
     await page.screenshot({ path: join(screenshotDir, 'admin-audit.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a platform made with `assistiv platform create` shows as a Command line entry naming the command and user@host', async () => {
+    const env = { PATH: process.env.PATH, HOME: process.env.HOME, ...gw.env, ASSISTIV_DATA_DIR: gw.ctx.config.dataDir };
+    expect((await runAssistiv(['platform', 'create', '--name', 'CLI Co'], env)).code).toBe(0);
+    await page.getByTestId('audit-filter-action').fill('platform.create');
+    await page.getByTestId('audit-filter-apply').click();
+    await expect.poll(() => page.getByTestId('audit-row').count()).toBe(2);
+    const who = `${userInfo().username}@${hostname()}`;
+    expect(await page.getByTestId('audit-row').first().textContent()).toContain(`Command line assistiv platform create (${who})`);
+    expect(await page.getByTestId('audit-row').first().getByTestId('audit-change-api_key').textContent()).toBe(
+      'api_key changed (secret, not recorded)',
+    );
     expect(pageErrors).toEqual([]);
   });
 });
