@@ -10,7 +10,8 @@ import { dataOf, noContent, withErrors } from '../management/responses.js';
 import { platformView } from '../management/views.js';
 import { auditFailedSignIn, auditInviteAccepted, auditSignIn, auditSignOut } from './audit-events.js';
 import { recordFailure, recordSuccess, refuseIfLocked } from './backoff.js';
-import { acceptInvite, memberView, minPasswordLength } from './members.js';
+import { acceptInvite, memberView } from './members.js';
+import { maxPasswordLength, minPasswordLength } from './password-rules.js';
 import { decoyHash, verifyPassword } from './secrets.js';
 import {
   clearSessionCookie,
@@ -28,7 +29,7 @@ const tags = ['Dashboard accounts'];
 const password = z
   .string({ error: 'password is required' })
   .min(minPasswordLength, `password must be at least ${minPasswordLength} characters`)
-  .max(1024, 'password must be at most 1024 characters');
+  .max(maxPasswordLength, `password must be at most ${maxPasswordLength} characters`);
 
 const wrongCredentials = () => new ApiError(401, 'invalid_credentials', 'Wrong email or password.');
 

@@ -17,8 +17,8 @@ import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
 import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
 
-const ownerPassword = 'owner password 123';
-const viewerPassword = 'viewer password 456';
+const ownerPassword = 'team lead passphrase 123';
+const viewerPassword = 'read only passphrase 456';
 
 describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
   let gw: TestGateway;
