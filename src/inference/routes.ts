@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Principal } from '../http/auth.js';
 import { errorHandlerWith } from '../http/error-handler.js';
+import { withErrors } from '../http/error-schema.js';
 import { ApiError } from '../http/errors.js';
 import { authenticate } from '../http/hooks.js';
 import { handleInference, type InferenceDeps } from './core/pipeline.js';
@@ -10,6 +11,17 @@ import { chatIngress } from './ingress/chat/format.js';
 import { anthropicErrorBody, countMessageTokens, messagesIngressFor } from './ingress/messages/index.js';
 import { createResponsesIngress, ResponseStore } from './ingress/responses/index.js';
 import type { Caller } from './ingress/types.js';
+import {
+  AnthropicMessage,
+  anthropicResponses,
+  ChatCompletion,
+  DeletedResponse,
+  InputTokens,
+  Model,
+  ModelList,
+  passThrough,
+  ResponseObject,
+} from './openapi.js';
 
 const tags = ['Inference'];
 
@@ -37,10 +49,12 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
     {
       onRequest: auth,
       bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      serializerCompiler: passThrough,
       schema: {
         tags,
         summary: 'OpenAI-compatible chat completion (streaming and not)',
         description: "Request and response exactly as OpenAI Chat Completions; routed to the platform's providers and billed.",
+        response: withErrors({ 200: ChatCompletion }),
       },
     },
     (req, reply) => handleInference(deps, chatIngress, req, reply),
@@ -54,18 +68,24 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
     {
       onRequest: auth,
       bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      serializerCompiler: passThrough,
       schema: {
         tags,
         summary: 'OpenAI Responses API (streaming and not)',
         description:
           "Request, response and typed stream events as OpenAI's Responses API; routed to any provider kind and billed. Responses are stored 30 days unless store is false.",
+        response: withErrors({ 200: ResponseObject }),
       },
     },
     (req, reply) => handleInference(deps, responsesIngress, req, reply),
   );
   app.get<{ Params: { id: string } }>(
     '/v1/responses/:id',
-    { onRequest: auth, schema: { tags, summary: 'A stored response of the caller' } },
+    {
+      onRequest: auth,
+      serializerCompiler: passThrough,
+      schema: { tags, summary: 'A stored response of the caller', response: withErrors({ 200: ResponseObject }) },
+    },
     async (req) => {
       const stored = await responseStore.get(callerOf(req.principal), req.params.id);
       if (!stored) throw responseNotFound(req.params.id);
@@ -74,7 +94,11 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
   );
   app.delete<{ Params: { id: string } }>(
     '/v1/responses/:id',
-    { onRequest: auth, schema: { tags, summary: 'Delete a stored response of the caller' } },
+    {
+      onRequest: auth,
+      serializerCompiler: passThrough,
+      schema: { tags, summary: 'Delete a stored response of the caller', response: withErrors({ 200: DeletedResponse }) },
+    },
     async (req) => {
       if (!(await responseStore.delete(callerOf(req.principal), req.params.id))) throw responseNotFound(req.params.id);
       return { id: req.params.id, object: 'response', deleted: true };
@@ -89,10 +113,12 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
       onRequest: auth,
       errorHandler: anthropicErrors,
       bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
+      serializerCompiler: passThrough,
       schema: {
         tags,
         summary: 'Anthropic Messages API (streaming and not)',
         description: "Request, response, stream events and errors as Anthropic's Messages API; routed to any provider kind and billed.",
+        response: anthropicResponses({ 200: AnthropicMessage }),
       },
     },
     (req, reply) => handleInference(deps, messagesIngressFor(req.headers), req, reply),
@@ -103,7 +129,12 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
       onRequest: auth,
       errorHandler: anthropicErrors,
       bodyLimit: deps.ctx.config.limits.inferenceBodyBytes,
-      schema: { tags, summary: "The gateway's estimate of a Messages prompt's input tokens (not billed)" },
+      serializerCompiler: passThrough,
+      schema: {
+        tags,
+        summary: "The gateway's estimate of a Messages prompt's input tokens (not billed)",
+        response: anthropicResponses({ 200: InputTokens }),
+      },
     },
     async (req) => {
       const counted = countMessageTokens(req.body);
@@ -120,7 +151,11 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
 
   app.get(
     '/v1/models',
-    { onRequest: auth, schema: { tags, summary: "Models the caller's platform can route (OpenAI list shape)" } },
+    {
+      onRequest: auth,
+      serializerCompiler: passThrough,
+      schema: { tags, summary: "Models the caller's platform can route (OpenAI list shape)", response: withErrors({ 200: ModelList }) },
+    },
     async (req) => {
       const routing = await deps.routes.forPlatform(platformOf(req.principal));
       const data = [...routing.byModel].map(([id, candidates]) => modelObject(id, candidates)).sort((a, b) => a.id.localeCompare(b.id));
@@ -130,7 +165,11 @@ export function registerInferenceRoutes(app: FastifyInstance, deps: InferenceDep
 
   app.get<{ Params: { '*': string } }>(
     '/v1/models/*',
-    { onRequest: auth, schema: { tags, summary: 'One routable model' } },
+    {
+      onRequest: auth,
+      serializerCompiler: passThrough,
+      schema: { tags, summary: 'One routable model', response: withErrors({ 200: Model }) },
+    },
     async (req) => {
       const id = req.params['*'];
       const routing = await deps.routes.forPlatform(platformOf(req.principal));

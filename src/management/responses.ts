@@ -4,7 +4,7 @@
  * A field missing here is stripped from the reply, so every view is typed against its schema (views.ts).
  */
 import { z } from 'zod';
-import type { ErrorType } from '../http/errors.js';
+import { ErrorBody, withErrors } from '../http/error-schema.js';
 
 /** ISO-8601 UTC text (spec §0). */
 export const timestamp = z.string().meta({ format: 'date-time' });
@@ -13,33 +13,8 @@ export const usd = z.number();
 const count = z.number().int();
 const jsonObject = z.record(z.string(), z.unknown());
 
-const errorTypes = [
-  'invalid_request_error',
-  'authentication_error',
-  'billing_error',
-  'permission_error',
-  'not_found_error',
-  'conflict_error',
-  'rate_limit_error',
-  'upstream_error',
-  'server_error',
-] as const satisfies readonly ErrorType[];
-// Both ways: a new ErrorType not listed here would fail the serializer and turn that error into a 500.
-const everyErrorType: Exclude<ErrorType, (typeof errorTypes)[number]> extends never ? true : false = true;
-void everyErrorType;
-
-/** The spec §1 error body, on every route and status 4xx/5xx. */
-export const ErrorBody = z
-  .object({
-    error: z.object({
-      message: z.string(),
-      type: z.enum(errorTypes),
-      code: z.string(),
-      param: z.string().nullable(),
-      request_id: z.string(),
-    }),
-  })
-  .meta({ id: 'Error', description: 'Error (spec §1)' });
+// The §1 error body lives with the HTTP layer (the inference routes describe it too).
+export { ErrorBody, withErrors };
 
 /** One resource: `{ data: { ... } }`. */
 export const dataOf = <T extends z.ZodType>(item: T) => z.object({ data: item });
@@ -49,9 +24,6 @@ export const pageOf = <T extends z.ZodType>(item: T) => z.object({ data: z.array
 
 /** 204: no body. */
 export const noContent = z.undefined().describe('No content');
-
-/** A route's responses: its success schemas plus the §1 error for every 4xx and 5xx. */
-export const withErrors = <R extends Record<number, z.ZodType>>(ok: R) => ({ ...ok, '4xx': ErrorBody, '5xx': ErrorBody });
 
 /**
  * Compile-time proof that a view returns exactly its schema's input: no missing and no extra field (an

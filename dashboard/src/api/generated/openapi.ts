@@ -4264,7 +4264,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['ChatCompletion'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4301,7 +4321,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Response'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4335,7 +4375,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Response'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4358,7 +4418,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['DeletedResponse'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4394,7 +4474,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['AnthropicMessage'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnthropicError'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnthropicError'];
+          };
         };
       };
     };
@@ -4428,7 +4528,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['InputTokens'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnthropicError'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['AnthropicError'];
+          };
         };
       };
     };
@@ -4460,7 +4580,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['ModelList'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4496,7 +4636,27 @@ export interface paths {
           headers: {
             [name: string]: unknown;
           };
-          content?: never;
+          content: {
+            'application/json': components['schemas']['Model'];
+          };
+        };
+        /** @description Default Response */
+        '4XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
+        };
+        /** @description Default Response */
+        '5XX': {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Error'];
+          };
         };
       };
     };
@@ -4989,6 +5149,127 @@ export interface components {
       delivered_at: string | null;
       /** Format: date-time */
       created_at: string;
+    };
+    /** @description An OpenAI chat completion. With `stream: true` the answer is `text/event-stream`: `chat.completion.chunk` events, an error event `{"error": …}` if the provider fails mid-stream, and `data: [DONE]` after a success. */
+    ChatCompletion: {
+      id: string;
+      /** @constant */
+      object: 'chat.completion';
+      created: number;
+      model: string;
+      choices: ({
+        index: number;
+        message: {
+          /** @constant */
+          role: 'assistant';
+          content: string | null;
+          tool_calls?: ({
+            id: string;
+            /** @constant */
+            type: 'function';
+          } & {
+            [key: string]: unknown;
+          })[];
+        } & {
+          [key: string]: unknown;
+        };
+        finish_reason: string | null;
+      } & {
+        [key: string]: unknown;
+      })[];
+      usage: {
+        prompt_tokens: number;
+        completion_tokens: number;
+        total_tokens: number;
+      } & {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description An OpenAI Responses API response. With `stream: true` the answer is `text/event-stream` of typed events (`response.created` … `response.completed` or `response.failed`), each with its `sequence_number`. */
+    Response: {
+      id: string;
+      /** @constant */
+      object: 'response';
+      created_at: number;
+      status: string;
+      model: string;
+      output: ({
+        type: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      usage:
+        | ({
+            input_tokens: number;
+            output_tokens: number;
+            total_tokens: number;
+          } & {
+            [key: string]: unknown;
+          })
+        | null;
+    } & {
+      [key: string]: unknown;
+    };
+    DeletedResponse: {
+      id: string;
+      /** @constant */
+      object: 'response';
+      /** @constant */
+      deleted: true;
+    };
+    /** @description An Anthropic message. With `stream: true` the answer is `text/event-stream` in Anthropic's framing (`message_start` … `message_stop`, or an `error` event). */
+    AnthropicMessage: {
+      id: string;
+      /** @constant */
+      type: 'message';
+      /** @constant */
+      role: 'assistant';
+      model: string;
+      content: ({
+        type: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      stop_reason: string | null;
+      usage: {
+        input_tokens: number;
+        output_tokens: number;
+      } & {
+        [key: string]: unknown;
+      };
+    } & {
+      [key: string]: unknown;
+    };
+    /** @description Anthropic's error shape, with the gateway's §1 code (spec §5b). */
+    AnthropicError: {
+      /** @constant */
+      type: 'error';
+      error: {
+        type: string;
+        message: string;
+        code: string;
+        param?: string;
+      } & {
+        [key: string]: unknown;
+      };
+      request_id: string;
+    };
+    InputTokens: {
+      input_tokens: number;
+    };
+    Model: {
+      id: string;
+      /** @constant */
+      object: 'model';
+      created: number;
+      owned_by: string;
+    };
+    ModelList: {
+      /** @constant */
+      object: 'list';
+      data: components['schemas']['Model'][];
     };
   };
   responses: never;
