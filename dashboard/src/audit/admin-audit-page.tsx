@@ -7,10 +7,7 @@ import { AuditLogView } from './audit-log-view';
 
 export function AdminAuditPage() {
   const { api } = useSession();
-  const load = useCallback(
-    (query: AuditQuery & { page: number; limit: number }) => api.list('/v1/admin/audit-log', { query }),
-    [api],
-  );
+  const load = useCallback((query: AuditQuery & { page: number; limit: number }) => api.list('/v1/admin/audit-log', { query }), [api]);
   return (
     <AuditLogView
       description="The operator's own changes (admin key and operator members), on any platform, and the changes that belong to no platform: providers, model routes and platform deletions. Secrets are never recorded."
