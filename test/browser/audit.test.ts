@@ -17,7 +17,7 @@ import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
 import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
 
-const ownerPassword = 'owner password 123';
+const ownerPassword = 'audit trail passphrase 123';
 
 describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
   let gw: TestGateway;
