@@ -1,4 +1,4 @@
-// The invite link's page (`#/invite/<token>`): set a password (at least 12 characters), then sign in.
+// The invite link's page (`#/invite/<token>`): set a password (12+ characters, not a common one), then sign in.
 import { useState } from 'react';
 import { ApiClient, TypedApi } from '../api';
 import { navigate } from '../router/navigate';
@@ -51,7 +51,10 @@ export function AcceptInvitePage({ token }: { token: string }) {
             actionsPlacement="inline"
             actions={<SubmitButton pending={action.pending} label="Set password" pendingLabel="Saving…" block testId="invite-submit" />}
           >
-            <p className="muted">You were invited to the dashboard. Choose a password of at least 12 characters.</p>
+            <p className="muted">
+              You were invited to the dashboard. Choose a password of at least 12 characters that is not a common one, a keyboard run or
+              your email's name: a few unrelated words work well.
+            </p>
             <TextField label="Password" {...draft.bind('password')} secret required testId="invite-password" />
             <TextField label="Your name (optional)" {...draft.bind('displayName')} testId="invite-display-name" />
             <ActionFeedback action={action} testId="invite" />
