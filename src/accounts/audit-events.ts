@@ -1,5 +1,5 @@
 /**
- * Audit rows for signing in and out and accepting an invite (spec §3b). Each is written in the transaction of
+ * Audit rows for signing in and out, accepting an invite and changing a password (spec §3b). Each is written in the transaction of
  * its own write: the session opened or closed, the back-off count of a failed sign-in, the invite spent. The
  * actor is the member (an operator member as "operator"); a password is never recorded, only that it changed.
  */
@@ -61,5 +61,17 @@ export const auditInviteAccepted =
       trx,
       req,
       { ...row('member.accept_invite', after), changes: diffChanges(memberView(before), memberView(after), ['password']) },
+      memberActor(after),
+    );
+
+/** The password changed: recorded as "changed" only, never its value or hash. */
+export const auditPasswordChanged =
+  (ctx: AppContext, req: FastifyRequest) =>
+  (trx: Kysely<Database>, { before, after }: { before: MembersTable; after: MembersTable }) =>
+    writeAudit(
+      ctx,
+      trx,
+      req,
+      { ...row('member.password_change', after), changes: diffChanges(memberView(before), memberView(after), ['password']) },
       memberActor(after),
     );

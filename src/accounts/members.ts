@@ -3,12 +3,13 @@ import type { Transaction } from 'kysely';
 import type { InTransaction } from '../billing/in-transaction.js';
 import { type AppContext, nowIso } from '../context.js';
 import { uuidv7 } from '../crypto/ids.js';
-import { errors } from '../http/errors.js';
+import { ApiError, errors } from '../http/errors.js';
 import { isUniqueViolation } from '../store/errors.js';
 import type { Database, MembersTable } from '../store/schema.js';
+import { recordFailure, recordSuccess, refuseIfLocked } from './backoff.js';
 import { passwordProblem } from './password-rules.js';
 import type { MemberRole } from './roles.js';
-import { hashPassword, newToken, sha256 } from './secrets.js';
+import { hashPassword, newToken, sha256, verifyPassword } from './secrets.js';
 
 export const inviteTtlMs = 7 * 24 * 60 * 60 * 1000;
 
@@ -203,5 +204,46 @@ export async function acceptInvite(
     if (!member || !before) throw badInvite();
     await alsoInTransaction?.(trx, { before, after: member });
     return member;
+  });
+}
+
+/**
+ * A signed-in member changes its password: the current one must match (a wrong one is a 401 counted by the
+ * sign-in back-off, per email and IP, and changes nothing); the new one follows the invite's rules and differs
+ * from the current one (400 naming new_password). Stores the new hash and ends every other session of the
+ * member, with the audit row, in one transaction; the session `keepSession` (its cookie value) stays.
+ */
+export async function changePassword(
+  ctx: AppContext,
+  who: { memberId: string; email: string; ip: string; keepSession: string },
+  input: { current: string; next: string },
+  alsoInTransaction?: InTransaction<{ before: MembersTable; after: MembersTable }>,
+): Promise<MembersTable> {
+  await refuseIfLocked(ctx, who.email, who.ip);
+  const current = await ctx.store.db.selectFrom('members').selectAll().where('id', '=', who.memberId).executeTakeFirstOrThrow();
+  if (!current.password_hash || !(await verifyPassword(input.current, current.password_hash))) {
+    await recordFailure(ctx, who.email, who.ip);
+    throw new ApiError(401, 'invalid_credentials', 'Wrong current password.');
+  }
+  await recordSuccess(ctx, who.email);
+  if (input.next.normalize('NFKC') === input.current.normalize('NFKC')) {
+    throw errors.validation('new_password', 'new_password must differ from your current password.');
+  }
+  const problem = passwordProblem(input.next, current.email);
+  if (problem) throw errors.validation('new_password', problem.replace(/^password /, 'new_password '));
+  const passwordHash = await hashPassword(input.next);
+  return ctx.store.db.transaction().execute(async (trx) => {
+    // Compare-and-set on the old hash: of two concurrent changes, one wins; the other changes nothing.
+    const after = await trx
+      .updateTable('members')
+      .set({ password_hash: passwordHash, updated_at: nowIso(ctx) })
+      .where('id', '=', current.id)
+      .where('password_hash', '=', current.password_hash)
+      .returningAll()
+      .executeTakeFirst();
+    if (!after) throw errors.conflict('Your password was changed meanwhile: sign in again and retry.');
+    await trx.deleteFrom('member_sessions').where('member_id', '=', current.id).where('id_hash', '!=', sha256(who.keepSession)).execute();
+    await alsoInTransaction?.(trx, { before: current, after });
+    return after;
   });
 }

@@ -1,4 +1,7 @@
-/** `/v1/auth/*` (spec §3b): accept an invite, sign in and out, who am I; and which platform a key belongs to. */
+/**
+ * `/v1/auth/*` (spec §3b): accept an invite, sign in and out, who am I, change your password; and which platform a
+ * key belongs to.
+ */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -8,9 +11,9 @@ import { ApiError, errors } from '../http/errors.js';
 import { AcceptedInvite, KeyInfo, Session } from '../management/members/responses.js';
 import { dataOf, noContent, withErrors } from '../management/responses.js';
 import { platformView } from '../management/views.js';
-import { auditFailedSignIn, auditInviteAccepted, auditSignIn, auditSignOut } from './audit-events.js';
+import { auditFailedSignIn, auditInviteAccepted, auditPasswordChanged, auditSignIn, auditSignOut } from './audit-events.js';
 import { recordFailure, recordSuccess, refuseIfLocked } from './backoff.js';
-import { acceptInvite, memberView } from './members.js';
+import { acceptInvite, changePassword, memberView } from './members.js';
 import { maxPasswordLength, minPasswordLength } from './password-rules.js';
 import { decoyHash, verifyPassword } from './secrets.js';
 import {
@@ -26,10 +29,12 @@ import {
 
 const tags = ['Dashboard accounts'];
 
-const password = z
-  .string({ error: 'password is required' })
-  .min(minPasswordLength, `password must be at least ${minPasswordLength} characters`)
-  .max(maxPasswordLength, `password must be at most ${maxPasswordLength} characters`);
+const newPassword = (name: string) =>
+  z
+    .string({ error: `${name} is required` })
+    .min(minPasswordLength, `${name} must be at least ${minPasswordLength} characters`)
+    .max(maxPasswordLength, `${name} must be at most ${maxPasswordLength} characters`);
+const password = newPassword('password');
 
 const wrongCredentials = () => new ApiError(401, 'invalid_credentials', 'Wrong email or password.');
 
@@ -133,6 +138,40 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
     clearSessionCookie(req, reply);
     return reply.code(204).send();
   });
+
+  app.post(
+    '/password',
+    {
+      schema: {
+        tags,
+        summary: 'Change your password (member session only, needs x-csrf-token); signs out your other sessions',
+        description:
+          'Wrong current_password is a 401 invalid_credentials counted by the sign-in back-off. new_password follows the invite rules ' +
+          'and must differ from the current one. The session making the call stays signed in; every other one of the member ends.',
+        body: z
+          .object({
+            current_password: z.string({ error: 'current_password is required' }).min(1, 'current_password is required').max(1024),
+            new_password: newPassword('new_password'),
+          })
+          .strict(),
+        response: withErrors({ 200: dataOf(AcceptedInvite) }),
+      },
+    },
+    async (req) => {
+      if (!sessionCookieOf(req) && keyFromRequest(req, true) !== undefined) {
+        throw errors.forbidden('Changing a password needs a dashboard member session (email and password): an API key has none.');
+      }
+      const { cookie, member } = await sessionMember(ctx, req);
+      requireCsrf(req, member);
+      const changed = await changePassword(
+        ctx,
+        { memberId: member.memberId, email: member.email, ip: req.ip, keepSession: cookie },
+        { current: req.body.current_password, next: req.body.new_password },
+        auditPasswordChanged(ctx, req),
+      );
+      return { data: { member: memberView(changed) } };
+    },
+  );
 
   const me = { tags, summary: 'The signed-in member, its platform, role and CSRF token', response: withErrors({ 200: dataOf(Session) }) };
   app.get('/me', { schema: me }, async (req) => {
