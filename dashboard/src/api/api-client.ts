@@ -28,7 +28,7 @@ export class ApiClient {
   readonly #csrf: string | undefined;
 
   /**
-   * `onUnauthorized` runs when the API answers 401: the key was revoked or has expired. An empty key means a
+   * `onUnauthorized` runs when the API answers 401 (but invalid_credentials): the key was revoked or has expired. An empty key means a
    * member session: the HttpOnly cookie authenticates, and writes carry `csrf` as `x-csrf-token`.
    */
   constructor(key: string, onUnauthorized?: () => void, csrf?: string) {
@@ -85,8 +85,10 @@ export class ApiClient {
     }
     const json = await readJson(response);
     if (!response.ok) {
-      if (response.status === 401) this.#onUnauthorized?.();
-      throw new ApiError(response.status, parseErrorBody(response.status, response.statusText, json, response.headers.get('x-request-id')));
+      const error = parseErrorBody(response.status, response.statusText, json, response.headers.get('x-request-id'));
+      // A wrong password typed into a form (invalid_credentials) is that form's error, not the end of the session.
+      if (response.status === 401 && error.code !== 'invalid_credentials') this.#onUnauthorized?.();
+      throw new ApiError(response.status, error);
     }
     return json;
   }

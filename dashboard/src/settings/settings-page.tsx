@@ -1,11 +1,13 @@
-// Settings: platform info (ID to copy), editable settings, default rate limits, platform API keys and, for owners, deletion.
+// Settings: platform info (ID to copy), editable settings, default rate limits, platform API keys, for owners deletion,
+// and for a member session its own account (change password).
 import { RateLimitDefaultsCard } from '../rate-limits';
 import { platformRoute } from '../session/session';
-import { usePlatform } from '../session/session-context';
+import { usePlatform, useSession } from '../session/session-context';
 import { useCan } from '../session/use-can';
 import { PageHeader } from '../ui/page-header';
 import { ResourceView } from '../ui/resource-view';
 import { useResource } from '../ui/use-resource';
+import { ChangePasswordCard } from './change-password-card';
 import { DeletePlatformCard } from './delete-platform-card';
 import { PlatformInfoCard } from './platform-info-card';
 import { PlatformKeysCard } from './platform-keys-card';
@@ -14,6 +16,7 @@ import { PlatformSettingsForm, PlatformSettingsSummary } from './platform-settin
 export function SettingsPage() {
   const { api } = usePlatform();
   const can = useCan();
+  const { session } = useSession();
   const platform = useResource(() => api.get(''), [api]);
   return (
     <>
@@ -29,6 +32,7 @@ export function SettingsPage() {
             )}
             <RateLimitDefaultsCard />
             <PlatformKeysCard />
+            {session.member ? <ChangePasswordCard /> : null}
             {can('DELETE', platformRoute) ? <DeletePlatformCard platform={data} /> : null}
           </div>
         )}
