@@ -139,9 +139,18 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
     return reply.code(204).send();
   });
 
+  // Who is calling is settled before the body is read (onRequest): no credential is a 401 and a key a 403, as on
+  // every other route, whatever the body; the handler takes the session found here.
+  const passwordCallers = new WeakMap<FastifyRequest, { cookie: string; member: MemberPrincipal }>();
   app.post(
     '/password',
     {
+      onRequest: async (req) => {
+        if (!sessionCookieOf(req) && keyFromRequest(req, true) !== undefined) {
+          throw errors.forbidden('Changing a password needs a dashboard member session (email and password): an API key has none.');
+        }
+        passwordCallers.set(req, await sessionMember(ctx, req));
+      },
       schema: {
         tags,
         summary: 'Change your password (member session only, needs x-csrf-token); signs out your other sessions',
@@ -158,10 +167,7 @@ export function registerAuthRoutes(scope: FastifyInstance, ctx: AppContext) {
       },
     },
     async (req) => {
-      if (!sessionCookieOf(req) && keyFromRequest(req, true) !== undefined) {
-        throw errors.forbidden('Changing a password needs a dashboard member session (email and password): an API key has none.');
-      }
-      const { cookie, member } = await sessionMember(ctx, req);
+      const { cookie, member } = passwordCallers.get(req) ?? (await sessionMember(ctx, req));
       requireCsrf(req, member);
       const changed = await changePassword(
         ctx,
