@@ -15,7 +15,7 @@ import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { runAssistiv } from '../helpers/spawn.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir, submitEmailSignIn } from './chromium.js';
 
 const ownerPassword = 'audit trail passphrase 123';
 
@@ -25,7 +25,7 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
   let page: Page;
   let platformId: string;
   let platformKey: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
@@ -41,10 +41,7 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
     await api.post(`/v1/platforms/${platformId}/end-users/${user.body.data.id}/budget`, { max_usd: 10, period: 'monthly' });
     await api.patch(`/v1/platforms/${platformId}/end-users/${user.body.data.id}/budget`, { max_usd: 15 });
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openPage());
   });
 
   afterAll(async () => {
@@ -53,10 +50,7 @@ describe.skipIf(!browserEnabled)('audit page in Chromium', () => {
   });
 
   it('shows a wallet top-up made in the dashboard, with its actor and the balance before → after', async () => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').fill('owner@audit.example');
-    await page.getByTestId('signin-password').fill(ownerPassword);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, 'owner@audit.example', ownerPassword);
     await page.getByTestId('nav-wallet').click();
     await page.getByTestId('topup-amount').fill('25');
     await page.getByTestId('topup-submit').click();

@@ -5,11 +5,11 @@
  */
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, createPlatform } from '../helpers/http.js';
+import { createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
-import { tokenOf } from '../integration/accounts/members-helpers.js';
-import { ensureDashboardBuilt, launchChromium } from './chromium.js';
+import { acceptedMember } from '../integration/accounts/members-helpers.js';
+import { ensureDashboardBuilt, openPage, submitEmailSignIn } from './chromium.js';
 
 const oldPassword = 'first team passphrase 42';
 const newPassword = 'second orchard lantern 77';
@@ -19,27 +19,16 @@ describe.skipIf(!browserEnabled)('change your password in Chromium', () => {
   let gw: TestGateway;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
-  const signInWithEmail = async (password: string) => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').waitFor();
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
-  };
+  const signInWithEmail = (password: string) => submitEmailSignIn(page, gw.url, email, password);
 
   beforeAll(async () => {
     await ensureDashboardBuilt();
     gw = await startTestGateway();
     const { platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Change Co');
-    const invited = await client(gw.url, platformKey).post(`/v1/platforms/${platformId}/members`, { email, role: 'developer' });
-    const accepted = await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password: oldPassword });
-    expect(accepted.status).toBe(201);
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await acceptedMember(gw.url, platformKey, platformId, email, 'developer', oldPassword);
+    ({ browser, page, pageErrors } = await openPage());
   });
 
   afterAll(async () => {

@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const screenshotDir = join(repoRoot, 'test-artifacts', 'screenshots');
@@ -101,4 +101,26 @@ export async function launchChromium(
       await rm(userDataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** One dashboard page in a fresh Chromium (10 s default timeout); uncaught page errors land in `pageErrors`. */
+export async function openPage(): Promise<{
+  browser: { context: BrowserContext; close(): Promise<void> };
+  page: Page;
+  pageErrors: string[];
+}> {
+  const browser = await launchChromium();
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  page.setDefaultTimeout(10_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  return { browser, page, pageErrors };
+}
+
+/** Submits the dashboard's email sign-in form; the caller waits for what should follow (the shell or an error). */
+export async function submitEmailSignIn(page: Page, gatewayUrl: string, email: string, password: string): Promise<void> {
+  await page.goto(`${gatewayUrl}/dashboard/#/sign-in`);
+  await page.getByTestId('signin-email').fill(email);
+  await page.getByTestId('signin-password').fill(password);
+  await page.getByTestId('signin-email-submit').click();
 }

@@ -14,7 +14,7 @@ import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { type MockProvider, startMockOpenAI } from '../mocks/index.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir } from './chromium.js';
 
 const dayMs = 86_400_000;
 if (!browserEnabled) {
@@ -31,7 +31,7 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
   let platformKey: string;
   let endUserKey: string;
   let mockOpenAI: MockProvider;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   // The gateway's clock, shifted back to record the Overview's month of traffic on past days.
   const clock = { offsetMs: 0, now: () => Date.now() + clock.offsetMs };
 
@@ -108,12 +108,9 @@ describe.skipIf(!browserEnabled)('dashboard in Chromium', () => {
     origin = gw.url;
     await mkdir(screenshotDir, { recursive: true });
     await mkdir(docsScreenshotDir, { recursive: true });
-    browser = await launchChromium();
+    ({ browser, page, pageErrors } = await openPage());
     context = browser.context;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {

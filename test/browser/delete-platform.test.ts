@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
-import { tokenOf } from '../integration/accounts/members-helpers.js';
-import { ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { acceptedMember } from '../integration/accounts/members-helpers.js';
+import { ensureDashboardBuilt, openPage, screenshotDir, submitEmailSignIn } from './chromium.js';
 
 const password = 'delete test password 321';
 
@@ -20,19 +20,10 @@ describe.skipIf(!browserEnabled)('deleting a platform from the dashboard', () =>
   let gw: TestGateway;
   let browser: { context: BrowserContext; close(): Promise<void> };
   let page: Page;
-  const pageErrors: string[] = [];
-
-  /** A member of `role` on the platform, invited with its key and accepted over the API. */
-  const addMember = async (platformId: string, platformKey: string, email: string, role: string) => {
-    const invited = await client(gw.url, platformKey).post(`/v1/platforms/${platformId}/members`, { email, role });
-    expect((await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password })).status).toBe(201);
-  };
+  let pageErrors: string[] = [];
 
   const signIn = async (email: string) => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, email, password);
     await page.getByTestId('nav-overview').waitFor();
   };
 
@@ -40,10 +31,7 @@ describe.skipIf(!browserEnabled)('deleting a platform from the dashboard', () =>
     await ensureDashboardBuilt();
     gw = await startTestGateway();
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openPage());
   });
 
   afterAll(async () => {
@@ -54,8 +42,8 @@ describe.skipIf(!browserEnabled)('deleting a platform from the dashboard', () =>
   it('an admin member has no delete control; the owner deletes with the exact name, is signed out, and the platform is gone', async () => {
     const doomed = await createPlatform(gw.url, gw.adminKey, 'Doomed Co');
     const kept = await createPlatform(gw.url, gw.adminKey, 'Kept Co');
-    await addMember(doomed.platformId, doomed.platformKey, 'admin@doomed.example', 'admin');
-    await addMember(doomed.platformId, doomed.platformKey, 'owner@doomed.example', 'owner');
+    await acceptedMember(gw.url, doomed.platformKey, doomed.platformId, 'admin@doomed.example', 'admin', password);
+    await acceptedMember(gw.url, doomed.platformKey, doomed.platformId, 'owner@doomed.example', 'owner', password);
 
     await signIn('admin@doomed.example');
     await page.goto(`${gw.url}/dashboard/#/settings`);

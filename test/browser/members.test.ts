@@ -15,7 +15,7 @@ import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir, submitEmailSignIn } from './chromium.js';
 
 const ownerPassword = 'team lead passphrase 123';
 const viewerPassword = 'read only passphrase 456';
@@ -26,14 +26,10 @@ describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
   let page: Page;
   let platformId: string;
   let platformKey: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const signInWithEmail = async (email: string, password: string) => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').waitFor();
-    await page.getByTestId('signin-email').fill(email);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, email, password);
     await page.getByTestId('nav-overview').waitFor();
   };
 
@@ -50,10 +46,7 @@ describe.skipIf(!browserEnabled)('dashboard accounts in Chromium', () => {
       (await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password: ownerPassword })).status,
     ).toBe(201);
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openPage());
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { client } from '../helpers/http.js';
 import { type InferenceFixture, startInferenceFixture } from '../helpers/inference.js';
 import { browserEnabled, dialects } from '../helpers/suites.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir } from './chromium.js';
 
 if (!browserEnabled) process.stdout.write('[browser] pricing test skipped: set ASSISTIV_TEST_BROWSER=1\n');
 
@@ -35,10 +35,10 @@ const answerTokens = 5;
 
 describe.each(dialects)('model prices and token buckets in the dashboard (%s)', (dialect) => {
   let f: InferenceFixture;
-  let browser: Awaited<ReturnType<typeof launchChromium>>;
+  let browser: Awaited<ReturnType<typeof openPage>>['browser'];
   let page: Page;
   let routeId: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const admin = () => client(f.gw.url, f.gw.adminKey);
   const getRoute = async (): Promise<Route> => {
     const res = await admin().get(`/v1/admin/models/${routeId}`);
@@ -95,10 +95,7 @@ describe.each(dialects)('model prices and token buckets in the dashboard (%s)', 
     });
     await f.addRoute('o4-agent', 'openai', openaiUpstream, { input_usd_per_mtok: 1.1, output_usd_per_mtok: 4.4 });
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openPage());
   });
 
   afterAll(async () => {

@@ -19,7 +19,7 @@ import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled } from '../helpers/suites.js';
 import { tokenOf } from '../integration/accounts/members-helpers.js';
 import { acceptInviteForTest, createOperatorInvite } from '../integration/accounts/operator-helpers.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir, submitEmailSignIn } from './chromium.js';
 
 type Role = 'viewer' | 'billing' | 'developer' | 'admin' | 'owner';
 const ladder: Role[] = ['viewer', 'billing', 'developer', 'admin', 'owner'];
@@ -170,7 +170,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
   let page: Page;
   let platformKey: string;
   const ids = {} as Ids;
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
   const api = () => client(gw.url, platformKey);
   const shot = async (name: string) => {
     await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
@@ -196,10 +196,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
     await page.getByTestId('signin-email').waitFor();
   };
   const signInAs = async (role: Role) => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').fill(`${role}@roles.example`);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, `${role}@roles.example`, password);
     await page.getByTestId('nav-overview').waitFor();
     expect(await page.getByTestId('account-member').textContent()).toBe(`${role}@roles.example · ${role}`);
   };
@@ -293,11 +290,8 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
       expect(accepted.status, JSON.stringify(accepted.body)).toBe(201);
     }
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
+    ({ browser, page, pageErrors } = await openPage());
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gw.url });
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
   });
 
   afterAll(async () => {
@@ -374,10 +368,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
   it("a member's new role shows on the next page load, without signing in again", async () => {
     const invited = await api().post(`/v1/platforms/${ids.platformId}/members`, { email: 'promoted@roles.example', role: 'viewer' });
     expect((await client(gw.url).post(`/v1/auth/invites/${tokenOf(invited.body.data.invite_url)}`, { password })).status).toBe(201);
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').fill('promoted@roles.example');
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, 'promoted@roles.example', password);
     await page.getByTestId('nav-wallet').click();
     await page.getByTestId('low-balance-readonly').waitFor();
     expect(await page.getByTestId('topup-form').count()).toBe(0);
@@ -408,10 +399,7 @@ describe.skipIf(!browserEnabled)('role-limited dashboard in Chromium', () => {
   });
 
   it.each(operatorRoles)('operator member %s: sees exactly the operator controls of its role', async (role) => {
-    await page.goto(`${gw.url}/dashboard/#/sign-in`);
-    await page.getByTestId('signin-email').fill(`${role}@operator.example`);
-    await page.getByTestId('signin-password').fill(password);
-    await page.getByTestId('signin-email-submit').click();
+    await submitEmailSignIn(page, gw.url, `${role}@operator.example`, password);
     await page.getByTestId('nav-admin-platforms').waitFor();
     expect(await controlsSeen(`operator-${role}`, operatorPages)).toEqual(expectedFor(role, operatorPages));
     await signOut();

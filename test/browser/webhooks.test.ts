@@ -17,7 +17,7 @@ import { client, createPlatform } from '../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../helpers/server.js';
 import { browserEnabled, dialects } from '../helpers/suites.js';
 import { eventually, type Receiver, startReceiver } from '../integration/webhooks/receiver.js';
-import { docsScreenshotDir, ensureDashboardBuilt, launchChromium, screenshotDir } from './chromium.js';
+import { docsScreenshotDir, ensureDashboardBuilt, openPage, screenshotDir } from './chromium.js';
 
 type Delivery = { id: string; event_id: string; attempt: number; status: string; status_code: number | null; next_retry_at: string | null };
 
@@ -30,7 +30,7 @@ describe.skipIf(!browserEnabled).each(dialects)('Webhooks page in Chromium (%s)'
   let platformKey: string;
   /** Paths the receiver answers with 500. */
   const failing = new Set<string>();
-  const pageErrors: string[] = [];
+  let pageErrors: string[] = [];
 
   const text = async (testId: string) => ((await page.getByTestId(testId).first().textContent()) ?? '').trim();
   const signIn = async (url: string, key: string, id: string) => {
@@ -76,10 +76,7 @@ describe.skipIf(!browserEnabled).each(dialects)('Webhooks page in Chromium (%s)'
     receiver.answer = (req, res) => res.writeHead(failing.has(req.url ?? '') ? 500 : 200).end('ok');
     ({ platformId, platformKey } = await createPlatform(gw.url, gw.adminKey, 'Hooks Co'));
     await mkdir(screenshotDir, { recursive: true });
-    browser = await launchChromium();
-    page = browser.context.pages()[0] ?? (await browser.context.newPage());
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ browser, page, pageErrors } = await openPage());
     await signIn(gw.url, platformKey, platformId);
   });
 
