@@ -10,7 +10,7 @@ import { expectApiError } from '../../helpers/errors.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
-import { asMember, memberSession, signIn, tokenOf } from './members-helpers.js';
+import { accountState, asMember, memberSession, signIn, tokenOf } from './members-helpers.js';
 
 const password = 'correct horse battery';
 
@@ -21,13 +21,6 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
   let platformKey: string;
   const db = () => gw.ctx.store.db;
   const memberRow = (email: string) => db().selectFrom('members').selectAll().where('email', '=', email).executeTakeFirst();
-  /** Everything a refused accounts call must leave as it was. */
-  const accountState = async () => ({
-    members: await db().selectFrom('members').selectAll().orderBy('id').execute(),
-    invites: await db().selectFrom('member_invites').selectAll().orderBy('token_hash').execute(),
-    sessions: await db().selectFrom('member_sessions').selectAll().orderBy('id_hash').execute(),
-    audit: await db().selectFrom('audit_log').selectAll().orderBy('id').execute(),
-  });
 
   beforeAll(async () => {
     gw = await startTestGateway({ dialect, clock: { now: () => Date.now() + offsetMs } });
@@ -95,7 +88,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       role: 'viewer',
     });
     const token = tokenOf(invited.body.data.invite_url);
-    const before = await accountState();
+    const before = await accountState(db());
     expectApiError(
       await client(gw.url).post(`/v1/auth/invites/${token}`, { password: 'short-11chr' }),
       400,
@@ -109,7 +102,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       'validation_error',
       'password',
     );
-    expect(await accountState()).toEqual(before);
+    expect(await accountState(db())).toEqual(before);
     expect(await memberRow('weak@example.com')).toMatchObject({ password_hash: null, accepted_at: null });
     expect(
       (await db().selectFrom('member_invites').select('spent_at').where('member_id', '=', invited.body.data.member.id).executeTakeFirst())
@@ -129,26 +122,26 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     const tokenA = tokenOf(a.body.data.invite_url);
     expect((await client(gw.url).post(`/v1/auth/invites/${tokenA}`, { password })).status).toBe(201);
     const hashBefore = (await memberRow('spent@example.com'))?.password_hash;
-    const spentBefore = await accountState();
+    const spentBefore = await accountState(db());
     expectApiError(await client(gw.url).post(`/v1/auth/invites/${tokenA}`, { password: 'another long password' }), 404, 'not_found');
     expect((await memberRow('spent@example.com'))?.password_hash).toBe(hashBefore);
-    expect(await accountState()).toEqual(spentBefore);
+    expect(await accountState(db())).toEqual(spentBefore);
     await signIn(gw.url, 'spent@example.com', password);
 
     const b = await api.post(`/v1/platforms/${platformId}/members`, { email: 'late@example.com', role: 'viewer' });
     offsetMs += 7 * 24 * 3600 * 1000 + 1000;
-    const expiredBefore = await accountState();
+    const expiredBefore = await accountState(db());
     expectApiError(await client(gw.url).post(`/v1/auth/invites/${tokenOf(b.body.data.invite_url)}`, { password }), 404, 'not_found');
     expect(await memberRow('late@example.com')).toMatchObject({ password_hash: null, accepted_at: null });
     expectApiError(await client(gw.url).post('/v1/auth/invites/not-a-real-token', { password }), 404, 'not_found');
-    expect(await accountState()).toEqual(expiredBefore);
+    expect(await accountState(db())).toEqual(expiredBefore);
   });
 
   it('wrong passwords are 401s; the sixth in a row locks the email (429 + Retry-After, even for the right password) until the lock ends', async () => {
     const typo = await memberSession(gw.url, platformKey, platformId, 'typo@example.com', 'viewer');
     const sessionsOf = () => db().selectFrom('member_sessions').selectAll().where('member_id', '=', typo.memberId).execute();
     const sessionsBefore = await sessionsOf();
-    const before = await accountState();
+    const before = await accountState(db());
     for (let i = 0; i < 5; i++) {
       expectApiError(
         await client(gw.url).post('/v1/auth/sessions', { email: 'typo@example.com', password: `wrong password ${i}` }),
@@ -169,7 +162,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     expect(Number(locked.headers.get('retry-after'))).toBeLessThanOrEqual(30);
     expect(await sessionsOf()).toEqual(sessionsBefore);
     // Six wrong passwords added six member.sign_in_failed rows naming the member and nothing else; the locked try none.
-    const after = await accountState();
+    const after = await accountState(db());
     expect({ ...after, audit: undefined }).toEqual({ ...before, audit: undefined });
     const added = after.audit.slice(before.audit.length);
     expect(after.audit.slice(0, before.audit.length)).toEqual(before.audit);
@@ -196,7 +189,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     expect((await client(gw.url, platformKey).delete(`/v1/platforms/${platformId}/members/${removed.memberId}`)).status).toBe(204);
     expectApiError(await asMember(gw.url, removed, 'GET', `/v1/platforms/${platformId}/end-users`), 401, 'invalid_api_key');
     expect(await memberRow('gone@example.com')).toBeUndefined();
-    const goneBefore = await accountState();
+    const goneBefore = await accountState(db());
     const usersBefore = await db().selectFrom('end_users').selectAll().execute();
     expectApiError(
       await asMember(gw.url, removed, 'POST', `/v1/platforms/${platformId}/end-users`, { external_id: 'from-a-removed-member' }),
@@ -204,20 +197,20 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       'invalid_api_key',
     );
     expectApiError(await asMember(gw.url, removed, 'DELETE', '/v1/auth/sessions/current'), 401, 'invalid_api_key');
-    expect(await accountState()).toEqual(goneBefore);
+    expect(await accountState(db())).toEqual(goneBefore);
     expect(await db().selectFrom('end_users').selectAll().execute()).toEqual(usersBefore);
 
     const patched = await client(gw.url, platformKey).patch(`/v1/platforms/${platformId}/members/${paused.memberId}`, { is_active: false });
     expect(patched.body.data).toMatchObject({ is_active: false, status: 'inactive' });
     const before = await db().selectFrom('end_users').selectAll().execute();
-    const pausedBefore = await accountState();
+    const pausedBefore = await accountState(db());
     expectApiError(
       await asMember(gw.url, paused, 'POST', `/v1/platforms/${platformId}/end-users`, { external_id: 'x' }),
       401,
       'invalid_api_key',
     );
     expect(await db().selectFrom('end_users').selectAll().execute()).toEqual(before);
-    expect(await accountState()).toEqual(pausedBefore);
+    expect(await accountState(db())).toEqual(pausedBefore);
     expectApiError(await client(gw.url).post('/v1/auth/sessions', { email: 'paused@example.com', password }), 401, 'invalid_credentials');
   });
 
@@ -226,7 +219,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     const other = await signIn(gw.url, 'spent@example.com', password);
     const before = (await client(gw.url, platformKey).get(`/v1/platforms/${platformId}/wallet`)).body.data.balance;
     const path = `/v1/platforms/${platformId}/wallet/topup`;
-    const stateBefore = await accountState();
+    const stateBefore = await accountState(db());
     expectApiError(await asMember(gw.url, owner, 'POST', path, { amount: 5 }, { csrf: false }), 403, 'forbidden');
     expectApiError(
       await asMember(gw.url, owner, 'POST', path, { amount: 5 }, { csrf: false, headers: { 'x-csrf-token': other.csrf } }),
@@ -249,7 +242,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
       403,
       'forbidden',
     );
-    expect(await accountState()).toEqual(stateBefore);
+    expect(await accountState(db())).toEqual(stateBefore);
     const ok = await asMember(gw.url, owner, 'POST', path, { amount: 5 });
     expect(ok.status).toBe(201);
     expect(ok.body.data.wallet.balance).toBe(before + 5);
@@ -286,7 +279,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     const pending = await api.post(`/v1/platforms/${platformId}/members`, { email: 'pending-owner@example.com', role: 'owner' });
     const withPending = await snapshot();
     const s = await signIn(gw.url, 'owner@example.com', password);
-    const stateBefore = await accountState();
+    const stateBefore = await accountState(db());
     expectApiError(await api.delete(`/v1/platforms/${platformId}/members/${owner.id}`), 409, 'conflict');
     expectApiError(await api.patch(`/v1/platforms/${platformId}/members/${owner.id}`, { role: 'admin' }), 409, 'conflict');
     expectApiError(await api.patch(`/v1/platforms/${platformId}/members/${owner.id}`, { is_active: false }), 409, 'conflict');
@@ -298,7 +291,7 @@ describe.each(dialects)('dashboard accounts (%s)', (dialect) => {
     );
     expect(await snapshot()).toEqual(withPending);
     // Nothing changed: the owner's sessions live on and no audit row was written.
-    expect(await accountState()).toEqual(stateBefore);
+    expect(await accountState(db())).toEqual(stateBefore);
     expect(withPending.length).toBe(before.length + 1);
 
     await client(gw.url).post(`/v1/auth/invites/${tokenOf(pending.body.data.invite_url)}`, { password });

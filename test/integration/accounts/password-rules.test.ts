@@ -10,7 +10,7 @@ import { expectApiError } from '../../helpers/errors.js';
 import { client, createPlatform } from '../../helpers/http.js';
 import { startTestGateway, type TestGateway } from '../../helpers/server.js';
 import { dialects } from '../../helpers/suites.js';
-import { signIn, tokenOf } from './members-helpers.js';
+import { accountState, signIn, tokenOf } from './members-helpers.js';
 
 const email = 'olive.smith@example.com';
 
@@ -34,13 +34,6 @@ describe.each(dialects)('password rules on accepting an invite (%s)', (dialect) 
   let gw: TestGateway;
   let token: string;
   const db = () => gw.ctx.store.db;
-  /** Everything a refused accept must leave as it was. */
-  const accountState = async () => ({
-    members: await db().selectFrom('members').selectAll().orderBy('id').execute(),
-    invites: await db().selectFrom('member_invites').selectAll().orderBy('token_hash').execute(),
-    sessions: await db().selectFrom('member_sessions').selectAll().orderBy('id_hash').execute(),
-    audit: await db().selectFrom('audit_log').selectAll().orderBy('id').execute(),
-  });
 
   beforeAll(async () => {
     gw = await startTestGateway({ dialect });
@@ -52,12 +45,12 @@ describe.each(dialects)('password rules on accepting an invite (%s)', (dialect) 
   afterAll(() => gw?.close());
 
   it.each(refused)('refuses %s (%j): 400 naming password, saying why; nothing written', async (_rule, password, message) => {
-    const before = await accountState();
+    const before = await accountState(db());
     const res = await client(gw.url).post(`/v1/auth/invites/${token}`, { password });
     expectApiError(res, 400, 'validation_error', 'password');
     expect(res.body.error.message).toMatch(message);
     expect(JSON.stringify(res.body)).not.toContain(password); // the refused password is never echoed
-    expect(await accountState()).toEqual(before);
+    expect(await accountState(db())).toEqual(before);
     const member = await db().selectFrom('members').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
     expect(member).toMatchObject({ password_hash: null, accepted_at: null });
     expect((await db().selectFrom('member_invites').select('spent_at').executeTakeFirstOrThrow()).spent_at).toBeNull();
