@@ -53,25 +53,18 @@ export const auditSignOut = (ctx: AppContext, req: FastifyRequest, member: Membe
   return writeAudit(ctx, trx, req, row('member.sign_out', m), memberActor(m));
 };
 
-export const auditInviteAccepted =
+/** A member set its password (accepting its invite, or changing it): recorded as "changed" only, never its value or hash. */
+const auditPasswordSet =
+  (action: 'member.accept_invite' | 'member.password_change') =>
   (ctx: AppContext, req: FastifyRequest) =>
   (trx: Kysely<Database>, { before, after }: { before: MembersTable; after: MembersTable }) =>
     writeAudit(
       ctx,
       trx,
       req,
-      { ...row('member.accept_invite', after), changes: diffChanges(memberView(before), memberView(after), ['password']) },
+      { ...row(action, after), changes: diffChanges(memberView(before), memberView(after), ['password']) },
       memberActor(after),
     );
 
-/** The password changed: recorded as "changed" only, never its value or hash. */
-export const auditPasswordChanged =
-  (ctx: AppContext, req: FastifyRequest) =>
-  (trx: Kysely<Database>, { before, after }: { before: MembersTable; after: MembersTable }) =>
-    writeAudit(
-      ctx,
-      trx,
-      req,
-      { ...row('member.password_change', after), changes: diffChanges(memberView(before), memberView(after), ['password']) },
-      memberActor(after),
-    );
+export const auditInviteAccepted = auditPasswordSet('member.accept_invite');
+export const auditPasswordChanged = auditPasswordSet('member.password_change');

@@ -97,6 +97,8 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
     const audit = async (entry: AuditEntry) => {
       if (run) await writeAuditOutside(trx, run, nowIso, { ...entry, platformId: null });
     };
+    const created = (resourceType: 'provider' | 'model_route', id: string, view: Record<string, unknown>) =>
+      audit({ action: `${resourceType}.create`, resourceType, resourceId: id, changes: diffChanges(null, view) });
     const providerIds = new Map<string, string>();
     for (const p of table.providers) {
       const existing = await trx.selectFrom('providers').select('id').where('slug', '=', p.slug).executeTakeFirst();
@@ -116,12 +118,7 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
         updated_at: nowIso,
       };
       await trx.insertInto('providers').values(row).execute();
-      await audit({
-        action: 'provider.create',
-        resourceType: 'provider',
-        resourceId: row.id,
-        changes: diffChanges(null, providerView(row)),
-      });
+      await created('provider', row.id, providerView(row));
       providerIds.set(p.slug, row.id);
     }
     for (const m of table.models) {
@@ -175,12 +172,7 @@ async function seedOnce(db: Kysely<Database>, nowIso: string): Promise<{ seeded:
         updated_at: nowIso,
       };
       await trx.insertInto('model_routes').values(row).execute();
-      await audit({
-        action: 'model_route.create',
-        resourceType: 'model_route',
-        resourceId: row.id,
-        changes: diffChanges(null, modelRouteView(row)),
-      });
+      await created('model_route', row.id, modelRouteView(row));
     }
     if (applied)
       await trx
