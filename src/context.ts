@@ -3,7 +3,7 @@ import type { BillingEngineHandle } from './billing/engine.js';
 import type { Config } from './config.js';
 import type { SecretBox } from './crypto/secret-box.js';
 import type { AuthService } from './http/auth.js';
-import type { InFlightCalls } from './inference/core/in-flight.js';
+import type { InFlight } from './in-flight.js';
 import type { LogWriter } from './inference/core/log-writer.js';
 import type { RateLimiterHandle } from './ratelimit/index.js';
 import type { BackgroundJobs } from './store/background-jobs.js';
@@ -24,7 +24,7 @@ export type AppContext = {
   /** Per-end-user rpm/tpm/rpd admission (spec §5 step 3), plus shutdown for the process. */
   rateLimiter: RateLimiterHandle;
   /** Inference calls being handled here (shutdown waits for them; a call may reserve after its client left). */
-  inferenceCalls: InFlightCalls;
+  inferenceCalls: InFlight;
   /** Batched request-log writes; readers on this instance flush first. */
   requestLogs: LogWriter;
   /** Reservations and settlements (a BillingEngine, plus the sweeper and shutdown for the process). */

@@ -12,7 +12,7 @@ import { type AppContext, type Clock, systemClock } from './context.js';
 import { hashKey } from './crypto/api-keys.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { AuthService } from './http/auth.js';
-import { InFlightCalls } from './inference/core/in-flight.js';
+import { InFlight } from './in-flight.js';
 import { LogWriter } from './inference/core/log-writer.js';
 import type { InferenceDeps } from './inference/core/pipeline.js';
 import { RouteCache } from './inference/core/route-cache.js';
@@ -116,7 +116,7 @@ export function createContext(config: Config, store: Store, secrets: GatewaySecr
     databaseUrl: config.databaseDirectUrl,
     onError: (job, err) => process.stderr.write(`assistiv: background job ${job} failed: ${String(err)}\n`),
   });
-  const inferenceCalls = new InFlightCalls();
+  const inferenceCalls = new InFlight();
   return {
     config,
     store,

@@ -6,6 +6,7 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { Clock } from '../context.js';
+import { InFlight } from '../in-flight.js';
 import type { BackgroundJobs } from '../store/background-jobs.js';
 import type { Store } from '../store/database.js';
 import type { RequestLogsTable } from '../store/schema.js';
@@ -90,13 +91,7 @@ export function createBillingEngine(
   let sweeping: Promise<number> | null = null;
   // Reservations this process took and has not resolved: requests in flight here. The sweeper never voids
   // them (they are alive whatever their age), and shutdown waits for them.
-  const open = new Set<string>();
-  let idleWaiters: Array<() => void> = [];
-  const resolved = (requestId: string) => {
-    if (!open.delete(requestId) || open.size > 0 || idleWaiters.length === 0) return;
-    for (const wake of idleWaiters) wake();
-    idleWaiters = [];
-  };
+  const open = new InFlight();
 
   const sweepOnce = async (): Promise<number> => {
     let released = 0;
@@ -141,9 +136,9 @@ export function createBillingEngine(
         return res;
       }),
     settle: (reservation: Reservation, input: SettleInput): Promise<Settled> =>
-      impl.settle(reservation, input).finally(() => resolved(reservation.requestId)),
+      impl.settle(reservation, input).finally(() => open.delete(reservation.requestId)),
     release: (reservation: Reservation, logRow?: RequestLogsTable) =>
-      impl.release(reservation, logRow).finally(() => resolved(reservation.requestId)),
+      impl.release(reservation, logRow).finally(() => open.delete(reservation.requestId)),
     releaseById: (requestId: string) => impl.releaseById(requestId),
     sweep,
     heldFor: ({ platformId }) => holds.wallet(platformId),
@@ -159,16 +154,7 @@ export function createBillingEngine(
       timer = setInterval(() => sweep().catch(report), options.sweepIntervalMs ?? DEFAULT_SWEEP_INTERVAL_MS);
       timer.unref();
     },
-    whenIdle(timeoutMs: number): Promise<number> {
-      if (open.size === 0) return Promise.resolve(0);
-      return new Promise((resolve) => {
-        const timeout = setTimeout(() => resolve(open.size), timeoutMs);
-        idleWaiters.push(() => {
-          clearTimeout(timeout);
-          resolve(0);
-        });
-      });
-    },
+    whenIdle: (timeoutMs: number): Promise<number> => open.whenIdle(timeoutMs),
     async close() {
       if (timer) clearInterval(timer);
       timer = null;

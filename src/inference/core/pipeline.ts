@@ -45,11 +45,11 @@ export async function handleInference(
   req: FastifyRequest,
   reply: FastifyReply,
 ): Promise<unknown> {
-  deps.ctx.inferenceCalls.enter();
+  deps.ctx.inferenceCalls.add(req.id);
   try {
     return await handleCall(deps, ingress, req, reply);
   } finally {
-    deps.ctx.inferenceCalls.leave();
+    deps.ctx.inferenceCalls.delete(req.id);
   }
 }
 

@@ -40,7 +40,7 @@ describe('shutdown', () => {
   it('waits for inference calls still running before it closes the store (a call may reserve after its client left)', async () => {
     const busy = await startTestGateway();
     // A call past its connection: its socket is gone, its handler has not ended.
-    busy.ctx.inferenceCalls.enter();
+    busy.ctx.inferenceCalls.add('a-call-past-its-connection');
     let done = false;
     const closing = busy.close().then(() => {
       done = true;
@@ -49,7 +49,7 @@ describe('shutdown', () => {
     expect(done).toBe(false);
     // The store is still open for the call's reservation and settlement (a closed one rejects the query).
     await expect(busy.ctx.store.db.selectFrom('wallets').select('id').execute()).resolves.toEqual(expect.any(Array));
-    busy.ctx.inferenceCalls.leave();
+    busy.ctx.inferenceCalls.delete('a-call-past-its-connection');
     await closing;
     expect(done).toBe(true);
   });
